@@ -1,0 +1,36 @@
+package dev.lto.contracts;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.NotNull;
+
+/**
+ * Raw physics outputs of one simulation. The first three are the seed's schema columns; the rest
+ * are the richer lithography metrics. Lengths in nm, dose in mJ/cm², latitude in percent.
+ * Optional metrics are null when the adapter does not produce them.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record SimulationOutputs(
+        @JsonProperty("resolution_nm") @NotNull Double resolutionNm,
+        @JsonProperty("depth_of_focus_nm") @NotNull Double depthOfFocusNm,
+        @JsonProperty("pattern_fidelity") @NotNull @DecimalMin("0.0") @DecimalMax("1.0") Double patternFidelity,
+        @JsonProperty("k1") Double k1,
+        @JsonProperty("target_cd_nm") Double targetCdNm,
+        @JsonProperty("cd_nm") Double cdNm,
+        @JsonProperty("cd_error_nm") Double cdErrorNm,
+        @JsonProperty("nils") Double nils,
+        @JsonProperty("image_contrast") Double imageContrast,
+        @JsonProperty("dose_to_size_mj_cm2") Double doseToSizeMjCm2,
+        @JsonProperty("exposure_latitude_pct") Double exposureLatitudePct,
+        @JsonProperty("meef") Double meef,
+        @JsonProperty("stochastic_failure_probability") Double stochasticFailureProbability,
+        @JsonProperty("surrogate_rmse") Double surrogateRmse) {
+
+    /** Only the seed's three required outputs. */
+    public static SimulationOutputs basic(double resolutionNm, double depthOfFocusNm, double patternFidelity) {
+        return new SimulationOutputs(resolutionNm, depthOfFocusNm, patternFidelity,
+                null, null, null, null, null, null, null, null, null, null, null);
+    }
+}

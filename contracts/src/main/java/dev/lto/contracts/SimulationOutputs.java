@@ -8,7 +8,9 @@ import jakarta.validation.constraints.NotNull;
 
 /**
  * Raw physics outputs of one simulation. The first three are the seed's schema columns; the rest
- * are the richer lithography metrics. Lengths in nm, dose in mJ/cm², latitude in percent.
+ * are the richer lithography metrics, then the optical settings the adapter actually used (echoed so
+ * that defaults resolved inside the adapter are visible). Lengths in nm, dose in mJ/cm², latitude
+ * in percent.
  * Optional metrics are null when the adapter does not produce them.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -26,11 +28,24 @@ public record SimulationOutputs(
         @JsonProperty("exposure_latitude_pct") Double exposureLatitudePct,
         @JsonProperty("meef") Double meef,
         @JsonProperty("stochastic_failure_probability") Double stochasticFailureProbability,
-        @JsonProperty("surrogate_rmse") Double surrogateRmse) {
+        @JsonProperty("surrogate_rmse") Double surrogateRmse,
+        @JsonProperty("defocus_nm") Double defocusNm,
+        @JsonProperty("illumination") String illumination,
+        @JsonProperty("resist_blur_nm") Double resistBlurNm) {
+
+    /** Without the echoed optical settings (defocus, illumination, resist blur). */
+    public SimulationOutputs(Double resolutionNm, Double depthOfFocusNm, Double patternFidelity, Double k1,
+                             Double targetCdNm, Double cdNm, Double cdErrorNm, Double nils, Double imageContrast,
+                             Double doseToSizeMjCm2, Double exposureLatitudePct, Double meef,
+                             Double stochasticFailureProbability, Double surrogateRmse) {
+        this(resolutionNm, depthOfFocusNm, patternFidelity, k1, targetCdNm, cdNm, cdErrorNm, nils, imageContrast,
+                doseToSizeMjCm2, exposureLatitudePct, meef, stochasticFailureProbability, surrogateRmse,
+                null, null, null);
+    }
 
     /** Only the seed's three required outputs. */
     public static SimulationOutputs basic(double resolutionNm, double depthOfFocusNm, double patternFidelity) {
         return new SimulationOutputs(resolutionNm, depthOfFocusNm, patternFidelity,
-                null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

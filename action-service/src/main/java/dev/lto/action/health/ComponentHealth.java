@@ -1,0 +1,19 @@
+package dev.lto.action.health;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.lto.contracts.HealthStatus;
+import java.time.Instant;
+import java.util.Map;
+
+/** One component's health, from a real check made at {@code checked_at}. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record ComponentHealth(
+        String name,
+        String kind,
+        HealthStatus status,
+        String detail,
+        @JsonProperty("latency_ms") Double latencyMs,
+        @JsonProperty("checked_at") Instant checkedAt,
+        Map<String, Object> data) {
+}

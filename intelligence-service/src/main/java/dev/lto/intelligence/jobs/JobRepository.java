@@ -1,0 +1,135 @@
+package dev.lto.intelligence.jobs;
+
+import dev.lto.contracts.JobParameters;
+import dev.lto.contracts.JobState;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Jobs and their state history in DuckDB ({@code simulation_jobs}, {@code job_submissions},
+ * {@code job_state_history}). Timestamps are stored as UTC.
+ */
+@Repository
+class JobRepository {
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    JobRepository(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    /** Inserts the job in state SUBMITTED with its first history row; false when the id is already known. */
+    boolean insertIfAbsent(JobParameters p, Instant submittedAt, String adapterType, String eventId) {
+        int inserted = jdbc.sql("""
+                        INSERT INTO simulation_jobs (job_id, submitted_at, status, submitted_by, job_class, adapter_type,
+                            na, wavelength_nm, dose_mj_cm2, sigma, resist_thickness_nm, grid_size_nm, use_ai_surrogate, pattern_complexity)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT DO NOTHING""")
+                .params(p.jobId(), utc(submittedAt), JobState.SUBMITTED.name(), p.submittedBy(), p.jobClass(), adapterType,
+                        p.na(), p.wavelengthNm(), p.doseMjCm2(), p.sigma(), p.resistThicknessNm(), p.gridSizeNm(),
+                        p.useAiSurrogate(), p.patternComplexity() == null ? null : p.patternComplexity().name())
+                .update();
+        if (inserted == 0) {
+            return false;
+        }
+        jdbc.sql("INSERT INTO job_submissions (job_id, parameters, event_id, received_at) VALUES (?, ?, ?, ?)")
+                .params(p.jobId(), json.writeValueAsString(p), eventId, utc(Instant.now()))
+                .update();
+        appendHistory(p.jobId(), 1, null, JobState.SUBMITTED, submittedAt, null);
+        return true;
+    }
+
+    /**
+     * Moves a job from {@code from} to {@code to} if it is still in {@code from}; false when another
+     * writer got there first (the caller re-reads). Legality is the caller's check ({@link JobState#moveTo}).
+     */
+    boolean updateState(String jobId, JobState from, JobState to, Instant at, String reason, boolean terminal) {
+        int updated = jdbc.sql("UPDATE simulation_jobs SET status = ?, completed_at = ? WHERE job_id = ? AND status = ?")
+                .params(to.name(), terminal ? utc(at) : null, jobId, from.name())
+                .update();
+        if (updated == 0) {
+            return false;
+        }
+        int seq = jdbc.sql("SELECT coalesce(max(seq), 0) + 1 FROM job_state_history WHERE job_id = ?")
+                .param(jobId).query(Integer.class).single();
+        appendHistory(jobId, seq, from, to, at, reason);
+        return true;
+    }
+
+    private void appendHistory(String jobId, int seq, JobState from, JobState to, Instant at, String reason) {
+        jdbc.sql("INSERT INTO job_state_history (job_id, seq, from_state, to_state, changed_at, reason) VALUES (?, ?, ?, ?, ?, ?)")
+                .params(jobId, seq, from == null ? null : from.name(), to.name(), utc(at), reason)
+                .update();
+    }
+
+    Optional<JobRecord> find(String jobId) {
+        return jdbc.sql("""
+                        SELECT j.job_id, j.status, j.adapter_type, j.submitted_at, j.completed_at, s.parameters
+                        FROM simulation_jobs j JOIN job_submissions s USING (job_id) WHERE j.job_id = ?""")
+                .param(jobId)
+                .query((rs, i) -> new JobRecord(rs.getString("job_id"),
+                        json.readValue(rs.getString("parameters"), JobParameters.class),
+                        JobState.valueOf(rs.getString("status")), rs.getString("adapter_type"),
+                        instant(rs, "submitted_at"), instant(rs, "completed_at")))
+                .optional();
+    }
+
+    List<StateChange> history(String jobId) {
+        return jdbc.sql("SELECT seq, from_state, to_state, changed_at, reason FROM job_state_history WHERE job_id = ? ORDER BY seq")
+                .param(jobId)
+                .query((rs, i) -> new StateChange(rs.getInt("seq"),
+                        rs.getString("from_state") == null ? null : JobState.valueOf(rs.getString("from_state")),
+                        JobState.valueOf(rs.getString("to_state")), instant(rs, "changed_at"), rs.getString("reason")))
+                .list();
+    }
+
+    /** History rows whose event has not reached {@code lto.events} yet, oldest first. */
+    List<PendingStateEvent> unpublished(int limit) {
+        return jdbc.sql("""
+                        SELECT job_id, seq, from_state, to_state, changed_at, reason FROM job_state_history
+                        WHERE NOT published ORDER BY changed_at, job_id, seq LIMIT ?""")
+                .param(limit)
+                .query((rs, i) -> new PendingStateEvent(rs.getString("job_id"), new StateChange(rs.getInt("seq"),
+                        rs.getString("from_state") == null ? null : JobState.valueOf(rs.getString("from_state")),
+                        JobState.valueOf(rs.getString("to_state")), instant(rs, "changed_at"), rs.getString("reason"))))
+                .list();
+    }
+
+    /** Marks a job's history rows {@code fromSeq..toSeq} as published (one statement per job, not per row). */
+    void markPublished(String jobId, int fromSeq, int toSeq) {
+        jdbc.sql("UPDATE job_state_history SET published = true WHERE job_id = ? AND seq BETWEEN ? AND ?")
+                .params(jobId, fromSeq, toSeq).update();
+    }
+
+    /** Ids of jobs that are neither in an end state nor waiting on a stage that does not exist yet. */
+    List<String> jobsIn(List<JobState> states) {
+        if (states.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("SELECT job_id FROM simulation_jobs WHERE status IN (:states) ORDER BY submitted_at")
+                .param("states", states.stream().map(Enum::name).toList())
+                .query(String.class).list();
+    }
+
+    record PendingStateEvent(String jobId, StateChange change) {
+    }
+
+    private static LocalDateTime utc(Instant t) {
+        return t == null ? null : LocalDateTime.ofInstant(t, ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        LocalDateTime t = rs.getObject(column, LocalDateTime.class);
+        return t == null ? null : t.toInstant(ZoneOffset.UTC);
+    }
+}

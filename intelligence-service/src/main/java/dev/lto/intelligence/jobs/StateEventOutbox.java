@@ -1,0 +1,75 @@
+package dev.lto.intelligence.jobs;
+
+import dev.lto.contracts.events.EventEnvelope;
+import dev.lto.contracts.events.EventTypes;
+import dev.lto.contracts.events.JobStateChanged;
+import dev.lto.platform.streams.EventPublisher;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Publishes stored state changes to {@code lto.events} (transactional outbox): a history row is
+ * written in the transition's transaction and marked published only after XADD succeeded, so a
+ * crash between the two republishes rather than loses. Event ids are {@code job_id/seq}, which is
+ * what consumers deduplicate on.
+ */
+@Component
+class StateEventOutbox {
+
+    static final String BINDING = "jobEvents-out-0";
+    private static final Logger log = LoggerFactory.getLogger(StateEventOutbox.class);
+
+    private final JobRepository jobs;
+    private final EventPublisher publisher;
+
+    StateEventOutbox(JobRepository jobs, EventPublisher publisher) {
+        this.jobs = jobs;
+        this.publisher = publisher;
+    }
+
+    /** Publishes everything pending; on a publish failure stops and leaves the rest for the next sweep. */
+    synchronized int flush() {
+        int published = 0;
+        List<JobRepository.PendingStateEvent> batch;
+        do {
+            batch = jobs.unpublished(500);
+            Map<String, int[]> publishedRange = new LinkedHashMap<>();
+            for (var pending : batch) {
+                var change = pending.change();
+                var payload = new JobStateChanged(pending.jobId(), change.from(), change.to(), change.sequence(), change.at(), change.reason());
+                var envelope = new EventEnvelope<>(pending.jobId() + "/" + change.sequence(), EventTypes.JOB_STATE_CHANGED, 1,
+                        change.at(), pending.jobId(), "intelligence-service", Map.of(), payload);
+                try {
+                    publisher.publish(BINDING, envelope);
+                } catch (RuntimeException e) {
+                    log.warn("State events not published yet ({}); will retry", e.getMessage());
+                    markPublished(publishedRange);
+                    return published;
+                }
+                publishedRange.merge(pending.jobId(), new int[] {change.sequence(), change.sequence()},
+                        (a, b) -> new int[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+                published++;
+            }
+            markPublished(publishedRange);
+        } while (batch.size() == 500);
+        return published;
+    }
+
+    /** Per job, the published sequence numbers are contiguous: the batch is ordered and stops at the first failure. */
+    private void markPublished(Map<String, int[]> ranges) {
+        ranges.forEach((jobId, range) -> jobs.markPublished(jobId, range[0], range[1]));
+    }
+
+    @Scheduled(fixedDelayString = "${lto.jobs.outbox-sweep-interval}", initialDelayString = "${lto.jobs.outbox-sweep-interval}")
+    void sweep() {
+        int n = flush();
+        if (n > 0) {
+            log.info("Outbox sweep published {} pending state event(s)", n);
+        }
+    }
+}

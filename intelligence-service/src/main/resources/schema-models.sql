@@ -1,0 +1,91 @@
+-- Tradeoff engine tables (seed architecture §5, columns exactly as the seed).
+
+CREATE TABLE IF NOT EXISTS tradeoff_predictions (
+    prediction_id   VARCHAR PRIMARY KEY,
+    job_id          VARCHAR,
+    predicted_at    TIMESTAMP NOT NULL,
+    prediction_type VARCHAR,
+    model_version   VARCHAR NOT NULL,
+    pred_speed_vs_accuracy DOUBLE,
+    ci_speed_low    DOUBLE,
+    ci_speed_high   DOUBLE,
+    pred_yield_risk DOUBLE,
+    ci_yield_low    DOUBLE,
+    ci_yield_high   DOUBLE,
+    pred_overall_health DOUBLE,
+    high_uncertainty BOOLEAN,
+    recommend_physics BOOLEAN,
+    inference_time_ms DOUBLE
+);
+
+CREATE TABLE IF NOT EXISTS model_registry (
+    model_id        VARCHAR PRIMARY KEY,
+    version         VARCHAR NOT NULL,
+    trained_at      TIMESTAMP NOT NULL,
+    deployed_at     TIMESTAMP,
+    retired_at      TIMESTAMP,
+    status          VARCHAR,
+    training_samples INTEGER,
+    overall_accuracy DOUBLE,
+    critical_accuracy DOUBLE,
+    artifact_path   VARCHAR NOT NULL
+);
+
+-- Training campaigns (Latin-hypercube designs run through the physics simulator) and their jobs.
+CREATE TABLE IF NOT EXISTS training_campaigns (
+    campaign_id     VARCHAR PRIMARY KEY,
+    created_at      TIMESTAMP NOT NULL,
+    finished_at     TIMESTAMP,
+    status          VARCHAR NOT NULL,   -- RUNNING, FINISHED, FAILED
+    sampler         VARCHAR NOT NULL,
+    seed            BIGINT NOT NULL,
+    planned_samples INTEGER NOT NULL,
+    critical_target DOUBLE,
+    adapter_type    VARCHAR NOT NULL,
+    simulator_version VARCHAR,
+    samples         INTEGER,
+    critical_share  DOUBLE,
+    config          JSON
+);
+
+CREATE TABLE IF NOT EXISTS training_samples (
+    campaign_id     VARCHAR NOT NULL,
+    sample_idx      INTEGER NOT NULL,
+    job_id          VARCHAR NOT NULL,
+    stratum         VARCHAR NOT NULL,   -- base, critical-topup
+    split           VARCHAR,            -- TRAIN, CALIBRATION, VALIDATION, TEST
+    parameters      JSON NOT NULL,
+    na              DOUBLE,
+    wavelength_nm   DOUBLE,
+    dose_mj_cm2     DOUBLE,
+    sigma           DOUBLE,
+    resist_thickness_nm DOUBLE,
+    grid_size_nm    DOUBLE,
+    pattern_complexity VARCHAR,
+    use_ai_surrogate BOOLEAN,
+    job_class       INTEGER,
+    k1              DOUBLE,
+    resolution_nm   DOUBLE,
+    depth_of_focus_nm DOUBLE,
+    pattern_fidelity DOUBLE,
+    speed_vs_accuracy DOUBLE,
+    resolution_vs_dof DOUBLE,
+    cost_vs_fidelity  DOUBLE,
+    surrogate_reliability DOUBLE,
+    yield_risk        DOUBLE,
+    overall_health    DOUBLE,
+    critical        BOOLEAN NOT NULL,
+    imaging_path    VARCHAR,            -- abbe or socs: the simulator path that produced the truth
+    compute_time_s  DOUBLE,
+    simulator_version VARCHAR,
+    simulated_at    TIMESTAMP NOT NULL,
+    PRIMARY KEY (campaign_id, sample_idx)
+);
+
+-- Which model version served when: registered, production, retired (audit and rollback).
+CREATE TABLE IF NOT EXISTS model_deployments (
+    version         VARCHAR NOT NULL,
+    event           VARCHAR NOT NULL,
+    occurred_at     TIMESTAMP NOT NULL,
+    reason          VARCHAR
+);

@@ -1,0 +1,53 @@
+-- LTO intelligence store (DuckDB). One process writes this file (ADR 0002).
+-- simulation_jobs and tradeoff_predictions / model_registry follow the seed architecture §5 exactly.
+
+CREATE TABLE IF NOT EXISTS simulation_jobs (
+    job_id          VARCHAR PRIMARY KEY,
+    submitted_at    TIMESTAMP NOT NULL,
+    completed_at    TIMESTAMP,
+    status          VARCHAR NOT NULL,
+    submitted_by    VARCHAR,
+    job_class       INTEGER,
+    adapter_type    VARCHAR NOT NULL,
+    simulator_version VARCHAR,
+    na              DOUBLE,
+    wavelength_nm   DOUBLE,
+    dose_mj_cm2     DOUBLE,
+    sigma           DOUBLE,
+    resist_thickness_nm DOUBLE,
+    grid_size_nm    DOUBLE,
+    use_ai_surrogate BOOLEAN,
+    pattern_complexity VARCHAR,
+    resolution_nm   DOUBLE,
+    depth_of_focus_nm DOUBLE,
+    pattern_fidelity DOUBLE,
+    compute_time_s  DOUBLE,
+    speed_vs_accuracy DOUBLE,
+    resolution_vs_dof DOUBLE,
+    cost_vs_fidelity  DOUBLE,
+    surrogate_reliability DOUBLE,
+    yield_risk        DOUBLE,
+    overall_health    DOUBLE
+);
+
+-- The full submitted parameters (priority, constraint profile, metadata are not seed columns),
+-- and the event that brought them, so a job can be re-driven after a restart.
+CREATE TABLE IF NOT EXISTS job_submissions (
+    job_id          VARCHAR PRIMARY KEY,
+    parameters      JSON NOT NULL,
+    event_id        VARCHAR NOT NULL,
+    received_at     TIMESTAMP NOT NULL
+);
+
+-- Every transition, timestamped; also the outbox of lto.events (published = false until the
+-- event was accepted by the stream). event id = job_id || '/' || seq, so consumers deduplicate.
+CREATE TABLE IF NOT EXISTS job_state_history (
+    job_id          VARCHAR NOT NULL,
+    seq             INTEGER NOT NULL,
+    from_state      VARCHAR,
+    to_state        VARCHAR NOT NULL,
+    changed_at      TIMESTAMP NOT NULL,
+    reason          VARCHAR,
+    published       BOOLEAN NOT NULL DEFAULT false,
+    PRIMARY KEY (job_id, seq)
+);

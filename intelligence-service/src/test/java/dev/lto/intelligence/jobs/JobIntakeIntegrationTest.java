@@ -1,0 +1,147 @@
+package dev.lto.intelligence.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lto.contracts.JobParameters;
+import dev.lto.contracts.JobState;
+import dev.lto.contracts.events.EventEnvelope;
+import dev.lto.contracts.events.EventTypes;
+import dev.lto.contracts.events.JobSubmitted;
+import dev.lto.platform.streams.EventPublisher;
+import dev.lto.testsupport.TestRedis;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.cloud.stream.function.StreamBridge;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Submissions from a real Redis stream into DuckDB, through the lifecycle, out to lto.events. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "lto.models.bootstrap.enabled=false",
+        "spring.cloud.stream.redis.default.consumer.min-idle-time=1s",
+        "spring.cloud.stream.redis.default.consumer.reclaim-interval=500ms",
+        "spring.cloud.stream.bindings.jobSubmissions-in-0.consumer.max-attempts=1",
+        "spring.cloud.stream.redis.bindings.jobSubmissions-in-0.consumer.max-deliveries=2"})
+class JobIntakeIntegrationTest {
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) throws Exception {
+        TestRedis redis = TestRedis.shared();
+        registry.add("spring.data.redis.host", redis::host);
+        registry.add("spring.data.redis.port", redis::port);
+        registry.add("lto.data-dir", Files.createTempDirectory("lto-intelligence-test")::toString);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    EventPublisher publisher;
+
+    @Autowired
+    StreamBridge bridge;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    @Test
+    void submittedJobIsStoredAndDrivenToPreflightWithHistoryAndEvents() throws Exception {
+        JobParameters p = JobParameters.of(0.33, 30).withJobId("job_it000001");
+        publisher.publish("lto.jobs.submitted", submission(p));
+
+        JsonNode job = awaitJob(p.jobId(), "PREFLIGHT");
+        assertThat(job.get("terminal").asBoolean()).isFalse();
+        assertThat(job.at("/parameters/na").asDouble()).isEqualTo(0.33);
+        assertThat(job.get("history").findValuesAsString("to")).containsExactly("SUBMITTED", "VALIDATING", "PREFLIGHT");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> eventIdsOn("lto.events", p.jobId()).size() == 3);
+        assertThat(eventIdsOn("lto.events", p.jobId())).containsExactly(p.jobId() + "/1", p.jobId() + "/2", p.jobId() + "/3");
+    }
+
+    @Test
+    void aRedeliveredSubmissionChangesNothing() throws Exception {
+        JobParameters p = JobParameters.of(0.4, 20).withJobId("job_it000002");
+        EventEnvelope<JobSubmitted> envelope = submission(p);
+        publisher.publish("lto.jobs.submitted", envelope);
+        awaitJob(p.jobId(), "PREFLIGHT");
+        publisher.publish("lto.jobs.submitted", envelope);
+        publisher.publish("lto.jobs.submitted", submission(p)); // same job id, new event id
+        JobParameters marker = JobParameters.of(0.4, 20).withJobId("job_it000003");
+        publisher.publish("lto.jobs.submitted", submission(marker));
+        awaitJob(marker.jobId(), "PREFLIGHT"); // processed in order, so the duplicates are done too
+
+        assertThat(jdbc.sql("SELECT count(*) FROM simulation_jobs WHERE job_id = ?").param(p.jobId()).query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT count(*) FROM job_state_history WHERE job_id = ?").param(p.jobId()).query(Long.class).single()).isEqualTo(3);
+        assertThat(eventIdsOn("lto.events", p.jobId())).hasSize(3);
+    }
+
+    @Test
+    void parametersThatBreakTheContractAreRejectedWithTheReason() throws Exception {
+        // A producer other than our edge could send anything; the record constructor does not validate.
+        JobParameters bad = new JobParameters("job_it000004", 0.9, null, 300.0, null, null, null, null, null, null, null, null, null, null);
+        publisher.publish("lto.jobs.submitted", submission(bad));
+        JsonNode job = awaitJob(bad.jobId(), "REJECTED");
+        assertThat(job.get("terminal").asBoolean()).isTrue();
+        assertThat(job.get("completed_at").isNull()).isFalse();
+        JsonNode last = job.get("history").get(2);
+        assertThat(last.get("reason").asString()).contains("na").contains("doseMjCm2");
+    }
+
+    @Test
+    void unknownJobIsA404Problem() throws Exception {
+        HttpResponse<String> r = get("/api/v1/jobs/job_nothere");
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+        assertThat(json.readTree(r.body()).get("detail").asString()).contains("job_nothere");
+    }
+
+    @Test
+    void aPoisonMessageIsDeadLetteredAndDoesNotBlockTheStream() throws Exception {
+        bridge.send("lto.jobs.submitted", MessageBuilder.withPayload("not an envelope".getBytes()).build());
+        JobParameters after = JobParameters.of(0.3, 30).withJobId("job_it000005");
+        publisher.publish("lto.jobs.submitted", submission(after));
+        awaitJob(after.jobId(), "PREFLIGHT");
+        await().atMost(Duration.ofSeconds(30)).until(() -> (Long) TestRedis.shared().command("XLEN", "lto.jobs.submitted.dlq") >= 1);
+        assertThat(TestRedis.shared().command("XRANGE", "lto.jobs.submitted.dlq", "-", "+").toString()).contains("not an envelope");
+    }
+
+    private static EventEnvelope<JobSubmitted> submission(JobParameters p) {
+        return EventEnvelope.of(EventTypes.JOB_SUBMITTED, p.jobId(), "test", new JobSubmitted(p, Instant.now()));
+    }
+
+    private JsonNode awaitJob(String id, String state) {
+        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            HttpResponse<String> r = get("/api/v1/jobs/" + id);
+            return r.statusCode() == 200 ? json.readTree(r.body()) : null;
+        }, node -> node != null && state.equals(node.get("state").asString()));
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Event ids on a stream for one job, in stream order. */
+    private List<String> eventIdsOn(String stream, String jobId) {
+        List<?> entries = (List<?>) TestRedis.shared().command("XRANGE", stream, "-", "+");
+        return entries.stream().map(Object::toString).filter(e -> e.contains("\"job_id\":\"" + jobId + "\""))
+                .map(e -> e.replaceAll(".*\"event_id\":\"([^\"]+)\".*", "$1")).toList();
+    }
+}

@@ -1,0 +1,32 @@
+package dev.lto.platform.web;
+
+import jakarta.validation.Validator;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Problem details, strict body reading and the body limit, for every LTO web service. */
+@AutoConfiguration
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@EnableConfigurationProperties(HttpLimits.class)
+@Import(ProblemResponses.class)
+public class WebPlatformConfiguration {
+
+    @Bean
+    StrictRecordReader strictRecordReader(JsonMapper json, Validator validator) {
+        return new StrictRecordReader(json, validator);
+    }
+
+    @Bean
+    FilterRegistrationBean<BodySizeLimit> bodySizeLimit(HttpLimits limits, JsonMapper json) {
+        var registration = new FilterRegistrationBean<>(new BodySizeLimit(limits.maxBodyBytes(), json));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        registration.addUrlPatterns("/api/*", "/ingest/*");
+        return registration;
+    }
+}

@@ -1,0 +1,716 @@
+package dev.lto.stream.binder.redis;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.Consumer;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.XAutoClaimArgs;
+import io.lettuce.core.XClaimArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.models.stream.ClaimedMessages;
+import io.lettuce.core.models.stream.PendingMessage;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryTemplate;
+import org.springframework.integration.endpoint.MessageProducerSupport;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.MessagingException;
+
+import dev.lto.stream.binder.redis.properties.RedisStreamConsumerProperties;
+import dev.lto.stream.binder.redis.provisioning.RedisStreamProvisioner;
+
+/**
+ * Inbound endpoint for one consumer binding: {@code concurrency} reader threads, each a consumer
+ * of the group with its own name and its own connection.
+ *
+ * <p>Each reader loops:
+ * <ol>
+ *   <li>at start, re-reads its own pending entries ({@code XREADGROUP ... 0}): what a previous run
+ *       under the same consumer name read but did not acknowledge;</li>
+ *   <li>every {@code reclaim-interval}, {@code XAUTOCLAIM}s entries of the group idle longer than
+ *       {@code min-idle-time} (dead consumers' entries, and failed ones);</li>
+ *   <li>otherwise {@code XREADGROUP GROUP g me COUNT batch-size BLOCK block-timeout STREAMS s >}.</li>
+ * </ol>
+ * Each entry is dispatched synchronously to the binding's channel (with Spring Cloud Stream's
+ * in-process retry when {@code maxAttempts > 1}); XACK only follows a successful return. A failed
+ * entry stays pending and comes back through XAUTOCLAIM after {@code min-idle-time}; when it fails
+ * on its {@code max-deliveries}-th delivery it is XADDed to the dead-letter stream and only then
+ * acknowledged.
+ *
+ * <p>A keeper thread renews the ownership of the entries a reader holds (read but not finished,
+ * including the one in the handler) with {@code XCLAIM ... JUSTID} well before they reach
+ * {@code min-idle-time}, so slow handlers and batches are not reclaimed by other consumers while
+ * this one is alive. It uses a conditional min-idle so it never steals back an entry that another
+ * consumer already claimed. It also flushes acknowledgements of slow batches.
+ *
+ * <p>Stopping sets a flag: readers finish the in-flight entry, acknowledge what completed, and
+ * leave every other entry they hold pending (it is re-read when a reader with the same name starts
+ * again, or reclaimed by others after {@code min-idle-time}).
+ */
+public class RedisStreamInboundChannelAdapter extends MessageProducerSupport {
+
+    private static final Log log = LogFactory.getLog(RedisStreamInboundChannelAdapter.class);
+
+    private static final long ACK_FLUSH_SIZE = 64;
+    private static final long ACK_MAX_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    private final RedisStreamConnections connections;
+    private final String stream;
+    private final byte[] streamKey;
+    private final String group;
+    private final byte[] groupKey;
+    private final List<String> consumerNames;
+    private final RedisStreamConsumerProperties properties;
+    private final Duration operationTimeout;
+    private final Duration shutdownTimeout;
+    private final RedisStreamMessageCodec codec;
+    private final String deadLetterStream;
+
+    private RetryTemplate retryTemplate;
+    private MessageChannel errorNotificationChannel;
+
+    private volatile boolean active;
+    private final List<Reader> readers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private ScheduledExecutorService keeper;
+
+    public RedisStreamInboundChannelAdapter(RedisStreamConnections connections, String stream, String group,
+            List<String> consumerNames, RedisStreamConsumerProperties properties, Duration operationTimeout,
+            Duration shutdownTimeout, RedisStreamMessageCodec codec) {
+        this.connections = connections;
+        this.stream = stream;
+        this.streamKey = stream.getBytes(StandardCharsets.UTF_8);
+        this.group = group;
+        this.groupKey = group.getBytes(StandardCharsets.UTF_8);
+        this.consumerNames = List.copyOf(consumerNames);
+        this.properties = properties;
+        this.operationTimeout = operationTimeout;
+        this.shutdownTimeout = shutdownTimeout;
+        this.codec = codec;
+        this.deadLetterStream = properties.deadLetterStreamFor(stream);
+    }
+
+    /** In-process retry for each delivery (Spring Cloud Stream's maxAttempts/backOff*); null = one attempt. */
+    public void setRetryTemplate(RetryTemplate retryTemplate) {
+        this.retryTemplate = retryTemplate;
+    }
+
+    /**
+     * Channel that receives an {@code ErrorMessage} for every failed delivery (after in-process
+     * retries). It is a notification only: whether the entry is acknowledged, left pending or
+     * dead-lettered is decided by this adapter.
+     */
+    public void setErrorNotificationChannel(MessageChannel errorNotificationChannel) {
+        this.errorNotificationChannel = errorNotificationChannel;
+    }
+
+    public List<String> getConsumerNames() {
+        return consumerNames;
+    }
+
+    @Override
+    public String getComponentType() {
+        return "redis:stream-inbound-channel-adapter";
+    }
+
+    @Override
+    protected void doStart() {
+        active = true;
+        keeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "redis-stream-keeper-" + stream + "-" + group);
+            t.setDaemon(true);
+            return t;
+        });
+        long keeperPeriod = Math.max(50, Math.min(1000, properties.getMinIdleTime().toMillis() / 10));
+        keeper.scheduleWithFixedDelay(this::keep, keeperPeriod, keeperPeriod, TimeUnit.MILLISECONDS);
+        readers.clear();
+        threads.clear();
+        for (String name : consumerNames) {
+            Reader reader = new Reader(name);
+            readers.add(reader);
+            Thread thread = new Thread(reader, "redis-stream-" + stream + "-" + name);
+            thread.setDaemon(false);
+            threads.add(thread);
+            thread.start();
+        }
+    }
+
+    @Override
+    protected void doStop() {
+        active = false;
+        long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+        for (Thread thread : threads) {
+            try {
+                long left = deadline - System.nanoTime();
+                if (left > 0) {
+                    thread.join(Duration.ofNanos(left));
+                }
+                if (thread.isAlive()) {
+                    log.warn("Reader " + thread.getName() + " did not finish its in-flight message within " + shutdownTimeout
+                            + "; interrupting it");
+                    thread.interrupt();
+                    thread.join(Duration.ofSeconds(2));
+                }
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (keeper != null) {
+            keeper.shutdownNow();
+            keeper = null;
+        }
+    }
+
+    /** Keeper tick: renew leases of held entries and flush acknowledgements of slow batches. */
+    private void keep() {
+        for (Reader reader : readers) {
+            try {
+                reader.renewLease();
+                reader.acks.flushIfOlderThan(ACK_MAX_DELAY_NANOS);
+            }
+            catch (RuntimeException ex) {
+                if (log.isDebugEnabled()) {
+                    log.debug("Keeper tick failed for " + reader.name + ": " + ex.getMessage());
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    /** Entries one reader holds: read, not finished yet. */
+    private static final class Lease {
+
+        private final Set<String> held;
+        private long touchedNanos;
+        private String inFlight;
+
+        Lease(Set<String> ids, long now) {
+            this.held = ids;
+            this.touchedNanos = now;
+        }
+
+        synchronized boolean begin(String id) {
+            if (!held.contains(id)) {
+                return false;
+            }
+            inFlight = id;
+            return true;
+        }
+
+        synchronized void end(String id) {
+            held.remove(id);
+            inFlight = null;
+        }
+
+        synchronized List<String> dueForRenewal(long now, long periodNanos) {
+            if (held.isEmpty() || now - touchedNanos < periodNanos) {
+                return List.of();
+            }
+            return new ArrayList<>(held);
+        }
+
+        synchronized long elapsedNanos(long now) {
+            return now - touchedNanos;
+        }
+
+        synchronized void renewed(List<String> asked, Set<String> stillOurs, long now, String consumer) {
+            for (String id : asked) {
+                if (!stillOurs.contains(id) && held.remove(id)) {
+                    if (id.equals(inFlight)) {
+                        log.warn("Consumer " + consumer + " lost entry " + id + " to another consumer while processing it "
+                                + "(this process was paused longer than min-idle-time?); it may be processed twice");
+                    }
+                }
+            }
+            touchedNanos = now;
+        }
+    }
+
+    /** Acknowledgements waiting to be sent, coalesced into multi-id XACKs. */
+    private final class AckBuffer {
+
+        private final List<String> ids = new ArrayList<>();
+        private long oldestNanos;
+        private final List<RedisFuture<Long>> inFlight = new ArrayList<>();
+
+        synchronized void add(String id) {
+            if (ids.isEmpty()) {
+                oldestNanos = System.nanoTime();
+            }
+            ids.add(id);
+        }
+
+        synchronized int size() {
+            return ids.size();
+        }
+
+        private synchronized String[] drain() {
+            String[] out = ids.toArray(String[]::new);
+            ids.clear();
+            return out;
+        }
+
+        /** Sends buffered acks on {@code commands} without waiting. */
+        void flush(RedisClusterAsyncCommands<byte[], byte[]> commands) {
+            String[] batch = drain();
+            if (batch.length > 0) {
+                RedisFuture<Long> f = commands.xack(streamKey, groupKey, batch);
+                synchronized (this) {
+                    inFlight.add(f);
+                }
+            }
+        }
+
+        /** Sends buffered acks and waits until Redis confirmed all acks sent so far. */
+        void flushAndAwait(RedisClusterAsyncCommands<byte[], byte[]> commands) {
+            flush(commands);
+            List<RedisFuture<Long>> waiting;
+            synchronized (this) {
+                waiting = new ArrayList<>(inFlight);
+                inFlight.clear();
+            }
+            for (RedisFuture<Long> f : waiting) {
+                RedisStreamConnections.await(f, operationTimeout, "XACK " + stream);
+            }
+        }
+
+        /**
+         * Sends buffered acks without waiting for the reply (the next XREADGROUP on the same
+         * connection is queued behind them); completed replies are checked, and the reader only
+         * blocks when many are outstanding.
+         */
+        void flushPipelined(RedisClusterAsyncCommands<byte[], byte[]> commands) {
+            flush(commands);
+            List<RedisFuture<Long>> done = new ArrayList<>();
+            boolean tooMany;
+            synchronized (this) {
+                inFlight.removeIf(f -> f.isDone() && done.add(f));
+                tooMany = inFlight.size() > 16;
+            }
+            for (RedisFuture<Long> f : done) {
+                RedisStreamConnections.await(f, operationTimeout, "XACK " + stream);
+            }
+            if (tooMany) {
+                flushAndAwait(commands);
+            }
+        }
+
+        /** Keeper: acks of a batch whose next entry is slow must not wait for the batch to end. */
+        void flushIfOlderThan(long maxDelayNanos) {
+            boolean due;
+            synchronized (this) {
+                due = !ids.isEmpty() && System.nanoTime() - oldestNanos > maxDelayNanos;
+            }
+            if (due) {
+                flush(connections.shared());
+            }
+        }
+    }
+
+    private final class Reader implements Runnable {
+
+        private final String name;
+        private final Consumer<byte[]> consumer;
+        private final AckBuffer acks = new AckBuffer();
+        private volatile Lease lease;
+        private StatefulConnection<byte[], byte[]> connection;
+        private RedisClusterAsyncCommands<byte[], byte[]> commands;
+        private boolean ownPendingDone;
+        private String ownPendingCursor = "0";
+        private String claimCursor = "0-0";
+        private long nextReclaimNanos = System.nanoTime();
+        private long lastWarnNanos;
+
+        Reader(String name) {
+            this.name = name;
+            this.consumer = Consumer.from(groupKey, name.getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void run() {
+            long backoffMillis = 100;
+            while (active) {
+                try {
+                    ensureConnection();
+                    step();
+                    backoffMillis = 100;
+                }
+                catch (RuntimeException ex) {
+                    if (!active) {
+                        break;
+                    }
+                    if (isNoGroup(ex)) {
+                        recreateGroup();
+                        continue;
+                    }
+                    warn("Reader " + name + " of " + stream + "/" + group + " failed: " + ex.getMessage()
+                            + " (retrying in " + backoffMillis + " ms)", ex);
+                    dropConnectionIfClosed();
+                    sleep(backoffMillis);
+                    backoffMillis = Math.min(backoffMillis * 2, 5_000);
+                }
+            }
+            try {
+                if (commands != null) {
+                    acks.flushAndAwait(commands);
+                }
+            }
+            catch (RuntimeException ex) {
+                log.warn("Reader " + name + " could not send its last acknowledgements (the entries stay pending and "
+                        + "will be redelivered): " + ex.getMessage());
+            }
+            if (connection != null) {
+                connections.release(connection);
+                connection = null;
+            }
+        }
+
+        private void ensureConnection() {
+            if (connection == null) {
+                connection = connections.dedicated();
+                commands = RedisStreamConnections.async(connection);
+            }
+        }
+
+        private void dropConnectionIfClosed() {
+            if (connection != null && !connection.isOpen()) {
+                connections.release(connection);
+                connection = null;
+                commands = null;
+            }
+        }
+
+        private void step() {
+            if (!ownPendingDone) {
+                List<StreamMessage<byte[], byte[]>> own = RedisStreamConnections.await(
+                        commands.xreadgroup(consumer, XReadArgs.Builder.count(properties.getBatchSize()),
+                                XReadArgs.StreamOffset.from(streamKey, ownPendingCursor)),
+                        operationTimeout, "XREADGROUP (own pending) " + stream);
+                if (own == null || own.isEmpty()) {
+                    ownPendingDone = true;
+                    return;
+                }
+                ownPendingCursor = own.getLast().getId();
+                process(own, true);
+                return;
+            }
+            long now = System.nanoTime();
+            if (now >= nextReclaimNanos) {
+                ClaimedMessages<byte[], byte[]> claimed = RedisStreamConnections.await(
+                        commands.xautoclaim(streamKey, XAutoClaimArgs.Builder
+                                .xautoclaim(consumer, properties.getMinIdleTime(), claimCursor)
+                                .count(properties.getBatchSize())),
+                        operationTimeout, "XAUTOCLAIM " + stream);
+                String next = claimed.getId();
+                if (next == null || next.equals("0-0")) {
+                    claimCursor = "0-0";
+                    nextReclaimNanos = now + properties.getReclaimInterval().toNanos();
+                }
+                else {
+                    claimCursor = next;
+                }
+                List<StreamMessage<byte[], byte[]>> messages = claimed.getMessages();
+                if (messages != null && !messages.isEmpty()) {
+                    if (log.isDebugEnabled()) {
+                        log.debug(name + " reclaimed " + messages.size() + " idle entries of " + stream + "/" + group);
+                    }
+                    process(messages, true);
+                }
+                return;
+            }
+            long blockMillis = Math.max(1, properties.getBlockTimeout().toMillis());
+            long untilReclaim = TimeUnit.NANOSECONDS.toMillis(nextReclaimNanos - now);
+            blockMillis = Math.max(1, Math.min(blockMillis, untilReclaim));
+            List<StreamMessage<byte[], byte[]>> fresh = RedisStreamConnections.await(
+                    commands.xreadgroup(consumer, XReadArgs.Builder.count(properties.getBatchSize()).block(blockMillis),
+                            XReadArgs.StreamOffset.lastConsumed(streamKey)),
+                    operationTimeout.plusMillis(blockMillis), "XREADGROUP " + stream);
+            if (fresh != null && !fresh.isEmpty()) {
+                process(fresh, false);
+            }
+        }
+
+        /**
+         * @param redelivered entries from the pending list (own or claimed): their delivery count
+         *        is looked up; fresh entries ({@code >}) are on delivery 1
+         */
+        private void process(List<StreamMessage<byte[], byte[]>> batch, boolean redelivered) {
+            Map<String, Long> deliveries = redelivered ? deliveryCounts(batch) : Map.of();
+            Set<String> ids = new LinkedHashSet<>();
+            for (StreamMessage<byte[], byte[]> m : batch) {
+                ids.add(m.getId());
+            }
+            Lease current = new Lease(ids, System.nanoTime());
+            lease = current;
+            try {
+                for (StreamMessage<byte[], byte[]> entry : batch) {
+                    if (!active) {
+                        break;
+                    }
+                    String id = entry.getId();
+                    if (entry.getBody() == null || entry.getBody().isEmpty()) {
+                        // deleted or trimmed while pending: nothing to process
+                        current.end(id);
+                        acks.add(id);
+                        continue;
+                    }
+                    if (!current.begin(id)) {
+                        continue; // claimed by another consumer meanwhile
+                    }
+                    try {
+                        handle(entry, deliveries.getOrDefault(id, 1L));
+                    }
+                    finally {
+                        current.end(id);
+                    }
+                    if (acks.size() >= ACK_FLUSH_SIZE) {
+                        acks.flush(commands);
+                    }
+                }
+            }
+            finally {
+                lease = null;
+                acks.flushPipelined(commands);
+            }
+        }
+
+        private void handle(StreamMessage<byte[], byte[]> entry, long deliveryCount) {
+            String id = entry.getId();
+            int max = properties.getMaxDeliveries();
+            if (max > 0 && deliveryCount > max) {
+                // a previous holder died while processing it (e.g. the message crashes the JVM)
+                deadLetter(entry, deliveryCount, new IllegalStateException("Delivered " + deliveryCount
+                        + " times (max-deliveries " + max + ") without being acknowledged"));
+                return;
+            }
+            Message<byte[]> message = null;
+            try {
+                Map<String, Object> extra = new LinkedHashMap<>();
+                extra.put(RedisStreamHeaders.STREAM_KEY, stream);
+                extra.put(RedisStreamHeaders.STREAM_MESSAGE_ID, id);
+                extra.put(RedisStreamHeaders.CONSUMER_GROUP, group);
+                extra.put(RedisStreamHeaders.CONSUMER, name);
+                extra.put(RedisStreamHeaders.DELIVERY_COUNT, deliveryCount);
+                message = codec.decode(entry.getBody(), extra);
+                dispatch(message);
+                acks.add(id);
+            }
+            catch (Exception ex) {
+                Throwable cause = rootCause(ex);
+                notifyError(message, ex);
+                if (max > 0 && deliveryCount >= max) {
+                    deadLetter(entry, deliveryCount, cause);
+                }
+                else {
+                    warn("Handler failed on " + stream + " entry " + id + " (delivery " + deliveryCount
+                            + (max > 0 ? " of " + max : "") + "): " + cause + "; left pending, redelivered after "
+                            + properties.getMinIdleTime(), null);
+                }
+            }
+        }
+
+        private void dispatch(Message<byte[]> message) throws Exception {
+            RetryTemplate retry = retryTemplate;
+            if (retry == null) {
+                sendMessage(message);
+                return;
+            }
+            try {
+                retry.execute(() -> {
+                    sendMessage(message);
+                    return null;
+                });
+            }
+            catch (RetryException ex) {
+                Throwable last = ex.getCause() != null ? ex.getCause() : ex;
+                if (last instanceof Exception e) {
+                    throw e;
+                }
+                throw new MessagingException(message, "Handler failed", last);
+            }
+        }
+
+        /** XADD to the dead-letter stream, then XACK. If the XADD fails the entry stays pending. */
+        private void deadLetter(StreamMessage<byte[], byte[]> entry, long deliveryCount, Throwable cause) {
+            String id = entry.getId();
+            try {
+                Map<byte[], byte[]> fields = new LinkedHashMap<>(entry.getBody());
+                put(fields, RedisStreamHeaders.X_EXCEPTION_MESSAGE, String.valueOf(cause.getMessage()));
+                put(fields, RedisStreamHeaders.X_EXCEPTION_CLASS, cause.getClass().getName());
+                put(fields, RedisStreamHeaders.X_EXCEPTION_STACKTRACE, stackTrace(cause));
+                put(fields, RedisStreamHeaders.X_ORIGINAL_ID, id);
+                put(fields, RedisStreamHeaders.X_ORIGINAL_STREAM, stream);
+                put(fields, RedisStreamHeaders.X_GROUP, group);
+                put(fields, RedisStreamHeaders.X_DELIVERIES, Long.toString(deliveryCount));
+                byte[] dlqKey = deadLetterStream.getBytes(StandardCharsets.UTF_8);
+                RedisFuture<String> added = properties.getDeadLetterMaxLength() > 0
+                        ? connections.shared().xadd(dlqKey,
+                                new XAddArgs().maxlen(properties.getDeadLetterMaxLength()).approximateTrimming(), fields)
+                        : connections.shared().xadd(dlqKey, fields);
+                String dlqId = RedisStreamConnections.await(added, operationTimeout, "XADD " + deadLetterStream);
+                acks.add(id);
+                acks.flushAndAwait(commands);
+                log.warn("Dead-lettered " + stream + " entry " + id + " (group " + group + ", " + deliveryCount
+                        + " deliveries) to " + deadLetterStream + " as " + dlqId + ": " + cause);
+            }
+            catch (RuntimeException ex) {
+                log.error("Could not dead-letter " + stream + " entry " + id + "; it stays pending: " + ex.getMessage(), ex);
+            }
+        }
+
+        private Map<String, Long> deliveryCounts(List<StreamMessage<byte[], byte[]>> batch) {
+            List<RedisFuture<List<PendingMessage>>> futures = new ArrayList<>(batch.size());
+            for (StreamMessage<byte[], byte[]> m : batch) {
+                futures.add(commands.xpending(streamKey, groupKey, Range.create(m.getId(), m.getId()), Limit.from(1)));
+            }
+            Map<String, Long> counts = new HashMap<>();
+            for (RedisFuture<List<PendingMessage>> f : futures) {
+                List<PendingMessage> pending = RedisStreamConnections.await(f, operationTimeout, "XPENDING " + stream);
+                if (pending != null) {
+                    for (PendingMessage p : pending) {
+                        counts.put(p.getId(), p.getRedeliveryCount());
+                    }
+                }
+            }
+            return counts;
+        }
+
+        /** Keeper thread: XCLAIM JUSTID the held entries before they become reclaimable by others. */
+        void renewLease() {
+            Lease current = lease;
+            if (current == null) {
+                return;
+            }
+            long minIdleNanos = properties.getMinIdleTime().toNanos();
+            long now = System.nanoTime();
+            List<String> ids = current.dueForRenewal(now, minIdleNanos / 3);
+            if (ids.isEmpty()) {
+                return;
+            }
+            // Only an entry nobody claimed since our last touch is idle for ~elapsed; one claimed by
+            // another consumer (possible only after min-idle-time) is idle for <= elapsed - minIdle.
+            long conditionalIdleMillis = Math.max(0, TimeUnit.NANOSECONDS.toMillis(current.elapsedNanos(now) - minIdleNanos / 2));
+            List<StreamMessage<byte[], byte[]>> claimed = RedisStreamConnections.await(
+                    connections.shared().xclaim(streamKey, consumer, new XClaimArgs().minIdleTime(conditionalIdleMillis).justid(),
+                            ids.toArray(String[]::new)),
+                    operationTimeout, "XCLAIM (renew) " + stream);
+            Set<String> ours = new HashSet<>();
+            if (claimed != null) {
+                for (StreamMessage<byte[], byte[]> m : claimed) {
+                    ours.add(m.getId());
+                }
+            }
+            current.renewed(ids, ours, now, name);
+        }
+
+        private void notifyError(Message<byte[]> message, Exception ex) {
+            MessageChannel channel = errorNotificationChannel;
+            if (channel == null) {
+                return;
+            }
+            try {
+                Message<?> failed = message;
+                MessagingException wrapped = ex instanceof MessagingException me ? me
+                        : failed != null ? new MessagingException(failed, ex.getMessage(), ex) : new MessagingException(ex.getMessage(), ex);
+                channel.send(buildErrorMessage(failed, wrapped));
+            }
+            catch (RuntimeException ignored) {
+                // notification only; the ack decision is ours
+            }
+        }
+
+        private void recreateGroup() {
+            try {
+                RedisStreamProvisioner.createGroup(connections.shared(), stream, group, "0", operationTimeout);
+                log.warn("Consumer group " + group + " on " + stream + " was missing (stream deleted?); recreated it");
+            }
+            catch (RuntimeException ex) {
+                warn("Could not recreate consumer group " + group + " on " + stream + ": " + ex.getMessage(), null);
+                sleep(1000);
+            }
+        }
+
+        private void warn(String message, Throwable ex) {
+            long now = System.nanoTime();
+            if (now - lastWarnNanos > TimeUnit.SECONDS.toNanos(10) || lastWarnNanos == 0) {
+                lastWarnNanos = now;
+                log.warn(message);
+            }
+            else if (log.isDebugEnabled()) {
+                log.debug(message, ex);
+            }
+        }
+    }
+
+    private static boolean isNoGroup(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("NOGROUP")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static Throwable rootCause(Throwable ex) {
+        Throwable t = ex;
+        while (t instanceof MessagingException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        while (t instanceof RetryException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        while (t instanceof MessagingException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static void put(Map<byte[], byte[]> fields, String name, String value) {
+        // replace an existing field of the same name (an entry dead-lettered twice)
+        fields.keySet().removeIf(k -> new String(k, StandardCharsets.UTF_8).equals(name));
+        fields.put(name.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String stackTrace(Throwable t) {
+        StringWriter out = new StringWriter();
+        t.printStackTrace(new PrintWriter(out));
+        String s = out.toString();
+        return s.length() > 4000 ? s.substring(0, 4000) : s;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.lto.stream.binder.redis.properties;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Binder-wide settings, {@code spring.cloud.stream.redis.binder.*}.
+ *
+ * @param consumerName base consumer name inside every consumer group; default
+ *        {@code <hostname>-<spring.cloud.stream.instance-index>}. With {@code concurrency > 1}
+ *        each reader thread appends {@code -<n>}. Must be stable across restarts of the same
+ *        instance (so it finds its own pending entries) and unique across live instances.
+ * @param shutdownTimeout how long stopping a consumer binding waits for in-flight messages
+ * @param operationTimeout timeout for the binder's own non-blocking commands (XACK, XPENDING,
+ *        XCLAIM, XGROUP, XINFO, dead-letter XADD)
+ * @param metricsRefresh how long gauge values ({@code redis.stream.*}) are cached between
+ *        Redis round trips
+ */
+@ConfigurationProperties("spring.cloud.stream.redis.binder")
+public record RedisStreamBinderConfigurationProperties(
+        String consumerName,
+        @DefaultValue("30s") Duration shutdownTimeout,
+        @DefaultValue("5s") Duration operationTimeout,
+        @DefaultValue("5s") Duration metricsRefresh) {
+
+    public RedisStreamBinderConfigurationProperties {
+        shutdownTimeout = shutdownTimeout != null ? shutdownTimeout : Duration.ofSeconds(30);
+        operationTimeout = operationTimeout != null ? operationTimeout : Duration.ofSeconds(5);
+        metricsRefresh = metricsRefresh != null ? metricsRefresh : Duration.ofSeconds(5);
+    }
+
+    /** All defaults. */
+    public static RedisStreamBinderConfigurationProperties defaults() {
+        return new RedisStreamBinderConfigurationProperties(null, null, null, null);
+    }
+}

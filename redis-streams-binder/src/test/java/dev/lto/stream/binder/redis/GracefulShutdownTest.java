@@ -1,0 +1,121 @@
+package dev.lto.stream.binder.redis;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.cloud.stream.binding.BindingsLifecycleController;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.messaging.Message;
+
+import dev.lto.testsupport.TestRedis;
+import dev.lto.testsupport.TestRedisExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Stopping a binding stops reading, lets the in-flight message finish (and acks it), and leaves
+ * the rest of the batch pending; starting it again processes them. Also: a handler slower than
+ * min-idle-time is not reclaimed by another consumer while its owner is alive (lease renewal).
+ */
+@ExtendWith(TestRedisExtension.class)
+class GracefulShutdownTest {
+
+    static final List<String> started = new CopyOnWriteArrayList<>();
+    static final List<String> finished = new CopyOnWriteArrayList<>();
+    static volatile long sleepMillis;
+
+    @SpringBootConfiguration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class App {
+
+        @Bean
+        Consumer<Message<byte[]>> slow() {
+            return m -> {
+                String p = new String(m.getPayload());
+                started.add(p);
+                try {
+                    Thread.sleep(sleepMillis);
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(ex);
+                }
+                finished.add(p);
+            };
+        }
+    }
+
+    private ConfigurableApplicationContext app;
+
+    @AfterEach
+    void close() {
+        if (app != null) {
+            app.close();
+        }
+        started.clear();
+        finished.clear();
+    }
+
+    private ConfigurableApplicationContext start(String stream, String... extra) {
+        String[] base = {
+                "spring.cloud.function.definition=slow",
+                "spring.cloud.stream.bindings.slow-in-0.destination=" + stream,
+                "spring.cloud.stream.bindings.slow-in-0.group=g",
+                "spring.cloud.stream.redis.bindings.slow-in-0.consumer.batch-size=10",
+                "spring.cloud.stream.redis.bindings.slow-in-0.consumer.min-idle-time=1s",
+                "spring.cloud.stream.redis.bindings.slow-in-0.consumer.reclaim-interval=200ms"};
+        String[] all = new String[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return TestApps.run(App.class, all);
+    }
+
+    @Test
+    void stoppingABindingFinishesTheInFlightMessageAndLeavesTheRestPending(TestRedis redis) {
+        sleepMillis = 1_500;
+        for (int i = 0; i < 10; i++) {
+            redis.command("XADD", "gs.jobs", "*", "payload", "job-" + i);
+        }
+        app = start("gs.jobs"); // the new group starts at 0: one batch of all 10 entries
+        await().atMost(Duration.ofSeconds(10)).until(() -> started.size() == 1);
+
+        BindingsLifecycleController bindings = app.getBean(BindingsLifecycleController.class);
+        long t0 = System.nanoTime();
+        bindings.stop("slow-in-0");
+        long stopMillis = (System.nanoTime() - t0) / 1_000_000;
+
+        assertThat(finished).as("in-flight message completed before stop returned").containsExactly("job-0");
+        assertThat(started).containsExactly("job-0");
+        assertThat(stopMillis).isLessThan(5_000);
+        assertThat(TestApps.pending("gs.jobs", "g")).as("the rest of the batch stays pending").isEqualTo(9);
+
+        sleepMillis = 0;
+        bindings.start("slow-in-0");
+        await().atMost(Duration.ofSeconds(10)).until(() -> finished.size() == 10);
+        assertThat(finished).doesNotHaveDuplicates();
+        await().atMost(Duration.ofSeconds(5)).until(() -> TestApps.pending("gs.jobs", "g") == 0);
+    }
+
+    @Test
+    void slowHandlerKeepsItsEntriesWhileAlive(TestRedis redis) {
+        // handler time 2.5 s > min-idle-time 1 s; a second reader in the same group must not steal entries
+        sleepMillis = 2_500;
+        app = start("gs.slow", "spring.cloud.stream.bindings.slow-in-0.consumer.concurrency=2");
+        for (int i = 0; i < 3; i++) {
+            redis.command("XADD", "gs.slow", "*", "payload", "slow-" + i);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> finished.size() == 3);
+        assertThat(started).as("each entry processed exactly once").hasSize(3).doesNotHaveDuplicates();
+        await().atMost(Duration.ofSeconds(5)).until(() -> TestApps.pending("gs.slow", "g") == 0);
+    }
+}

@@ -1,0 +1,444 @@
+package dev.lto.simulator.physics;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.lto.contracts.AdapterHealth;
+import dev.lto.contracts.ComputeStats;
+import dev.lto.contracts.HealthStatus;
+import dev.lto.contracts.JobParameters;
+import dev.lto.contracts.MetricSnapshot;
+import dev.lto.contracts.SimulationOutputs;
+import dev.lto.contracts.SimulationResult;
+import dev.lto.contracts.TradeoffSignals;
+import dev.lto.simulator.physics.mask.MaskLayout;
+import dev.lto.simulator.physics.mask.PatternCatalogue;
+import dev.lto.simulator.physics.mask.Rasterizer;
+import dev.lto.simulator.physics.optics.Djl;
+import dev.lto.simulator.physics.optics.IlluminationSpec;
+import dev.lto.simulator.physics.optics.Imaging;
+import dev.lto.simulator.physics.optics.ImagingGrid;
+import dev.lto.simulator.physics.optics.KernelCache;
+import dev.lto.simulator.physics.optics.OpticalSetting;
+import dev.lto.simulator.physics.optics.SocsBuilder;
+import dev.lto.simulator.physics.optics.SocsKernels;
+import dev.lto.simulator.physics.optics.Source;
+import dev.lto.simulator.physics.resist.BandLimitedImage;
+import dev.lto.simulator.physics.resist.CutProfile;
+import dev.lto.simulator.physics.resist.ProcessWindow;
+import dev.lto.simulator.physics.resist.Stochastics;
+import dev.lto.simulator.spi.BossungCurve;
+import dev.lto.simulator.spi.ImageArray;
+import dev.lto.simulator.spi.SimulationArtifacts;
+import dev.lto.simulator.spi.SimulatorInterface;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+
+/**
+ * The physics simulator ("synthetic" adapter): catalogue mask → Abbe or SOCS imaging with defocus
+ * → threshold resist with acid diffusion → CD, NILS, contrast, dose-to-size, focus–exposure
+ * matrix (Bossung, exposure latitude, depth of focus), MEEF, shot-noise failure probability →
+ * six tradeoff signals. See docs/physics.md.
+ */
+public final class PhysicsSimulator implements SimulatorInterface {
+
+    public static final String ADAPTER_TYPE = "synthetic";
+    public static final String VERSION = "physics-1.0";
+
+    private final PhysicsSimulatorProperties props;
+    private final KernelCache kernels;
+    private final Sinks.Many<MetricSnapshot> metrics = Sinks.many().multicast().directBestEffort();
+    private final LinkedHashMap<String, PhysicsArtifacts> artifacts = new LinkedHashMap<>(16, 0.75f, true);
+
+    public PhysicsSimulator(PhysicsSimulatorProperties props) {
+        this.props = props;
+        this.kernels = new KernelCache(props.cache().kernelBytes());
+    }
+
+    @Override
+    public String adapterType() {
+        return ADAPTER_TYPE;
+    }
+
+    @Override
+    public Flux<MetricSnapshot> streamMetrics() {
+        return metrics.asFlux();
+    }
+
+    @Override
+    public Optional<SimulationArtifacts> artifacts(String jobId) {
+        synchronized (artifacts) {
+            return Optional.ofNullable(artifacts.get(jobId));
+        }
+    }
+
+    KernelCache kernelCache() {
+        return kernels;
+    }
+
+    @Override
+    public AdapterHealth healthCheck() {
+        try {
+            // A clear tile must image to exactly 1: exercises the engine, FFTs and normalisation.
+            int n = 16;
+            float[] clear = new float[n * n];
+            java.util.Arrays.fill(clear, 1f);
+            OpticalSetting os = new OpticalSetting(13.5, 0.33, 0, IlluminationSpec.conventional(0.5), 0.25, 160, n);
+            Source src = Source.sample(os.illumination(), 0.25, 1);
+            double worst;
+            try (NDManager m = Djl.newManager()) {
+                NDArray win = Imaging.maskWindow(m, clear, n, n);
+                NDArray img = Imaging.abbe(m, win, os, src, 64);
+                worst = img.sub(1).abs().max().getFloat();
+            }
+            HealthStatus status = worst < 1e-3 ? HealthStatus.UP : HealthStatus.DEGRADED;
+            return new AdapterHealth(ADAPTER_TYPE, status, VERSION, Djl.deviceName(),
+                    Djl.engineVersion() + ", clear-field error " + String.format(java.util.Locale.ROOT, "%.1e", worst)
+                            + ", kernel cache " + kernels.size() + " settings / " + kernels.bytes() + " B",
+                    Instant.now());
+        } catch (RuntimeException | LinkageError e) {
+            return new AdapterHealth(ADAPTER_TYPE, HealthStatus.DOWN, VERSION, null, e.toString(), Instant.now());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    /** Everything a job resolved from its parameters and the configuration. */
+    record Setup(JobParameters params, double wavelength, double na, double dose, double defocus, double blur,
+                 IlluminationSpec illumination, Source source, MaskLayout layout, ImagingGrid grid, boolean surrogate,
+                 boolean audit) {
+
+        OpticalSetting optical(double defocusNm) {
+            return new OpticalSetting(wavelength, na, defocusNm, illumination, source.stepSigma(), grid.tileNm(),
+                    grid.imagePx());
+        }
+    }
+
+    Setup setup(JobParameters p) {
+        Map<String, Object> md = p.metadata();
+        double lambda = p.wavelengthNm();
+        double na = p.na();
+        IlluminationSpec ill = IlluminationSpec.fromJob(p.sigma(), md);
+        Source src = Source.sample(ill, props.source().stepSigma(), props.source().minPoints());
+        MaskLayout layout = PatternCatalogue.layout(p.jobClass(), p.patternComplexity(), lambda, na,
+                props.grid().tileLambdaOverNa(), props.grid().guardLambdaOverNa());
+        int maskPx = Math.min(ImagingGrid.niceSize((int) Math.ceil(layout.tileNm() / p.gridSizeNm())),
+                largestNiceAtMost(props.grid().maxMaskPx()));
+        ImagingGrid grid = ImagingGrid.of(layout.tileNm(), maskPx, na, lambda, src.maxRadius());
+        double defocus = number(md.get("defocus_nm"), 0.0);
+        double blur = number(md.get("diffusion_nm"), props.resist().diffusionPerThickness() * p.resistThicknessNm());
+        boolean surrogate = Boolean.TRUE.equals(p.useAiSurrogate());
+        boolean audit = surrogate && (Boolean.parseBoolean(String.valueOf(md.getOrDefault("audit", "false")))
+                || auditSampled(p.jobId()));
+        return new Setup(p, lambda, na, p.doseMjCm2(), defocus, blur, ill, src, layout, grid, surrogate, audit);
+    }
+
+    private boolean auditSampled(String jobId) {
+        double f = props.audit().fraction();
+        return f > 0 && Math.floorMod(jobId.hashCode() * 0x9E3779B1, 10_000) < f * 10_000;
+    }
+
+    static int largestNiceAtMost(int max) {
+        int best = 2;
+        for (int n = 2; n <= max; n += 2) {
+            if (ImagingGrid.niceSize(n) == n) {
+                best = n;
+            }
+        }
+        return best;
+    }
+
+    private static double number(Object o, double dflt) {
+        if (o == null) {
+            return dflt;
+        }
+        return o instanceof Number num ? num.doubleValue() : Double.parseDouble(o.toString());
+    }
+
+    /** Imaging of one mask window at one focus, through the job's path; accumulates FLOPs. */
+    private final class Imager {
+        final Setup s;
+        final NDManager m;
+        double flops;
+        double jobFlops;
+        double buildFlops;
+        int kernelCount = -1;
+        long peakBytes;
+
+        Imager(Setup s, NDManager m) {
+            this.s = s;
+            this.m = m;
+        }
+
+        SocsKernels kernelsAt(double z) {
+            OpticalSetting os = s.optical(z);
+            int f0 = kernels.size();
+            long misses = kernels.misses();
+            SocsKernels k = kernels.get(List.of(os, props.socs()), () -> SocsBuilder.build(os, s.source(),
+                    props.socs().maxKernels(), props.socs().energy(), props.socs().oversample(),
+                    props.socs().powerIterations()));
+            if (kernels.misses() > misses || kernels.size() > f0) {
+                int r = Math.min(s.source().size(), props.socs().maxKernels() + props.socs().oversample());
+                double fBins = Math.PI * Math.pow(os.cutoff() * (1 + s.source().maxRadius()) * os.tileNm(), 2);
+                buildFlops += 8.0 * fBins * s.source().size() * r * (3 + 2 * props.socs().powerIterations());
+            }
+            return k;
+        }
+
+        /** Image of the window at focus z; intermediates are freed, the result belongs to the job's manager. */
+        NDArray image(NDArray maskWin, double z, boolean abbe) {
+            long t = System.nanoTime();
+            try (NDManager sub = m.newSubManager()) {
+                sub.tempAttachAll(maskWin);
+                NDArray img = imageIn(sub, maskWin, z, abbe);
+                img.attach(m);
+                trace(abbe ? "abbe image" : "socs image", t);
+                return img;
+            }
+        }
+
+        private NDArray imageIn(NDManager m, NDArray maskWin, double z, boolean abbe) {
+            int n = s.grid().imagePx();
+            if (abbe) {
+                double f = Imaging.abbeFlops(s.source().size(), n);
+                flops += f;
+                jobFlops += f;
+                peakBytes = Math.max(peakBytes, 3L * Math.min(props.source().batch(), s.source().size()) * n * n * 8);
+                return Imaging.abbe(m, maskWin, s.optical(z), s.source(), props.source().batch());
+            }
+            long tk = System.nanoTime();
+            SocsKernels k = kernelsAt(z);
+            trace("kernels", tk);
+            kernelCount = k.count();
+            double f = Imaging.socsFlops(k.count(), n);
+            flops += f;
+            jobFlops += f;
+            peakBytes = Math.max(peakBytes, 3L * k.count() * n * n * 8 + k.bytes());
+            return k.image(m, maskWin, k.count());
+        }
+    }
+
+    @Override
+    public SimulationResult runJob(JobParameters p) {
+        long t0 = System.nanoTime();
+        String jobId = p.jobId();
+        emit(jobId, "mask", 0.0, t0, null);
+        Setup s = setup(p);
+        MaskLayout layout = s.layout();
+        ImagingGrid g = s.grid();
+        int nMask = g.maskPx();
+        double cdT = layout.targetCdNm();
+        double eTh = props.resist().threshold() * props.resist().referenceDoseMjCm2(); // mJ/cm²
+        double level = eTh / s.dose();
+        boolean line = layout.featureIsLine();
+        double h = Math.min(cdT / 100, g.maskPixelNm());
+        double cutStart = layout.centerX() - layout.cutHalfWidthNm();
+        int cutCount = (int) Math.ceil(2 * layout.cutHalfWidthNm() / h) + 1;
+
+        try (NDManager m = Djl.newManager()) {
+            Imager im = new Imager(s, m);
+            float[] raster = Rasterizer.rasterize(layout, nMask);
+            NDArray win = Imaging.maskWindow(m, raster, nMask, g.imagePx());
+            double maskFft = Imaging.fftFlops(nMask);
+            im.flops += maskFft;
+            im.jobFlops += maskFft;
+            im.peakBytes = Math.max(im.peakBytes, (long) nMask * nMask * (4 + 8 + 8));
+            emit(jobId, "imaging", 0.1, t0, Map.of("source_points", (double) s.source().size(),
+                    "image_grid_px", (double) g.imagePx()));
+
+            // Focus images, by |z|: for a real (binary) mask and a point-symmetric source I(z) = I(−z).
+            Map<Double, BandLimitedImage> byFocus = new TreeMap<>();
+            java.util.function.DoubleFunction<BandLimitedImage> focusImage = z -> byFocus.computeIfAbsent(Math.abs(z),
+                    az -> BandLimitedImage.of(im.image(win, az, !s.surrogate()), g.tileNm()));
+
+            BandLimitedImage aerial = focusImage.apply(s.defocus());
+            Double surrogateRmse = null;
+            if (s.audit()) {
+                NDArray socsImg = im.image(win, Math.abs(s.defocus()), false);
+                NDArray abbeImg = im.image(win, Math.abs(s.defocus()), true);
+                surrogateRmse = (double) socsImg.sub(abbeImg).square().mean().sqrt().getFloat();
+            }
+            trace("nominal+audit", t0);
+            emit(jobId, "resist", 0.3, t0, null);
+            BandLimitedImage resist = aerial.blurred(s.blur());
+            CutProfile aerialCut = new CutProfile(cutStart, h, aerial.lineX(layout.centerY(), cutStart, h, cutCount),
+                    layout.centerX(), line);
+            CutProfile resistCut = new CutProfile(cutStart, h, resist.lineX(layout.centerY(), cutStart, h, cutCount),
+                    layout.centerX(), line);
+            CutProfile.Cd cd = resistCut.cd(level);
+            double xl = layout.centerX() - cdT / 2;
+            double xr = layout.centerX() + cdT / 2;
+            double iEdge = 0.5 * (resistCut.at(xl) + resistCut.at(xr));
+            double doseToSize = eTh / iEdge;
+            double nils = cdT * 0.5 * (Math.abs(aerialCut.logSlope(xl)) + Math.abs(aerialCut.logSlope(xr)));
+            double contrast = (aerialCut.max() - aerialCut.min()) / (aerialCut.max() + aerialCut.min());
+
+            trace("resist/metrics", t0);
+            emit(jobId, "fem", 0.45, t0, null);
+            PhysicsSimulatorProperties.Fem fem = props.fem();
+            double rayleighDof = s.wavelength() / (s.na() * s.na());
+            int nf = Math.max(3, fem.focusPoints());
+            double[] focus = new double[nf];
+            CutProfile[] profiles = new CutProfile[nf];
+            for (int i = 0; i < nf; i++) {
+                focus[i] = fem.focusRangeRayleigh() * rayleighDof * (2.0 * i / (nf - 1) - 1);
+                BandLimitedImage fi = focusImage.apply(focus[i]).blurred(s.blur());
+                profiles[i] = new CutProfile(cutStart, h, fi.lineX(layout.centerY(), cutStart, h, cutCount),
+                        layout.centerX(), line);
+                emit(jobId, "fem", 0.45 + 0.3 * (i + 1) / nf, t0, null);
+            }
+            ProcessWindow pw = ProcessWindow.of(focus, profiles, cdT, eTh, fem.cdTolerance(),
+                    fem.exposureLatitudePct() / 100);
+            int nd = Math.max(1, fem.dosePoints());
+            List<BossungCurve> bossung = new ArrayList<>();
+            double doseCentre = Double.isFinite(doseToSize) && doseToSize > 0 ? doseToSize : s.dose();
+            for (int j = 0; j < nd; j++) {
+                double e = doseCentre * (1 + fem.doseStep() * (j - (nd - 1) / 2.0));
+                double[] cds = new double[nf];
+                for (int i = 0; i < nf; i++) {
+                    CutProfile.Cd c = profiles[i].cd(eTh / e);
+                    cds[i] = c.ok() ? c.nm() : Double.NaN;
+                }
+                bossung.add(new BossungCurve(e, focus.clone(), cds));
+            }
+
+            trace("fem", t0);
+            emit(jobId, "metrics", 0.8, t0, null);
+            // MEEF: uniform mask bias ±δ (wafer scale, i.e. mask CD / 4), CD at dose-to-size, job focus.
+            double delta = 0.05 * cdT;
+            double[] cdBias = new double[2];
+            for (int k = 0; k < 2; k++) {
+                MaskLayout biased = layout.biased(k == 0 ? -delta : delta);
+                NDArray bwin = Imaging.maskWindow(m, Rasterizer.rasterize(biased, nMask), nMask, g.imagePx());
+                im.flops += maskFft;
+                im.jobFlops += maskFft;
+                BandLimitedImage bi = BandLimitedImage.of(im.image(bwin, Math.abs(s.defocus()), !s.surrogate()),
+                        g.tileNm()).blurred(s.blur());
+                CutProfile bc = new CutProfile(cutStart, h, bi.lineX(layout.centerY(), cutStart, h, cutCount),
+                        layout.centerX(), line);
+                CutProfile.Cd c = bc.cd(eTh / doseCentre);
+                cdBias[k] = c.ok() ? c.nm() : Double.NaN;
+            }
+            double meef = (cdBias[1] - cdBias[0]) / (2 * delta);
+
+            trace("meef", t0);
+            // Shot noise at the job's dose, margins at dose-to-size.
+            double iClear = line ? resistCut.max() : resistCut.at(layout.centerX());
+            double iStay = line ? resistCut.at(layout.centerX()) : resistCut.min();
+            double area = STOCHASTIC_AREA_CD2 * cdT * cdT;
+            double pFail = Stochastics.failureProbability(s.dose(), s.wavelength(), p.resistThicknessNm(), area,
+                    iEdge, iClear, iStay, STOCHASTIC_VOXELS);
+
+            // Full-resolution images for fidelity and reports.
+            float[] aerialFull = aerial.upsample(m, nMask);
+            float[] resistFull = resist.upsample(m, nMask);
+            im.flops += 2 * Imaging.fftFlops(nMask);
+            im.peakBytes = Math.max(im.peakBytes, (long) nMask * nMask * (8 + 4 * 3));
+            double fidelity = fidelity(layout, raster, resistFull, nMask, level);
+            trace("full images", t0);
+
+            // Surrogate error: measured on audit, else estimated from the TCC energy the kept kernels
+            // leave out (ε ≈ 0.035·(1 − E_K), fitted on the standard mask, see docs/physics.md).
+            double rmseForSignals;
+            if (surrogateRmse != null) {
+                rmseForSignals = surrogateRmse;
+            } else {
+                SocsKernels k = im.kernelsAt(Math.abs(s.defocus()));
+                rmseForSignals = SURROGATE_RMSE_PER_TAIL * (1 - k.energyFraction(k.count()));
+            }
+            double resolution = s.wavelength() / (2 * s.na() * (1 + s.source().maxRadius()));
+            TradeoffSignals signals = Signals.compute(new Signals.Inputs(im.jobFlops, s.surrogate(), rmseForSignals,
+                    g.maskPixelNm(), s.wavelength() / s.na(), resolution, pw.dofNm(), fidelity, nils, iEdge, pFail));
+
+            double cdNm = cd.ok() ? cd.nm() : (cd.status() == CutProfile.Status.MISSING ? 0 : 2 * layout.cutHalfWidthNm());
+            SimulationOutputs out = new SimulationOutputs(resolution, pw.dofNm(), fidelity, layout.k1(), cdT, cdNm,
+                    cdNm - cdT, finite(nils), finite(contrast), finite(doseToSize), finite(pw.exposureLatitudePct()),
+                    finite(meef), pFail, surrogateRmse, s.defocus(), s.illumination().describe(), s.blur());
+            double wall = (System.nanoTime() - t0) / 1e9;
+            ComputeStats stats = new ComputeStats(wall, s.surrogate() ? "socs" : "abbe", s.source().size(), nMask,
+                    g.maskPixelNm(), s.surrogate() ? im.kernelCount : null, Djl.deviceName(),
+                    im.flops + im.buildFlops, im.peakBytes, g.imagePx());
+            remember(new PhysicsArtifacts(jobId, new ImageArray(nMask, nMask, g.maskPixelNm(), aerialFull),
+                    new ImageArray(nMask, nMask, g.maskPixelNm(), resistFull), level, cdT, fem.cdTolerance(), bossung));
+            emit(jobId, "done", 1.0, t0, Map.of("cd_nm", cdNm, "depth_of_focus_nm", pw.dofNm()));
+            return new SimulationResult(jobId, p, out, signals, stats, Instant.now(), VERSION, ADAPTER_TYPE);
+        }
+    }
+
+    /** Image RMSE per unit of discarded TCC energy, fitted on the standard mask (SocsAccuracyTest). */
+    static final double SURROGATE_RMSE_PER_TAIL = 0.035;
+
+    /** Independent critical areas per feature for the stochastic estimate (a feature ~ 10 CD long / CD). */
+    static final int STOCHASTIC_VOXELS = 10;
+    /**
+     * Critical area in units of CD²; the one calibrated constant of the shot-noise model, set so that
+     * EUV 16-17 nm lines/spaces fail at ~1e-5 per feature at 30 mJ/cm² and ~1e-3 at 20 mJ/cm².
+     */
+    static final double STOCHASTIC_AREA_CD2 = 0.5;
+
+    private static final boolean TRACE = Boolean.getBoolean("lto.physics.trace");
+
+    /** Stage timing on stderr when -Dlto.physics.trace=true (development aid). */
+    static void trace(String what, long since) {
+        if (TRACE) {
+            System.err.printf(java.util.Locale.ROOT, "  [trace] %-14s %8.1f ms%n", what, (System.nanoTime() - since) / 1e6);
+        }
+    }
+
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    /**
+     * Intersection over union of printed and drawn features inside the guard band. A pixel is a
+     * drawn feature when the feature covers at least half of it; printed features are where the
+     * resist stays (clear-field) or clears (dark-field).
+     */
+    static double fidelity(MaskLayout layout, float[] raster, float[] resist, int n, double level) {
+        double px = layout.tileNm() / n;
+        int lo = (int) Math.ceil(layout.guardNm() / px);
+        int hi = n - lo;
+        long inter = 0;
+        long union = 0;
+        boolean line = layout.featureIsLine();
+        for (int r = lo; r < hi; r++) {
+            for (int c = lo; c < hi; c++) {
+                int i = r * n + c;
+                boolean drawn = line ? raster[i] < 0.5f : raster[i] >= 0.5f;
+                boolean clears = resist[i] >= level;
+                boolean printed = line != clears;
+                if (drawn && printed) {
+                    inter++;
+                }
+                if (drawn || printed) {
+                    union++;
+                }
+            }
+        }
+        return union == 0 ? 0 : (double) inter / union;
+    }
+
+    private void remember(PhysicsArtifacts a) {
+        synchronized (artifacts) {
+            artifacts.put(a.jobId(), a);
+            while (artifacts.size() > Math.max(0, props.cache().artifactsRetained())) {
+                artifacts.remove(artifacts.keySet().iterator().next());
+            }
+        }
+    }
+
+    private void emit(String jobId, String stage, double progress, long t0, Map<String, Double> m) {
+        MetricSnapshot snap = new MetricSnapshot(jobId, Instant.now(), ADAPTER_TYPE, stage, progress,
+                (System.nanoTime() - t0) / 1e9, null, Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory(),
+                m);
+        synchronized (metrics) {
+            metrics.tryEmitNext(snap);
+        }
+    }
+}

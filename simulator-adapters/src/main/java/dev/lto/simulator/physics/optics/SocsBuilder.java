@@ -1,0 +1,249 @@
+package dev.lto.simulator.physics.optics;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.SplittableRandom;
+
+/**
+ * Builds SOCS kernels without ever forming the TCC. With B[f, s] = √w_s·P(f + f_s) restricted to
+ * the F frequencies any shifted pupil reaches, TCC = B·Bᴴ, so the kernels are B's left singular
+ * vectors and α_k its squared singular values. A randomized range finder (Halko, Martinsson and
+ * Tropp 2011: Gaussian test matrix, q power iterations, CholeskyQR2 re-orthonormalisation in
+ * between) gives them in O(F·S·r) with r = K_max + oversampling, instead of O(F³) for the TCC.
+ * The test matrix is seeded, so kernels are deterministic.
+ */
+public final class SocsBuilder {
+
+    private SocsBuilder() {
+    }
+
+    public static SocsKernels build(OpticalSetting os, Source src, int maxKernels, double energy, int oversample,
+                                    int powerIterations) {
+        long t0 = System.nanoTime();
+        int n = os.imagePx();
+        double tile = os.tileNm();
+        double reach = os.cutoff() * (1 + src.maxRadius()) + 1.5 / tile;
+        int[] support = supportBins(n, tile, reach);
+        int f = support.length;
+        int s = src.size();
+        int r = Math.min(Math.min(s, f), maxKernels + oversample);
+        try (NDManager m = Djl.newManager()) {
+            float[] fx = new float[f];
+            float[] fy = new float[f];
+            for (int i = 0; i < f; i++) {
+                fx[i] = (float) (ImagingGrid.freqIndex(support[i] % n, n) / tile);
+                fy[i] = (float) (ImagingGrid.freqIndex(support[i] / n, n) / tile);
+            }
+            long tt = System.nanoTime();
+            NDArray p = Imaging.shiftedPupils(m, fx, fy, new long[] {f}, src, 0, s, os, true); // [S, F]
+            NDArray pt = p.transpose();            // B   [F, S]
+            NDArray pc = p.conj();                 // Bᴴ  [S, F]
+            double trace = p.real().square().sum().getFloat();
+            tt = lap("pupils", tt);
+
+            SplittableRandom rnd = new SplittableRandom(0x5EED_50C5L);
+            float[] omega = new float[s * r * 2];
+            for (int i = 0; i < omega.length; i++) {
+                omega[i] = (float) gaussian(rnd);
+            }
+            NDArray q = orthonormalize(m, pt.matMul(m.create(omega, new Shape(s, r, 2)).complex()));
+            for (int it = 0; it < powerIterations; it++) {
+                NDArray z = orthonormalize(m, pc.matMul(q));
+                q = orthonormalize(m, pt.matMul(z));
+            }
+            tt = lap("range finder", tt);
+            int rq = (int) q.getShape().get(1);
+            NDArray w = pc.matMul(q);                          // Bᴴ Q  [S, r]
+            NDArray h = w.conj().transpose().matMul(w);        // Qᴴ TCC Q  [r, r]
+            double[][][] hh = toComplex(h, rq, rq);
+            tt = lap("projection", tt);
+            HermitianEigen eig = HermitianEigen.of(hh[0], hh[1]);
+            tt = lap("eigen", tt);
+
+            int avail = eig.values.length;
+            int k = 0;
+            double acc = 0;
+            while (k < Math.min(maxKernels, avail)) {
+                acc += eig.values[k];
+                k++;
+                if (acc / trace >= energy) {
+                    break;
+                }
+            }
+            float[] vk = new float[rq * k * 2];
+            for (int col = 0; col < k; col++) {
+                for (int row = 0; row < rq; row++) {
+                    vk[(row * k + col) * 2] = (float) eig.vecRe[col][row];
+                    vk[(row * k + col) * 2 + 1] = (float) eig.vecIm[col][row];
+                }
+            }
+            NDArray u = q.matMul(m.create(vk, new Shape(rq, k, 2)).complex()); // [F, K]
+            float[] uf = u.real().toFloatArray();
+            float[] kernels = new float[k * n * n * 2];
+            for (int fi = 0; fi < f; fi++) {
+                int bin = support[fi];
+                for (int kk = 0; kk < k; kk++) {
+                    kernels[(kk * n * n + bin) * 2] = uf[(fi * k + kk) * 2];
+                    kernels[(kk * n * n + bin) * 2 + 1] = uf[(fi * k + kk) * 2 + 1];
+                }
+            }
+            lap("kernels", tt);
+            double[] alpha = new double[avail];
+            for (int i = 0; i < avail; i++) {
+                alpha[i] = Math.max(0, eig.values[i]);
+            }
+            return new SocsKernels(os, k, kernels, alpha, trace, Imaging.clearField(src, os), s,
+                    (System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    private static final boolean TRACE = Boolean.getBoolean("lto.physics.trace");
+
+    private static long lap(String what, long since) {
+        long now = System.nanoTime();
+        if (TRACE) {
+            System.err.printf(java.util.Locale.ROOT, "  [trace] socs %-13s %8.1f ms%n", what, (now - since) / 1e6);
+        }
+        return now;
+    }
+
+    /** Flat indices (row·n + col) of the n×n window whose frequency lies within {@code reach}. */
+    static int[] supportBins(int n, double tile, double reach) {
+        int[] tmp = new int[n * n];
+        int c = 0;
+        for (int i = 0; i < n; i++) {
+            double fy = ImagingGrid.freqIndex(i, n) / tile;
+            for (int j = 0; j < n; j++) {
+                double fx = ImagingGrid.freqIndex(j, n) / tile;
+                if (fx * fx + fy * fy <= reach * reach) {
+                    tmp[c++] = i * n + j;
+                }
+            }
+        }
+        return java.util.Arrays.copyOf(tmp, c);
+    }
+
+    /**
+     * CholeskyQR2: Q = Y·R⁻¹ with RᴴR = YᴴY, twice for orthogonality in float32. Columns that are
+     * numerically dependent (pivot below 1e-6 of the largest) are dropped.
+     */
+    static NDArray orthonormalize(NDManager m, NDArray y) {
+        NDArray q = y;
+        for (int pass = 0; pass < 2; pass++) {
+            int r = (int) q.getShape().get(1);
+            NDArray g = q.conj().transpose().matMul(q);
+            double[][][] gg = toComplex(g, r, r);
+            double[][][] rinv = choleskyInverseUpper(gg[0], gg[1]);
+            int keep = rinv[0][0].length;
+            float[] buf = new float[r * keep * 2];
+            for (int i = 0; i < r; i++) {
+                for (int j = 0; j < keep; j++) {
+                    buf[(i * keep + j) * 2] = (float) rinv[0][i][j];
+                    buf[(i * keep + j) * 2 + 1] = (float) rinv[1][i][j];
+                }
+            }
+            q = q.matMul(m.create(buf, new Shape(r, keep, 2)).complex());
+        }
+        return q;
+    }
+
+    /**
+     * For Hermitian positive semi-definite G (r×r), the Cholesky factor G = RᴴR (R upper), and
+     * returns R⁻¹ restricted to the columns whose pivots are numerically non-zero (r×keep).
+     */
+    static double[][][] choleskyInverseUpper(double[][] gr, double[][] gi) {
+        int r = gr.length;
+        double maxDiag = 0;
+        for (int i = 0; i < r; i++) {
+            maxDiag = Math.max(maxDiag, gr[i][i]);
+        }
+        // Lower-triangular L with G = L Lᴴ (then R = Lᴴ); skipped (dependent) columns are marked.
+        double[][] lr = new double[r][r];
+        double[][] li = new double[r][r];
+        boolean[] live = new boolean[r];
+        for (int j = 0; j < r; j++) {
+            double d = gr[j][j];
+            for (int k = 0; k < j; k++) {
+                if (live[k]) {
+                    d -= lr[j][k] * lr[j][k] + li[j][k] * li[j][k];
+                }
+            }
+            if (d <= 1e-6 * maxDiag) {
+                continue;
+            }
+            live[j] = true;
+            double ljj = Math.sqrt(d);
+            lr[j][j] = ljj;
+            for (int i = j + 1; i < r; i++) {
+                // L[i][j] = (G[i][j] − Σ_k L[i][k]·conj(L[j][k])) / L[j][j]
+                double sr = gr[i][j];
+                double si = gi[i][j];
+                for (int k = 0; k < j; k++) {
+                    if (live[k]) {
+                        sr -= lr[i][k] * lr[j][k] + li[i][k] * li[j][k];
+                        si -= li[i][k] * lr[j][k] - lr[i][k] * li[j][k];
+                    }
+                }
+                lr[i][j] = sr / ljj;
+                li[i][j] = si / ljj;
+            }
+        }
+        int[] cols = java.util.stream.IntStream.range(0, r).filter(j -> live[j]).toArray();
+        int keep = cols.length;
+        // Reduced system: L_live (keep×keep lower) from live rows/cols; Q = Y_live · L_live^{-H}.
+        double[][] ar = new double[keep][keep];
+        double[][] ai = new double[keep][keep];
+        for (int a = 0; a < keep; a++) {
+            for (int b = 0; b <= a; b++) {
+                ar[a][b] = lr[cols[a]][cols[b]];
+                ai[a][b] = li[cols[a]][cols[b]];
+            }
+        }
+        // Inverse of lower-triangular L_live by forward substitution: X = L⁻¹.
+        double[][] xr = new double[keep][keep];
+        double[][] xi = new double[keep][keep];
+        for (int c = 0; c < keep; c++) {
+            for (int i = c; i < keep; i++) {
+                double sr = i == c ? 1 : 0;
+                double si = 0;
+                for (int k = c; k < i; k++) {
+                    sr -= ar[i][k] * xr[k][c] - ai[i][k] * xi[k][c];
+                    si -= ar[i][k] * xi[k][c] + ai[i][k] * xr[k][c];
+                }
+                // divide by L[i][i] (real)
+                xr[i][c] = sr / ar[i][i];
+                xi[i][c] = si / ar[i][i];
+            }
+        }
+        // R⁻¹ = (Lᴴ)⁻¹ = (L⁻¹)ᴴ, embedded into r rows (dependent rows get 0).
+        double[][] outR = new double[r][keep];
+        double[][] outI = new double[r][keep];
+        for (int a = 0; a < keep; a++) {
+            for (int b = 0; b < keep; b++) {
+                outR[cols[a]][b] = xr[b][a];
+                outI[cols[a]][b] = -xi[b][a];
+            }
+        }
+        return new double[][][] {outR, outI};
+    }
+
+    static double[][][] toComplex(NDArray a, int rows, int cols) {
+        float[] v = a.real().toFloatArray();
+        double[][] re = new double[rows][cols];
+        double[][] im = new double[rows][cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                re[i][j] = v[(i * cols + j) * 2];
+                im[i][j] = v[(i * cols + j) * 2 + 1];
+            }
+        }
+        return new double[][][] {re, im};
+    }
+
+    private static double gaussian(SplittableRandom rnd) {
+        double u1 = rnd.nextDouble();
+        double u2 = rnd.nextDouble();
+        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+    }
+}

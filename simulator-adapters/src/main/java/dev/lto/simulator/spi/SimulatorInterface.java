@@ -1,0 +1,40 @@
+package dev.lto.simulator.spi;
+
+import dev.lto.contracts.AdapterHealth;
+import dev.lto.contracts.JobParameters;
+import dev.lto.contracts.MetricSnapshot;
+import dev.lto.contracts.SimulationResult;
+import java.util.Optional;
+import reactor.core.publisher.Flux;
+
+/**
+ * What every simulator adapter offers (seed §3.1 {@code SimulatorInterface}). The core only ever
+ * speaks to this interface; adapters arrive as Spring beans and are picked by {@link #adapterType()}
+ * through {@link SimulatorAdapters}.
+ */
+public interface SimulatorInterface {
+
+    /** Registry name of the adapter, e.g. {@code synthetic}; also written to {@code SimulationResult.adapter_type}. */
+    String adapterType();
+
+    /** Runs one job to completion on the calling thread. */
+    SimulationResult runJob(JobParameters params);
+
+    /**
+     * Live progress of running jobs (stage, fraction done, elapsed time), hot: a subscriber sees
+     * snapshots emitted after it subscribed. Never completes while the adapter lives.
+     */
+    Flux<MetricSnapshot> streamMetrics();
+
+    /** Cheap self-test of the adapter and its compute device. */
+    AdapterHealth healthCheck();
+
+    /**
+     * Pictures and arrays of a recently finished job (aerial and resist images, Bossung data and
+     * PNG renderings), for job reports. Adapters keep a bounded number of them; empty when the job
+     * is unknown, evicted, or the adapter produces none.
+     */
+    default Optional<SimulationArtifacts> artifacts(String jobId) {
+        return Optional.empty();
+    }
+}

@@ -1,6 +1,8 @@
 package dev.lto.simulator.physics;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.lto.contracts.AdapterHealth;
 import dev.lto.contracts.ComputeStats;
@@ -177,50 +179,76 @@ public final class PhysicsSimulator implements SimulatorInterface {
         }
 
         SocsKernels kernelsAt(double z) {
-            OpticalSetting os = s.optical(z);
-            int f0 = kernels.size();
-            long misses = kernels.misses();
-            SocsKernels k = kernels.get(List.of(os, props.socs()), () -> SocsBuilder.build(os, s.source(),
-                    props.socs().maxKernels(), props.socs().energy(), props.socs().oversample(),
-                    props.socs().powerIterations()));
-            if (kernels.misses() > misses || kernels.size() > f0) {
+            return kernelsAt(new double[] {z})[0];
+        }
+
+        /** Kernels for each focus value; the missing ones are built in one batched pass and cached. */
+        SocsKernels[] kernelsAt(double[] zs) {
+            List<Object> keys = new ArrayList<>();
+            for (double z : zs) {
+                keys.add(List.of(s.optical(z), props.socs()));
+            }
+            return kernels.getAll(keys, missing -> {
+                List<OpticalSetting> settings = new ArrayList<>();
+                for (int i : missing) {
+                    settings.add(s.optical(zs[i]));
+                }
+                OpticalSetting os = settings.get(0);
                 int r = Math.min(s.source().size(), props.socs().maxKernels() + props.socs().oversample());
                 double fBins = Math.PI * Math.pow(os.cutoff() * (1 + s.source().maxRadius()) * os.tileNm(), 2);
-                buildFlops += 8.0 * fBins * s.source().size() * r * (3 + 2 * props.socs().powerIterations());
-            }
-            return k;
+                buildFlops += missing.size() * 8.0 * fBins * s.source().size() * r
+                        * (3 + 2 * props.socs().powerIterations());
+                return List.of(SocsBuilder.buildAll(settings, s.source(), props.socs().maxKernels(),
+                        props.socs().energy(), props.socs().oversample(), props.socs().powerIterations()));
+            });
         }
 
         /** Image of the window at focus z; intermediates are freed, the result belongs to the job's manager. */
         NDArray image(NDArray maskWin, double z, boolean abbe) {
-            long t = System.nanoTime();
-            try (NDManager sub = m.newSubManager()) {
-                sub.tempAttachAll(maskWin);
-                NDArray img = imageIn(sub, maskWin, z, abbe);
-                img.attach(m);
-                trace(abbe ? "abbe image" : "socs image", t);
-                return img;
-            }
+            int n = s.grid().imagePx();
+            return images(maskWin, new double[] {z}, abbe).reshape(n, n);
         }
 
-        private NDArray imageIn(NDManager m, NDArray maskWin, double z, boolean abbe) {
+        /**
+         * Images of one window ([n, n] → [nz, n, n]) or several ([B, n, n] → [B, nz, n, n]) at the focus
+         * values zs, in one batched pass through the job's path.
+         */
+        NDArray images(NDArray maskWins, double[] zs, boolean abbe) {
+            long t = System.nanoTime();
             int n = s.grid().imagePx();
-            if (abbe) {
-                double f = Imaging.abbeFlops(s.source().size(), n);
-                flops += f;
-                jobFlops += f;
-                peakBytes = Math.max(peakBytes, 3L * Math.min(props.source().batch(), s.source().size()) * n * n * 8);
-                return Imaging.abbe(m, maskWin, s.optical(z), s.source(), props.source().batch());
+            int masks = maskWins.getShape().dimension() == 2 ? 1 : (int) maskWins.getShape().get(0);
+            try (NDManager sub = m.newSubManager()) {
+                sub.tempAttachAll(maskWins);
+                NDArray img;
+                if (abbe) {
+                    for (double z : zs) {
+                        double f = masks * Imaging.abbeFlops(Imaging.effectiveSourcePoints(s.source(), z), n);
+                        flops += f;
+                        jobFlops += f;
+                    }
+                    peakBytes = Math.max(peakBytes, 3L * props.source().batch() * n * n * 8);
+                    img = Imaging.abbe(sub, maskWins, s.optical(zs[0]), zs, s.source(), props.source().batch());
+                } else {
+                    long tk = System.nanoTime();
+                    SocsKernels[] ks = kernelsAt(zs);
+                    trace("kernels", tk);
+                    long total = 0;
+                    long kb = 0;
+                    for (SocsKernels k : ks) {
+                        kernelCount = k.count();
+                        double f = masks * Imaging.socsFlops(k.count(), n);
+                        flops += f;
+                        jobFlops += f;
+                        total += k.count();
+                        kb += k.bytes();
+                    }
+                    peakBytes = Math.max(peakBytes, 3L * masks * total * n * n * 8 + kb);
+                    img = SocsKernels.images(sub, maskWins, ks);
+                }
+                img.attach(m);
+                trace((abbe ? "abbe x" : "socs x") + masks * zs.length, t);
+                return img;
             }
-            long tk = System.nanoTime();
-            SocsKernels k = kernelsAt(z);
-            trace("kernels", tk);
-            kernelCount = k.count();
-            double f = Imaging.socsFlops(k.count(), n);
-            flops += f;
-            jobFlops += f;
-            peakBytes = Math.max(peakBytes, 3L * k.count() * n * n * 8 + k.bytes());
-            return k.image(m, maskWin, k.count());
         }
     }
 
@@ -252,10 +280,23 @@ public final class PhysicsSimulator implements SimulatorInterface {
             emit(jobId, "imaging", 0.1, t0, Map.of("source_points", (double) s.source().size(),
                     "image_grid_px", (double) g.imagePx()));
 
-            // Focus images, by |z|: for a real (binary) mask and a point-symmetric source I(z) = I(−z).
-            Map<Double, BandLimitedImage> byFocus = new TreeMap<>();
-            java.util.function.DoubleFunction<BandLimitedImage> focusImage = z -> byFocus.computeIfAbsent(Math.abs(z),
-                    az -> BandLimitedImage.of(im.image(win, az, !s.surrogate()), g.tileNm()));
+            // Focus values, exactly symmetric about 0 so that ±z share an image: for a real (binary)
+            // mask and a point-symmetric source I(z) = I(−z). All distinct |z| (the job's focus and the
+            // FEM's) are imaged in one batched pass.
+            PhysicsSimulatorProperties.Fem fem = props.fem();
+            double rayleighDof = s.wavelength() / (s.na() * s.na());
+            int nf = Math.max(3, fem.focusPoints());
+            double[] focus = new double[nf];
+            java.util.TreeSet<Double> distinct = new java.util.TreeSet<>();
+            distinct.add(Math.abs(s.defocus()));
+            for (int i = 0; i < nf; i++) {
+                focus[i] = fem.focusRangeRayleigh() * rayleighDof * (2 * i - (nf - 1)) / (nf - 1);
+                distinct.add(Math.abs(focus[i]));
+            }
+            double[] zs = distinct.stream().mapToDouble(Double::doubleValue).toArray();
+            BandLimitedImage[] focusImages = BandLimitedImage.ofAll(im.images(win, zs, !s.surrogate()), g.tileNm());
+            java.util.function.DoubleFunction<BandLimitedImage> focusImage =
+                    z -> focusImages[java.util.Arrays.binarySearch(zs, Math.abs(z))];
 
             BandLimitedImage aerial = focusImage.apply(s.defocus());
             Double surrogateRmse = null;
@@ -281,13 +322,8 @@ public final class PhysicsSimulator implements SimulatorInterface {
 
             trace("resist/metrics", t0);
             emit(jobId, "fem", 0.45, t0, null);
-            PhysicsSimulatorProperties.Fem fem = props.fem();
-            double rayleighDof = s.wavelength() / (s.na() * s.na());
-            int nf = Math.max(3, fem.focusPoints());
-            double[] focus = new double[nf];
             CutProfile[] profiles = new CutProfile[nf];
             for (int i = 0; i < nf; i++) {
-                focus[i] = fem.focusRangeRayleigh() * rayleighDof * (2.0 * i / (nf - 1) - 1);
                 BandLimitedImage fi = focusImage.apply(focus[i]).blurred(s.blur());
                 profiles[i] = new CutProfile(cutStart, h, fi.lineX(layout.centerY(), cutStart, h, cutCount),
                         layout.centerX(), line);
@@ -313,13 +349,17 @@ public final class PhysicsSimulator implements SimulatorInterface {
             // MEEF: uniform mask bias ±δ (wafer scale, i.e. mask CD / 4), CD at dose-to-size, job focus.
             double delta = 0.05 * cdT;
             double[] cdBias = new double[2];
+            NDList biasedWins = new NDList();
             for (int k = 0; k < 2; k++) {
                 MaskLayout biased = layout.biased(k == 0 ? -delta : delta);
-                NDArray bwin = Imaging.maskWindow(m, Rasterizer.rasterize(biased, nMask), nMask, g.imagePx());
+                biasedWins.add(Imaging.maskWindow(m, Rasterizer.rasterize(biased, nMask), nMask, g.imagePx()));
                 im.flops += maskFft;
                 im.jobFlops += maskFft;
-                BandLimitedImage bi = BandLimitedImage.of(im.image(bwin, Math.abs(s.defocus()), !s.surrogate()),
-                        g.tileNm()).blurred(s.blur());
+            }
+            BandLimitedImage[] biasedImages = BandLimitedImage.ofAll(im.images(NDArrays.stack(biasedWins),
+                    new double[] {Math.abs(s.defocus())}, !s.surrogate()), g.tileNm());
+            for (int k = 0; k < 2; k++) {
+                BandLimitedImage bi = biasedImages[k].blurred(s.blur());
                 CutProfile bc = new CutProfile(cutStart, h, bi.lineX(layout.centerY(), cutStart, h, cutCount),
                         layout.centerX(), line);
                 CutProfile.Cd c = bc.cd(eTh / doseCentre);

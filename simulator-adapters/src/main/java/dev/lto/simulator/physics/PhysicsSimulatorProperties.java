@@ -33,7 +33,7 @@ public record PhysicsSimulatorProperties(
      * halved until reached), and source points per batch (memory: batch·n²·8 bytes per tensor).
      */
     public record Source(@DefaultValue("0.05") double stepSigma, @DefaultValue("8") int minPoints,
-                         @DefaultValue("256") int batch) {
+                         @DefaultValue("1024") int batch) {
     }
 
     /**
@@ -77,7 +77,7 @@ public record PhysicsSimulatorProperties(
     public static PhysicsSimulatorProperties defaults() {
         return new PhysicsSimulatorProperties(true,
                 new Grid(16, 2.5, 2048),
-                new Source(0.05, 8, 256),
+                new Source(0.05, 8, 1024),
                 new Socs(32, 0.999, 16, 1),
                 new Cache(256L << 20, 16),
                 new Fem(7, 7, 1.5, 0.04, 0.10, 5),

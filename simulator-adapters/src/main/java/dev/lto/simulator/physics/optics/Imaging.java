@@ -1,7 +1,10 @@
 package dev.lto.simulator.physics.optics;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -114,32 +117,204 @@ public final class Imaging {
     }
 
     /**
-     * Abbe: I(x) = Σ_s w_s |F⁻¹{M(f)·P(f + f_s)}|² / I_clear, source points in batches of
-     * {@code batch} so that memory stays at batch·n²·8 bytes. Returns [n, n] float32.
+     * Abbe: I(x) = Σ_s w_s |F⁻¹{M(f)·P(f + f_s)}|² / I_clear at the setting's focus. Returns [n, n] float32.
+     * See {@link #abbe(NDManager, NDArray, OpticalSetting, double[], Source, int)}.
      */
     public static NDArray abbe(NDManager m, NDArray maskWin, OpticalSetting os, Source src, int batch) {
         int n = os.imagePx();
+        return abbe(m, maskWin, os, new double[] {os.defocusNm()}, src, batch).reshape(n, n);
+    }
+
+    /**
+     * Abbe images of one or several mask windows ([n, n] or [B, n, n], spectra of real masks as
+     * {@link #maskWindow} gives them) at several focus values {@code zs} (nm) in one batched pass:
+     * every (source point, focus) pair is one shifted, defocused pupil, the fields of a whole batch of
+     * pairs come from one batched inverse FFT, and a [focus × pair] weight matrix sums their
+     * intensities per focus. The exact identity I_{−s}(x; z) = I_s(x; −z) for a real mask (the field
+     * of the mirrored source point is the complex conjugate of the field at opposite defocus) lets the
+     * in-focus image (z = 0) use one point of each mirrored pair of a point-symmetric source with
+     * double weight: half the FFTs, the same image. Pairs are processed in batches of at most
+     * {@code batch}·(masks) fields, so memory stays at about 3·batch·n²·8 bytes.
+     *
+     * @return [nz, n, n] for a single window, [B, nz, n, n] for B windows; float32, clear field = 1
+     */
+    public static NDArray abbe(NDManager m, NDArray maskWins, OpticalSetting os, double[] zs, Source src, int batch) {
+        int n = os.imagePx();
+        boolean single = maskWins.getShape().dimension() == 2;
+        int masks = single ? 1 : (int) maskWins.getShape().get(0);
+        int nz = zs.length;
         float[][] f = frequencyGrid(os.tileNm(), n);
-        NDArray acc = m.zeros(new Shape(1, 2L * n * n));
-        for (int from = 0; from < src.size(); from += batch) {
-            int to = Math.min(src.size(), from + batch);
+        int[] mirror = mirrors(src);
+        int[] order = symmetricOrder(mirror);
+        int half = mirror == null ? src.size() : representatives(mirror);
+        int total = src.size();
+        // Sources per chunk: every source contributes up to nz pairs, each pair one field per mask.
+        int chunk = Math.max(1, batch / Math.max(1, masks * nz));
+        NDArray acc = null;
+        for (int from = 0; from < total; from += chunk) {
+            int to = Math.min(total, from + chunk);
+            int b = to - from;
             try (NDManager sub = m.newSubManager()) {
-                // Results of an op belong to its input's manager: borrow the input so that every
-                // intermediate of this batch is freed when the batch ends.
-                sub.tempAttachAll(maskWin);
-                NDArray p = shiftedPupils(sub, f[0], f[1], new long[] {n, n}, src, from, to, os, false);
-                NDArray field = maskWin.mul(p).ifft2(new long[] {n, n}, new long[] {1, 2});
-                NDArray sq = field.real().square().reshape(to - from, 2L * n * n);
-                float[] w = new float[to - from];
-                for (int i = 0; i < w.length; i++) {
-                    w[i] = (float) src.weight()[from + i];
+                sub.tempAttachAll(maskWins);
+                int pairs = 0;
+                int[] offset = new int[nz + 1];
+                for (int zi = 0; zi < nz; zi++) {
+                    boolean useHalf = zs[zi] == 0 && mirror != null;
+                    offset[zi] = pairs;
+                    pairs += useHalf ? Math.max(0, Math.min(to, half) - from) : b;
                 }
-                NDArray part = sub.create(w, new Shape(1, w.length)).matMul(sq);
+                offset[nz] = pairs;
+                if (pairs == 0) {
+                    continue;
+                }
+                NDArray p = sub.create(pupilSeries(f[0], f[1], src, order, from, to, os, zs, offset),
+                        new Shape(pairs, n, n, 2)).complex();                                   // [pairs, n, n]
+                float[] w = new float[nz * pairs];
+                for (int zi = 0; zi < nz; zi++) {
+                    boolean useHalf = zs[zi] == 0 && mirror != null;
+                    for (int j = offset[zi]; j < offset[zi + 1]; j++) {
+                        int s = order == null ? from + j - offset[zi] : order[from + j - offset[zi]];
+                        double ws = src.weight()[s];
+                        w[zi * pairs + j] = (float) (useHalf && mirror[s] != s ? 2 * ws : ws);
+                    }
+                }
+                NDArray win = single ? maskWins.expandDims(0) : maskWins.expandDims(1);     // [1|B, (1,) n, n]
+                NDArray field = single ? win.mul(p) : win.mul(p.expandDims(0));
+                int fa = single ? 1 : 2;
+                field = field.ifft2(new long[] {n, n}, new long[] {fa, fa + 1});
+                NDArray sq = field.real().square().reshape(single ? new Shape(pairs, 2L * n * n)
+                        : new Shape(masks, pairs, 2L * n * n));
+                NDArray part = sub.create(w, new Shape(nz, pairs)).matMul(sq);              // [(B,) nz, 2n²]
                 part.attach(m);
-                acc = acc.add(part);
+                if (acc == null) {
+                    acc = part;
+                } else {
+                    NDArray old = acc;
+                    acc = acc.add(part);
+                    old.close();
+                    part.close();
+                }
             }
         }
-        return acc.reshape(n, n, 2).sum(new int[] {2}).div(clearField(src, os));
+        Shape out = single ? new Shape(nz, n, n, 2) : new Shape(masks, nz, n, n, 2);
+        return acc.reshape(out).sum(new int[] {out.dimension() - 1}).div(clearField(src, os));
+    }
+
+    /**
+     * For each source point the index of its mirror −s with the same weight, or null when the source
+     * is not point-symmetric (then no symmetry is used).
+     */
+    static int[] mirrors(Source src) {
+        int s = src.size();
+        java.util.HashMap<Long, Integer> at = new java.util.HashMap<>();
+        for (int i = 0; i < s; i++) {
+            at.put(key(src.sx()[i], src.sy()[i]), i);
+        }
+        int[] mirror = new int[s];
+        for (int i = 0; i < s; i++) {
+            Integer j = at.get(key(-src.sx()[i], -src.sy()[i]));
+            if (j == null || Math.abs(src.sx()[j] + src.sx()[i]) > 1e-12 || Math.abs(src.sy()[j] + src.sy()[i]) > 1e-12
+                    || src.weight()[j] != src.weight()[i]) {
+                return null;
+            }
+            mirror[i] = j;
+        }
+        return mirror;
+    }
+
+    private static long key(double x, double y) {
+        return Math.round(x * 1e9) * 4_000_000_019L + Math.round(y * 1e9);
+    }
+
+    /** Number of representatives (one per mirrored pair, plus self-mirrored points). */
+    static int representatives(int[] mirror) {
+        int c = 0;
+        for (int i = 0; i < mirror.length; i++) {
+            if (mirror[i] >= i) {
+                c++;
+            }
+        }
+        return c;
+    }
+
+    /** Source indices with the representatives first (identity when there is no symmetry). */
+    static int[] symmetricOrder(int[] mirror) {
+        if (mirror == null) {
+            return null;
+        }
+        int[] order = new int[mirror.length];
+        int c = 0;
+        for (int i = 0; i < mirror.length; i++) {
+            if (mirror[i] >= i) {
+                order[c++] = i;
+            }
+        }
+        for (int i = 0; i < mirror.length; i++) {
+            if (mirror[i] < i) {
+                order[c++] = i;
+            }
+        }
+        return order;
+    }
+
+    /**
+     * Shifted, defocused pupils P(f + f_s)·exp(iΦ_z) for source points order[from..to) and every focus
+     * z_i, written z-major (pairs offset[i]..offset[i+1] of focus i take the first of those sources) as
+     * interleaved complex64 [pairs][f]. The geometry 1 − √(1 − (λ|f + f_s|)²) is computed once per
+     * sample and shared by all focus values; only samples inside the pupil are touched.
+     */
+    static float[] pupilSeries(float[] fx, float[] fy, Source src, int[] order, int from, int to, OpticalSetting os,
+                               double[] zs, int[] offset) {
+        int b = to - from;
+        int f = fx.length;
+        int nz = zs.length;
+        float[] buf = new float[offset[nz] * f * 2];
+        double fc = os.cutoff();
+        double r2max = fc * fc * (1 + 1e-6);
+        double lam = os.wavelengthNm();
+        double lam2 = lam * lam;
+        double[] k = new double[nz];
+        int[] cnt = new int[nz];
+        boolean anyDefocus = false;
+        for (int zi = 0; zi < nz; zi++) {
+            k[zi] = 2 * Math.PI / lam * zs[zi];
+            cnt[zi] = offset[zi + 1] - offset[zi];
+            anyDefocus |= k[zi] != 0;
+        }
+        for (int s = 0; s < b; s++) {
+            int idx = order == null ? from + s : order[from + s];
+            double sx = src.sx()[idx] * fc;
+            double sy = src.sy()[idx] * fc;
+            for (int i = 0; i < f; i++) {
+                double u = fx[i] + sx;
+                double v = fy[i] + sy;
+                double r2 = u * u + v * v;
+                if (r2 > r2max) {
+                    continue;
+                }
+                double g = anyDefocus ? 1 - Math.sqrt(Math.max(0, 1 - lam2 * r2)) : 0;
+                for (int zi = 0; zi < nz; zi++) {
+                    if (s >= cnt[zi]) {
+                        continue;
+                    }
+                    int o = ((offset[zi] + s) * f + i) * 2;
+                    if (k[zi] == 0) {
+                        buf[o] = 1f;
+                    } else {
+                        double ph = k[zi] * g;
+                        buf[o] = (float) Math.cos(ph);
+                        buf[o + 1] = (float) Math.sin(ph);
+                    }
+                }
+            }
+        }
+        return buf;
+    }
+
+    /** Source points one Abbe image at focus z actually propagates (half a point-symmetric source in focus). */
+    public static int effectiveSourcePoints(Source src, double z) {
+        int[] mirror = z == 0 ? mirrors(src) : null;
+        return mirror == null ? src.size() : representatives(mirror);
     }
 
     /** Floating-point operations of one Abbe image (pupil ≈ 20, product 6, FFT 5·log₂(n²), |E|² 3 per sample). */

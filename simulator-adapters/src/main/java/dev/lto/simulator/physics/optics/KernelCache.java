@@ -1,8 +1,11 @@
 package dev.lto.simulator.physics.optics;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -23,32 +26,55 @@ public final class KernelCache {
     }
 
     public SocsKernels get(Object key, Supplier<SocsKernels> builder) {
+        return getAll(List.of(key), missing -> List.of(builder.get()))[0];
+    }
+
+    /**
+     * Kernels for several keys; the missing ones are built together by {@code builder}, which gets
+     * the indices (into {@code keys}) of the missing keys and returns their kernels in that order.
+     */
+    public SocsKernels[] getAll(List<?> keys, Function<List<Integer>, List<SocsKernels>> builder) {
+        SocsKernels[] out = new SocsKernels[keys.size()];
+        List<Integer> missing = new ArrayList<>();
         synchronized (this) {
-            SocsKernels k = map.get(key);
-            if (k != null) {
-                hits++;
-                return k;
+            for (int i = 0; i < keys.size(); i++) {
+                SocsKernels k = map.get(keys.get(i));
+                if (k != null) {
+                    hits++;
+                    out[i] = k;
+                } else {
+                    misses++;
+                    missing.add(i);
+                }
             }
-            misses++;
         }
-        SocsKernels built = builder.get();
+        if (missing.isEmpty()) {
+            return out;
+        }
+        List<SocsKernels> built = builder.apply(missing);
         synchronized (this) {
-            SocsKernels old = map.put(key, built);
-            if (old != null) {
-                bytes -= old.bytes();
+            for (int j = 0; j < missing.size(); j++) {
+                SocsKernels b = built.get(j);
+                out[missing.get(j)] = b;
+                SocsKernels old = map.put(keys.get(missing.get(j)), b);
+                if (old != null) {
+                    bytes -= old.bytes();
+                }
+                bytes += b.bytes();
             }
-            bytes += built.bytes();
+            java.util.Set<SocsKernels> fresh = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            fresh.addAll(built);
             Iterator<Map.Entry<Object, SocsKernels>> it = map.entrySet().iterator();
             while (bytes > maxBytes && it.hasNext()) {
                 Map.Entry<Object, SocsKernels> e = it.next();
-                if (e.getValue() == built) {
-                    continue; // never evict what we just built; the bound is exceeded by at most one entry
+                if (fresh.contains(e.getValue())) {
+                    continue; // never evict what we just built; the bound is exceeded by at most one job's set
                 }
                 bytes -= e.getValue().bytes();
                 it.remove();
             }
         }
-        return built;
+        return out;
     }
 
     public synchronized long bytes() {

@@ -1,6 +1,8 @@
 package dev.lto.simulator.physics.optics;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
@@ -20,7 +22,28 @@ public final class SocsBuilder {
 
     public static SocsKernels build(OpticalSetting os, Source src, int maxKernels, double energy, int oversample,
                                     int powerIterations) {
+        return buildAll(java.util.List.of(os), src, maxKernels, energy, oversample, powerIterations)[0];
+    }
+
+    /**
+     * Kernels for several settings that differ only in defocus (a focus series, e.g. the FEM), in one
+     * batched pass: the pupil geometry 1 − √(1 − (λ|f + f_s|)²) is computed once and each focus only
+     * multiplies its phase; the range finder runs on the stacked [nz, F, S] matrices with one shared
+     * (seeded) test matrix, so every native call serves all focus values. Each setting's kernels are
+     * exactly what a separate build would give.
+     */
+    public static SocsKernels[] buildAll(java.util.List<OpticalSetting> settings, Source src, int maxKernels,
+                                         double energy, int oversample, int powerIterations) {
         long t0 = System.nanoTime();
+        OpticalSetting os = settings.get(0);
+        for (OpticalSetting o : settings) {
+            if (!new OpticalSetting(o.wavelengthNm(), o.na(), 0, o.illumination(), o.sourceStepSigma(), o.tileNm(),
+                    o.imagePx()).equals(new OpticalSetting(os.wavelengthNm(), os.na(), 0, os.illumination(),
+                    os.sourceStepSigma(), os.tileNm(), os.imagePx()))) {
+                throw new IllegalArgumentException("settings of one batched build may differ only in defocus");
+            }
+        }
+        int nz = settings.size();
         int n = os.imagePx();
         double tile = os.tileNm();
         double reach = os.cutoff() * (1 + src.maxRadius()) + 1.5 / tile;
@@ -36,10 +59,33 @@ public final class SocsBuilder {
                 fy[i] = (float) (ImagingGrid.freqIndex(support[i] / n, n) / tile);
             }
             long tt = System.nanoTime();
-            NDArray p = Imaging.shiftedPupils(m, fx, fy, new long[] {f}, src, 0, s, os, true); // [S, F]
-            NDArray pt = p.transpose();            // B   [F, S]
-            NDArray pc = p.conj();                 // Bᴴ  [S, F]
-            double trace = p.real().square().sum().getFloat();
+            double[] zs = new double[nz];
+            int[] offset = new int[nz + 1];
+            for (int zi = 0; zi < nz; zi++) {
+                zs[zi] = settings.get(zi).defocusNm();
+                offset[zi + 1] = offset[zi] + s;
+            }
+            float[] buf = Imaging.pupilSeries(fx, fy, src, null, 0, s, os, zs, offset);
+            double trace = 0;
+            for (int si = 0; si < s; si++) {
+                float a = (float) Math.sqrt(src.weight()[si]);
+                int cnt = 0;
+                for (int zi = 0; zi < nz; zi++) {
+                    int base = (zi * s + si) * f * 2;
+                    for (int i = base; i < base + 2 * f; i += 2) {
+                        if (buf[i] != 0 || buf[i + 1] != 0) {
+                            buf[i] *= a;
+                            buf[i + 1] *= a;
+                            if (zi == 0) {
+                                cnt++;
+                            }
+                        }
+                    }
+                }
+                trace += cnt * (double) a * a;
+            }
+            NDArray p = m.create(buf, new Shape(nz, s, f, 2)).complex(); // Bᵀ [nz, S, F]
+            NDArray pt = p.transpose(0, 2, 1);             // B   [nz, F, S]
             tt = lap("pupils", tt);
 
             SplittableRandom rnd = new SplittableRandom(0x5EED_50C5L);
@@ -49,53 +95,74 @@ public final class SocsBuilder {
             }
             NDArray q = orthonormalize(m, pt.matMul(m.create(omega, new Shape(s, r, 2)).complex()));
             for (int it = 0; it < powerIterations; it++) {
-                NDArray z = orthonormalize(m, pc.matMul(q));
+                NDArray z = orthonormalize(m, adjointTimes(p, q));
                 q = orthonormalize(m, pt.matMul(z));
             }
             tt = lap("range finder", tt);
-            int rq = (int) q.getShape().get(1);
-            NDArray w = pc.matMul(q);                          // Bᴴ Q  [S, r]
-            NDArray h = w.conj().transpose().matMul(w);        // Qᴴ TCC Q  [r, r]
-            double[][][] hh = toComplex(h, rq, rq);
+            NDArray w = adjointTimes(p, q);                             // Bᴴ Q  [nz, S, r]
+            NDArray h = w.conj().transpose(0, 2, 1).matMul(w);          // Qᴴ TCC Q  [nz, r, r]
+            double[][][][] hh = toComplexBatch(h, nz, r, r);
             tt = lap("projection", tt);
-            HermitianEigen eig = HermitianEigen.of(hh[0], hh[1]);
+            HermitianEigen[] eig = new HermitianEigen[nz];
+            int[] kz = new int[nz];
+            int kmax = 0;
+            for (int zi = 0; zi < nz; zi++) {
+                eig[zi] = HermitianEigen.of(hh[zi][0], hh[zi][1]);
+                int avail = eig[zi].values.length;
+                int k = 0;
+                double acc = 0;
+                while (k < Math.min(maxKernels, avail)) {
+                    acc += eig[zi].values[k];
+                    k++;
+                    if (acc / trace >= energy) {
+                        break;
+                    }
+                }
+                kz[zi] = k;
+                kmax = Math.max(kmax, k);
+            }
             tt = lap("eigen", tt);
-
-            int avail = eig.values.length;
-            int k = 0;
-            double acc = 0;
-            while (k < Math.min(maxKernels, avail)) {
-                acc += eig.values[k];
-                k++;
-                if (acc / trace >= energy) {
-                    break;
+            float[] vk = new float[nz * r * kmax * 2];
+            for (int zi = 0; zi < nz; zi++) {
+                for (int col = 0; col < kz[zi]; col++) {
+                    for (int row = 0; row < r; row++) {
+                        int o = ((zi * r + row) * kmax + col) * 2;
+                        vk[o] = (float) eig[zi].vecRe[col][row];
+                        vk[o + 1] = (float) eig[zi].vecIm[col][row];
+                    }
                 }
             }
-            float[] vk = new float[rq * k * 2];
-            for (int col = 0; col < k; col++) {
-                for (int row = 0; row < rq; row++) {
-                    vk[(row * k + col) * 2] = (float) eig.vecRe[col][row];
-                    vk[(row * k + col) * 2 + 1] = (float) eig.vecIm[col][row];
-                }
-            }
-            NDArray u = q.matMul(m.create(vk, new Shape(rq, k, 2)).complex()); // [F, K]
+            NDArray u = q.matMul(m.create(vk, new Shape(nz, r, kmax, 2)).complex()); // [nz, F, kmax]
             float[] uf = u.real().toFloatArray();
-            float[] kernels = new float[k * n * n * 2];
-            for (int fi = 0; fi < f; fi++) {
-                int bin = support[fi];
-                for (int kk = 0; kk < k; kk++) {
-                    kernels[(kk * n * n + bin) * 2] = uf[(fi * k + kk) * 2];
-                    kernels[(kk * n * n + bin) * 2 + 1] = uf[(fi * k + kk) * 2 + 1];
+            SocsKernels[] out = new SocsKernels[nz];
+            double clear = Imaging.clearField(src, os);
+            double seconds = (System.nanoTime() - t0) / 1e9 / nz;
+            for (int zi = 0; zi < nz; zi++) {
+                int k = kz[zi];
+                float[] kernels = new float[k * n * n * 2];
+                for (int fi = 0; fi < f; fi++) {
+                    int bin = support[fi];
+                    int base = (zi * f + fi) * kmax;
+                    for (int kk = 0; kk < k; kk++) {
+                        kernels[(kk * n * n + bin) * 2] = uf[(base + kk) * 2];
+                        kernels[(kk * n * n + bin) * 2 + 1] = uf[(base + kk) * 2 + 1];
+                    }
                 }
+                int avail = eig[zi].values.length;
+                double[] alpha = new double[avail];
+                for (int i = 0; i < avail; i++) {
+                    alpha[i] = Math.max(0, eig[zi].values[i]);
+                }
+                out[zi] = new SocsKernels(settings.get(zi), k, kernels, alpha, trace, clear, s, seconds);
             }
             lap("kernels", tt);
-            double[] alpha = new double[avail];
-            for (int i = 0; i < avail; i++) {
-                alpha[i] = Math.max(0, eig.values[i]);
-            }
-            return new SocsKernels(os, k, kernels, alpha, trace, Imaging.clearField(src, os), s,
-                    (System.nanoTime() - t0) / 1e9);
+            return out;
         }
+    }
+
+    /** Bᴴ·Q = conj(Bᵀ·conj(Q)) for p = Bᵀ: conjugates only the thin factors, never the big matrix. */
+    private static NDArray adjointTimes(NDArray p, NDArray q) {
+        return p.matMul(q.conj()).conj();
     }
 
     private static final boolean TRACE = Boolean.getBoolean("lto.physics.trace");
@@ -125,25 +192,29 @@ public final class SocsBuilder {
     }
 
     /**
-     * CholeskyQR2: Q = Y·R⁻¹ with RᴴR = YᴴY, twice for orthogonality in float32. Columns that are
-     * numerically dependent (pivot below 1e-6 of the largest) are dropped.
+     * CholeskyQR2 on a batch [nz, F, r]: Q = Y·R⁻¹ with RᴴR = YᴴY, twice for orthogonality in float32.
+     * Columns that are numerically dependent (pivot below 1e-6 of the largest) become zero columns, so
+     * every member of the batch keeps r columns; zero columns carry zero eigenvalues later.
      */
     static NDArray orthonormalize(NDManager m, NDArray y) {
         NDArray q = y;
+        int nz = (int) q.getShape().get(0);
+        int r = (int) q.getShape().get(2);
         for (int pass = 0; pass < 2; pass++) {
-            int r = (int) q.getShape().get(1);
-            NDArray g = q.conj().transpose().matMul(q);
-            double[][][] gg = toComplex(g, r, r);
-            double[][][] rinv = choleskyInverseUpper(gg[0], gg[1]);
-            int keep = rinv[0][0].length;
-            float[] buf = new float[r * keep * 2];
-            for (int i = 0; i < r; i++) {
-                for (int j = 0; j < keep; j++) {
-                    buf[(i * keep + j) * 2] = (float) rinv[0][i][j];
-                    buf[(i * keep + j) * 2 + 1] = (float) rinv[1][i][j];
+            NDArray g = q.conj().transpose(0, 2, 1).matMul(q);
+            double[][][][] gg = toComplexBatch(g, nz, r, r);
+            float[] buf = new float[nz * r * r * 2];
+            for (int zi = 0; zi < nz; zi++) {
+                double[][][] rinv = choleskyInverseUpper(gg[zi][0], gg[zi][1]);
+                int keep = rinv[0][0].length;
+                for (int i = 0; i < r; i++) {
+                    for (int j = 0; j < keep; j++) {
+                        buf[((zi * r + i) * r + j) * 2] = (float) rinv[0][i][j];
+                        buf[((zi * r + i) * r + j) * 2 + 1] = (float) rinv[1][i][j];
+                    }
                 }
             }
-            q = q.matMul(m.create(buf, new Shape(r, keep, 2)).complex());
+            q = q.matMul(m.create(buf, new Shape(nz, r, r, 2)).complex());
         }
         return q;
     }
@@ -226,6 +297,21 @@ public final class SocsBuilder {
             }
         }
         return new double[][][] {outR, outI};
+    }
+
+    static double[][][][] toComplexBatch(NDArray a, int nz, int rows, int cols) {
+        float[] v = a.real().toFloatArray();
+        double[][][][] out = new double[nz][2][rows][cols];
+        for (int z = 0; z < nz; z++) {
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    int o = ((z * rows + i) * cols + j) * 2;
+                    out[z][0][i][j] = v[o];
+                    out[z][1][i][j] = v[o + 1];
+                }
+            }
+        }
+        return out;
     }
 
     static double[][][] toComplex(NDArray a, int rows, int cols) {

@@ -59,4 +59,46 @@ public record SocsKernels(OpticalSetting setting, int count, float[] kernels, do
         NDArray img = m.create(a, new Shape(1, kk)).matMul(sq).reshape(n, n, 2).sum(new int[] {2});
         return img.div(clearField);
     }
+
+    /**
+     * Images of one or several mask windows ([n, n] or [B, n, n]) through several kernel sets (e.g. a
+     * focus series) in one batched pass: all kernels are stacked, one batched inverse FFT gives every
+     * field, and a [set × kernel] weight matrix α_k / I_clear sums the intensities per set.
+     *
+     * @return [nz, n, n] for a single window, [B, nz, n, n] for B windows; float32
+     */
+    public static NDArray images(NDManager m, NDArray maskWins, SocsKernels[] sets) {
+        int n = sets[0].setting().imagePx();
+        boolean single = maskWins.getShape().dimension() == 2;
+        int masks = single ? 1 : (int) maskWins.getShape().get(0);
+        int total = 0;
+        for (SocsKernels k : sets) {
+            total += k.count();
+        }
+        float[] ker = new float[total * n * n * 2];
+        float[] w = new float[sets.length * total];
+        int at = 0;
+        for (int i = 0; i < sets.length; i++) {
+            SocsKernels k = sets[i];
+            System.arraycopy(k.kernels(), 0, ker, at * n * n * 2, k.count() * n * n * 2);
+            for (int j = 0; j < k.count(); j++) {
+                w[i * total + at + j] = (float) (k.alpha()[j] / k.clearField());
+            }
+            at += k.count();
+        }
+        try (NDManager sub = m.newSubManager()) {
+            sub.tempAttachAll(maskWins);
+            NDArray phi = sub.create(ker, new Shape(total, n, n, 2)).complex();
+            NDArray field = single ? maskWins.expandDims(0).mul(phi) : maskWins.expandDims(1).mul(phi.expandDims(0));
+            int fa = single ? 1 : 2;
+            field = field.ifft2(new long[] {n, n}, new long[] {fa, fa + 1});
+            NDArray sq = field.real().square().reshape(single ? new Shape(total, 2L * n * n)
+                    : new Shape(masks, total, 2L * n * n));
+            NDArray img = sub.create(w, new Shape(sets.length, total)).matMul(sq);
+            Shape out = single ? new Shape(sets.length, n, n, 2) : new Shape(masks, sets.length, n, n, 2);
+            NDArray res = img.reshape(out).sum(new int[] {out.dimension() - 1});
+            res.attach(m);
+            return res;
+        }
+    }
 }

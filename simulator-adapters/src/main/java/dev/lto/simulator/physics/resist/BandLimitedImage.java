@@ -39,6 +39,28 @@ public final class BandLimitedImage {
         return new BandLimitedImage(n, tileNm, re, im);
     }
 
+    /** From a stack [..., n, n] of float32 intensities: one batched FFT, one copy to the heap. */
+    public static BandLimitedImage[] ofAll(NDArray intensities, double tileNm) {
+        Shape sh = intensities.getShape();
+        int d = sh.dimension();
+        int n = (int) sh.get(d - 1);
+        int count = (int) (sh.size() / ((long) n * n));
+        float[] v = intensities.fft2(new long[] {n, n}, new long[] {d - 2, d - 1}).real().toFloatArray();
+        BandLimitedImage[] out = new BandLimitedImage[count];
+        double s = 1.0 / ((double) n * n);
+        for (int c = 0; c < count; c++) {
+            double[] re = new double[n * n];
+            double[] im = new double[n * n];
+            int base = c * n * n;
+            for (int i = 0; i < n * n; i++) {
+                re[i] = v[2 * (base + i)] * s;
+                im[i] = v[2 * (base + i) + 1] * s;
+            }
+            out[c] = new BandLimitedImage(n, tileNm, re, im);
+        }
+        return out;
+    }
+
     public int imagePx() {
         return n;
     }

@@ -1,0 +1,22 @@
+package dev.lto.intelligence.campaign;
+
+import dev.lto.contracts.TradeoffSignals;
+
+/**
+ * ML.md's critical jobs: true {@code yield_risk} ≥ 0.5, or true {@code overall_health} ≤ 0.4, or a
+ * pattern at k₁ < 0.3 (k₁ as the simulator reports it).
+ */
+public final class Criticality {
+
+    static final double YIELD_RISK_MIN = 0.5;
+    static final double HEALTH_MAX = 0.4;
+    static final double K1_MIN = 0.3;
+
+    private Criticality() {
+    }
+
+    /** {@code signals} in {@link TradeoffSignals#NAMES} order; {@code k1} NaN when unknown. */
+    public static boolean isCritical(double[] signals, double k1) {
+        return signals[4] >= YIELD_RISK_MIN || signals[5] <= HEALTH_MAX || (Double.isFinite(k1) && k1 < K1_MIN);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.lto.intelligence.models;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * What the calibration and validation splits fixed: ensemble weights, the split-conformal
+ * quantile per signal (of |y − ŷ| / s, s the combined uncertainty scale), the physics-flag
+ * threshold on the widest calibrated half-width, and the settings they were computed with.
+ *
+ * @param conformalQ     per signal; +∞ (stored as a very large number) when the calibration set is too small for α
+ * @param flagThreshold  τ: a job whose widest calibrated half-width reaches τ is high-uncertainty
+ */
+record Calibration(
+        @JsonProperty("weights") double[] weights,
+        @JsonProperty("alpha") double alpha,
+        @JsonProperty("conformal_q") double[] conformalQ,
+        @JsonProperty("calibration_jobs") int calibrationJobs,
+        @JsonProperty("flag_threshold") double flagThreshold,
+        @JsonProperty("flag_threshold_source") String flagThresholdSource,
+        @JsonProperty("scale_floor") double scaleFloor,
+        @JsonProperty("mc_passes") int mcPasses,
+        @JsonProperty("dropout") double dropout) {
+
+    /** Stand-in for an infinite conformal quantile (fewer than ⌈(n+1)(1−α)⌉ calibration points): interval = [0, 1]. */
+    static final double UNBOUNDED = 1e9;
+
+    /**
+     * Split-conformal quantile (Vovk et al.; Angelopoulos &amp; Bates 2021 §1): the ⌈(n+1)(1−α)⌉-th
+     * smallest calibration score, which gives coverage ≥ 1−α for exchangeable test points.
+     */
+    static double conformalQuantile(double[] scores, double alpha) {
+        int n = scores.length;
+        int k = (int) Math.ceil((n + 1) * (1 - alpha));
+        if (k > n || n == 0) {
+            return UNBOUNDED;
+        }
+        double[] s = scores.clone();
+        java.util.Arrays.sort(s);
+        return s[k - 1];
+    }
+}

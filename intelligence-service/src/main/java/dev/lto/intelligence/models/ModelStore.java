@@ -1,0 +1,133 @@
+package dev.lto.intelligence.models;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.lto.contracts.TradeoffSignals;
+import dev.lto.intelligence.features.FeatureEncoder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Model artifacts under {@code ${lto.data-dir}/models/<version>/}: XGBoost boosters (UBJSON), DJL
+ * MLP parameters, the GP, the scaler/encoder, the Mahalanobis fit, conformal quantiles and flag
+ * threshold, test metrics, and {@code metadata.json} with the sha256 of every file. Loading checks
+ * every hash first, so a truncated or altered artifact never serves.
+ */
+@Component
+class ModelStore {
+
+    /** Contents of metadata.json. */
+    record Metadata(@JsonProperty("version") String version,
+                    @JsonProperty("created_at") Instant createdAt,
+                    @JsonProperty("training_samples") int trainingSamples,
+                    @JsonProperty("campaigns") List<String> campaigns,
+                    @JsonProperty("train_seconds") double trainSeconds,
+                    @JsonProperty("features") List<String> features,
+                    @JsonProperty("signals") List<String> signals,
+                    @JsonProperty("components") Map<String, String> components,
+                    @JsonProperty("sha256") Map<String, String> sha256) {
+    }
+
+    private final Path root;
+    private final JsonMapper json;
+
+    ModelStore(@Value("${lto.data-dir}") Path dataDir, JsonMapper json) {
+        this.root = dataDir.resolve("models");
+        this.json = json;
+    }
+
+    Path dir(String version) {
+        return root.resolve(version);
+    }
+
+    Path save(EnsembleTrainer.Trained t, ModelProperties props) {
+        TradeoffModel m = t.model();
+        Path dir = dir(m.version);
+        try {
+            Files.createDirectories(dir);
+            Map<String, byte[]> files = new LinkedHashMap<>();
+            files.put("encoder.json", json.writeValueAsBytes(m.encoder));
+            for (int s = 0; s < m.xgb.signals(); s++) {
+                files.put("xgb_" + TradeoffSignals.NAMES.get(s) + ".ubj", m.xgb.serialize(s));
+            }
+            files.put("mlp.params", m.mlp.parameters());
+            files.put("gp.ser", m.gp.serialize());
+            files.put("ood.json", json.writeValueAsBytes(m.ood));
+            files.put("calibration.json", json.writeValueAsBytes(m.calibration));
+            if (t.metrics() != null) {
+                files.put("metrics.json", json.writeValueAsBytes(t.metrics()));
+            }
+            Map<String, String> hashes = new LinkedHashMap<>();
+            for (var e : files.entrySet()) {
+                Files.write(dir.resolve(e.getKey()), e.getValue());
+                hashes.put(e.getKey(), sha256(e.getValue()));
+            }
+            Map<String, String> components = new LinkedHashMap<>();
+            components.put("xgboost", "xgboost4j 3.4.0, " + props.xgboost().trees() + " trees/signal, " + props.xgboost().objective()
+                    + ", max_depth " + props.xgboost().maxDepth() + ", eta " + props.xgboost().eta());
+            components.put("mlp", "DJL/PyTorch " + FeatureEncoder.size() + "→256→BN→ReLU→Dropout " + props.mlp().dropout()
+                    + "→128→ReLU→64→ReLU→6, " + m.mlp.epochs + " epochs, MC passes " + props.mlp().mcPasses());
+            components.put("gp", "Smile exact GP, RBF, " + m.gp.size() + " points, noise " + props.gp().noise());
+            components.put("ood", "Mahalanobis on " + m.ood.dims() + " parameters, χ² cut-off " + String.format("%.2f", m.ood.cutoff()));
+            Metadata md = new Metadata(m.version, Instant.now(), t.trainingSamples(), t.campaigns(), t.trainSeconds(),
+                    FeatureEncoder.NAMES, TradeoffSignals.NAMES, components, hashes);
+            Files.write(dir.resolve("metadata.json"), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(md));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write model " + m.version + " to " + dir, e);
+        }
+    }
+
+    record Loaded(TradeoffModel model, Metadata metadata, ModelMetrics metrics) {
+    }
+
+    Loaded load(Path dir, Set<String> unmodelled) {
+        try {
+            Metadata md = json.readValue(Files.readAllBytes(dir.resolve("metadata.json")), Metadata.class);
+            Map<String, byte[]> files = new LinkedHashMap<>();
+            for (var e : md.sha256().entrySet()) {
+                byte[] b = Files.readAllBytes(dir.resolve(e.getKey()));
+                if (!sha256(b).equals(e.getValue())) {
+                    throw new IllegalStateException("artifact " + dir.resolve(e.getKey()) + " does not match its sha256");
+                }
+                files.put(e.getKey(), b);
+            }
+            FeatureEncoder encoder = json.readValue(files.get("encoder.json"), FeatureEncoder.class);
+            byte[][] boosters = new byte[TradeoffSignals.NAMES.size()][];
+            for (int s = 0; s < boosters.length; s++) {
+                boosters[s] = files.get("xgb_" + TradeoffSignals.NAMES.get(s) + ".ubj");
+            }
+            Calibration cal = json.readValue(files.get("calibration.json"), Calibration.class);
+            XgbSignals xgb = XgbSignals.load(boosters, FeatureEncoder.size());
+            MlpSignals mlp = MlpSignals.load(files.get("mlp.params"), FeatureEncoder.size(), boosters.length,
+                    (float) cal.dropout());
+            EpistemicModel gp = SmileGaussianProcess.deserialize(files.get("gp.ser"));
+            Mahalanobis ood = json.readValue(files.get("ood.json"), Mahalanobis.class);
+            ModelMetrics metrics = files.containsKey("metrics.json")
+                    ? json.readValue(files.get("metrics.json"), ModelMetrics.class) : null;
+            return new Loaded(new TradeoffModel(md.version(), encoder, xgb, mlp, gp, ood, cal, unmodelled), md, metrics);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read model from " + dir, e);
+        }
+    }
+
+    static String sha256(byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

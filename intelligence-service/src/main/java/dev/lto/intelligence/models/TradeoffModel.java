@@ -1,0 +1,160 @@
+package dev.lto.intelligence.models;
+
+import dev.lto.contracts.JobParameters;
+import dev.lto.intelligence.features.FeatureEncoder;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A loaded tradeoff model: feature encoder, XGBoost, MLP with MC dropout, GP, Mahalanobis OOD
+ * test and the conformal calibration. Immutable once built, so promotion swaps one reference and
+ * in-flight predictions finish on the model they started with.
+ *
+ * <p>Per signal j the ensemble mean is ŷ = w₁·xgb + w₂·mlp + w₃·gp; the uncertainty scale is
+ * s = √(σ_mc² + σ_gp² + spread² + floor²) (MC-dropout sd, GP posterior sd, sd of the three model
+ * means, a floor); the 95% interval is ŷ ± q_j·s, q_j the split-conformal quantile, clipped to [0,1].
+ */
+final class TradeoffModel implements AutoCloseable {
+
+    final String version;
+    final FeatureEncoder encoder;
+    final XgbSignals xgb;
+    final MlpSignals mlp;
+    final EpistemicModel gp;
+    final Mahalanobis ood;
+    final Calibration calibration;
+    private final Set<String> unmodelledMetadata;
+
+    TradeoffModel(String version, FeatureEncoder encoder, XgbSignals xgb, MlpSignals mlp, EpistemicModel gp,
+                  Mahalanobis ood, Calibration calibration, Set<String> unmodelledMetadata) {
+        this.version = version;
+        this.encoder = encoder;
+        this.xgb = xgb;
+        this.mlp = mlp;
+        this.gp = gp;
+        this.ood = ood;
+        this.calibration = calibration;
+        this.unmodelledMetadata = Set.copyOf(unmodelledMetadata);
+    }
+
+    TradeoffModel withCalibration(Calibration c) {
+        return new TradeoffModel(version, encoder, xgb, mlp, gp, ood, c, unmodelledMetadata);
+    }
+
+    /** Every model's output for a batch; what calibration, validation and serving share. */
+    record Components(double[][] xgb, double[][] mlpMean, double[][] mlpSd, double[][] gpMean, double[][] gpSd,
+                      double[][] ensemble, double[][] scale, double[] mahalanobis2) {
+    }
+
+    Components components(List<JobParameters> jobs) {
+        int n = jobs.size();
+        int d = FeatureEncoder.size();
+        double[][] x = new double[n][];
+        float[] xf = new float[n * d];
+        double[] d2 = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = encoder.encode(jobs.get(i));
+            for (int j = 0; j < d; j++) {
+                xf[i * d + j] = (float) x[i][j];
+            }
+            d2[i] = ood.distance2(x[i]);
+        }
+        double[][] xg = xgb.predict(xf, n);
+        double[][][] mc = mlp.predict(xf, n, d, calibration.mcPasses());
+        int k = xg[0].length;
+        double[][] gm = new double[n][k];
+        double[][] gs = new double[n][k];
+        gp.predict(x, gm, gs);
+        double[] w = calibration.weights();
+        double floor2 = calibration.scaleFloor() * calibration.scaleFloor();
+        double[][] ens = new double[n][k];
+        double[][] scale = new double[n][k];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < k; j++) {
+                double a = xg[i][j];
+                double b = clamp01(mc[0][i][j]);
+                double c = clamp01(gm[i][j]);
+                ens[i][j] = clamp01(w[0] * a + w[1] * b + w[2] * c);
+                double m = (a + b + c) / 3;
+                double spread2 = ((a - m) * (a - m) + (b - m) * (b - m) + (c - m) * (c - m)) / 3;
+                scale[i][j] = Math.sqrt(mc[1][i][j] * mc[1][i][j] + gs[i][j] * gs[i][j] + spread2 + floor2);
+            }
+        }
+        return new Components(xg, mc[0], mc[1], gm, gs, ens, scale, d2);
+    }
+
+    List<Estimate> predict(List<JobParameters> jobs) {
+        return estimates(jobs, components(jobs));
+    }
+
+    List<Estimate> estimates(List<JobParameters> jobs, Components c) {
+        double[] q = calibration.conformalQ();
+        List<Estimate> out = new ArrayList<>(jobs.size());
+        for (int i = 0; i < jobs.size(); i++) {
+            int k = q.length;
+            double[] score = c.ensemble()[i].clone();
+            double[] lo = new double[k];
+            double[] hi = new double[k];
+            double u = 0;
+            for (int j = 0; j < k; j++) {
+                double half = Math.min(1, q[j] * c.scale()[i][j]);
+                lo[j] = Math.max(0, score[j] - half);
+                hi[j] = Math.min(1, score[j] + half);
+                u = Math.max(u, half);
+            }
+            boolean isOod = c.mahalanobis2()[i] > ood.cutoff();
+            boolean unmodelled = jobs.get(i).metadata().keySet().stream().anyMatch(unmodelledMetadata::contains);
+            boolean high = u >= calibration.flagThreshold();
+            out.add(new Estimate(score, lo, hi, u, c.mahalanobis2()[i], isOod, unmodelled, high, high || isOod || unmodelled));
+        }
+        return out;
+    }
+
+    /**
+     * Global importance over the given jobs from XGBoost's TreeSHAP contributions: mean |SHAP| per
+     * feature over jobs and signals (bias column dropped), normalised to sum 1, largest first.
+     */
+    Map<String, Double> importance(List<JobParameters> jobs) {
+        int n = jobs.size();
+        float[] xf = encoder.encodeRows(jobs);
+        float[][][] contrib = xgb.contributions(xf, n);
+        int d = FeatureEncoder.size();
+        double[] mean = new double[d];
+        for (float[][] perSignal : contrib) {
+            for (float[] row : perSignal) {
+                for (int f = 0; f < d; f++) {           // row[d] is the bias
+                    mean[f] += Math.abs(row[f]);
+                }
+            }
+        }
+        double total = 0;
+        for (double v : mean) {
+            total += v;
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int f = 0; f < d; f++) {
+            order.add(f);
+        }
+        double[] m = mean;
+        order.sort(Comparator.comparingDouble(f -> -m[f]));
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int f : order) {
+            out.put(FeatureEncoder.NAMES.get(f), total == 0 ? 0 : Math.round(mean[f] / total * 1e4) / 1e4);
+        }
+        return out;
+    }
+
+    static double clamp01(double v) {
+        return Double.isNaN(v) ? 0 : Math.max(0, Math.min(1, v));
+    }
+
+    @Override
+    public void close() {
+        xgb.dispose();
+        mlp.close();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.lto.intelligence.models;
+
+import dev.lto.contracts.JobParameters;
+import dev.lto.contracts.PatternComplexity;
+import dev.lto.intelligence.campaign.CampaignSample;
+import dev.lto.intelligence.campaign.Criticality;
+import dev.lto.intelligence.campaign.FakePhysics;
+import dev.lto.intelligence.campaign.Split;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/** Small datasets from {@link FakePhysics}, and model settings small enough for a unit test. */
+final class TestData {
+
+    private TestData() {
+    }
+
+    static List<CampaignSample> samples(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] lines = {13.5, 193, 248, 365};
+        List<CampaignSample> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            JobParameters p = new JobParameters("t_" + i, 0.1 + 0.45 * r.nextDouble(), lines[r.nextInt(4)],
+                    Math.exp(r.nextDouble() * Math.log(100)), 0.1 + 0.9 * r.nextDouble(), 5 + 195 * r.nextDouble(),
+                    Math.exp(Math.log(0.1) + r.nextDouble() * Math.log(100)), PatternComplexity.values()[r.nextInt(4)],
+                    r.nextBoolean(), 1 + r.nextInt(20), null, null, "test", Map.of());
+            double[] s = FakePhysics.signals(p).toArray();
+            double k1 = FakePhysics.k1(p);
+            double u = r.nextDouble();
+            Split split = u < 0.55 ? Split.TRAIN : u < 0.75 ? Split.CALIBRATION : u < 0.85 ? Split.VALIDATION : Split.TEST;
+            out.add(new CampaignSample("test", i, "base", split, p, s, k1, Criticality.isCritical(s, k1), "fake", 0));
+        }
+        return out;
+    }
+
+    static ModelProperties smallModels() {
+        return new ModelProperties(List.of(0.35, 0.40, 0.25),
+                new ModelProperties.Xgboost(120, 4, 0.1, 0.8, 0.9, 1, "reg:logistic", 1),
+                new ModelProperties.Mlp(150, 15, 32, 0.003, 0.3, 40, 42),
+                new ModelProperties.Gp(200, 0.01, 0, 7),
+                new ModelProperties.Uncertainty(0.05, 0.999, 0.05, 0.9, 0.002, List.of("defocus_nm")),
+                new ModelProperties.Bootstrap(false, 40, 1));
+    }
+}

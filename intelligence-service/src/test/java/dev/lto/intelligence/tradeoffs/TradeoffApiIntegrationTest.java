@@ -1,0 +1,127 @@
+package dev.lto.intelligence.tradeoffs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lto.contracts.TradeoffSignals;
+import dev.lto.intelligence.campaign.FakePhysics;
+import dev.lto.simulator.spi.SimulatorInterface;
+import dev.lto.testsupport.TestRedis;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The whole path in the running service: start without a model, bootstrap in the background from
+ * a campaign on a (fake, instant) simulator adapter behind the SPI, train, register, promote, then
+ * answer predict / batch / models endpoints.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "lto.models.bootstrap.enabled=true",
+        "lto.models.bootstrap.samples=200",
+        "lto.models.campaign.adapter=fake",
+        "lto.models.xgboost.trees=60",
+        "lto.models.mlp.max-epochs=60",
+        "lto.models.mlp.patience=10",
+        "lto.models.mlp.mc-passes=30",
+        "lto.models.gp.subset=100"})
+class TradeoffApiIntegrationTest {
+
+    @TestConfiguration
+    static class FakeAdapter {
+        @Bean
+        SimulatorInterface fakeSimulator() {
+            return new FakePhysics();
+        }
+    }
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) throws Exception {
+        TestRedis redis = TestRedis.shared();
+        registry.add("spring.data.redis.host", redis::host);
+        registry.add("spring.data.redis.port", redis::port);
+        registry.add("lto.data-dir", Files.createTempDirectory("lto-tradeoff-test")::toString);
+    }
+
+    @LocalServerPort
+    int port;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    @Test
+    void bootstrapsAModelAndAnswersTheSeedShape() throws Exception {
+        assertThat(get("/actuator/health").statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> json.readTree(get("/api/v1/models/current").body()).path("status").asString().equals("READY"));
+        JsonNode current = json.readTree(get("/api/v1/models/current").body());
+        assertThat(current.path("model_version").asString()).isEqualTo("v1");
+        assertThat(current.path("registry").path("status").asString()).isEqualTo("production");
+        assertThat(current.path("artifact").path("sha256").size()).isGreaterThanOrEqualTo(10);
+
+        HttpResponse<String> r = post("/api/v1/tradeoffs/predict", "{\"na\": 0.33, \"dose_mj_cm2\": 15.2, \"wavelength_nm\": 13.5}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode p = json.readTree(r.body());
+        assertThat(p.path("job_id").asString()).startsWith("pred_");
+        assertThat(p.path("parameters").path("sigma").asDouble()).isEqualTo(0.8); // contract default filled in
+        for (String s : TradeoffSignals.NAMES) {
+            JsonNode e = p.path("predictions").path(s);
+            assertThat(e.path("ci_low").asDouble()).isLessThanOrEqualTo(e.path("score").asDouble());
+            assertThat(e.path("ci_high").asDouble()).isGreaterThanOrEqualTo(e.path("score").asDouble());
+        }
+        assertThat(p.path("uncertainty").path("confidence_level").asString()).isIn("HIGH", "MEDIUM", "LOW");
+        assertThat(p.path("uncertainty").has("recommend_physics_simulation")).isTrue();
+        assertThat(p.path("constraints").path("profile").asString()).isEqualTo("default");
+        assertThat(p.has("feature_importance")).isFalse();
+        assertThat(p.path("model_version").asString()).isEqualTo("v1");
+        assertThat(p.path("inference_time_ms").asDouble()).isPositive();
+
+        // Low dose: the fake's yield risk is high, so the default profile's CRITICAL limit must fire.
+        JsonNode risky = json.readTree(post("/api/v1/tradeoffs/predict?explain=true",
+                "{\"na\": 0.33, \"dose_mj_cm2\": 1.1, \"constraint_profile\": \"strict\"}").body());
+        assertThat(risky.path("constraints").path("all_satisfied").asBoolean()).isFalse();
+        assertThat(risky.path("constraints").path("violations").findValuesAsString("signal")).contains("yield_risk");
+        assertThat(risky.path("feature_importance").size()).isGreaterThan(5);
+
+        JsonNode batch = json.readTree(post("/api/v1/tradeoffs/predict/batch",
+                "{\"jobs\": [{\"na\": 0.3, \"dose_mj_cm2\": 30}, {\"na\": 0.5, \"dose_mj_cm2\": 60, \"constraint_profile\": \"exploratory\"}]}").body());
+        assertThat(batch.path("count").asInt()).isEqualTo(2);
+        assertThat(batch.path("predictions").get(1).path("constraints").path("profile").asString()).isEqualTo("exploratory");
+
+        HttpResponse<String> bad = post("/api/v1/tradeoffs/predict", "{\"na\": 0.9, \"constraint_profile\": \"nope\"}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(bad.body()).path("errors").findValuesAsString("field")).contains("na", "dose_mj_cm2");
+        HttpResponse<String> badProfile = post("/api/v1/tradeoffs/predict", "{\"na\": 0.3, \"dose_mj_cm2\": 30, \"constraint_profile\": \"nope\"}");
+        assertThat(badProfile.statusCode()).isEqualTo(400);
+        HttpResponse<String> badBatch = post("/api/v1/tradeoffs/predict/batch", "{\"jobs\": [{\"na\": 0.3, \"dose_mj_cm2\": 30}, {\"na\": \"x\"}]}");
+        assertThat(badBatch.statusCode()).isEqualTo(400);
+        assertThat(badBatch.body()).contains("jobs[1].na");
+
+        JsonNode perf = json.readTree(get("/api/v1/models/performance").body());
+        assertThat(perf.path("metrics").path("jobs").asInt()).isPositive();
+        assertThat(perf.path("metrics").path("gates").size()).isEqualTo(5);
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}

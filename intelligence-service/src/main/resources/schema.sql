@@ -51,3 +51,13 @@ CREATE TABLE IF NOT EXISTS job_state_history (
     published       BOOLEAN NOT NULL DEFAULT false,
     PRIMARY KEY (job_id, seq)
 );
+
+-- A submission that reused a known job_id with different parameters (a client reusing its own id,
+-- or a collision of generated 8-hex ids). It is kept here, not processed, and counted in
+-- lto_jobs_submission_conflicts_total; GET /api/v1/jobs/{id} reports how many a job has.
+CREATE TABLE IF NOT EXISTS job_submission_conflicts (
+    event_id        VARCHAR PRIMARY KEY,
+    job_id          VARCHAR NOT NULL,
+    parameters      JSON NOT NULL,
+    received_at     TIMESTAMP NOT NULL
+);

@@ -40,15 +40,19 @@ final class ServiceProcess implements AutoCloseable {
         return "http://localhost:" + port;
     }
 
-    ServiceProcess start() throws IOException {
+    ServiceProcess start(String... extraArgs) throws IOException {
         Files.createDirectories(LOGS);
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-Xmx768m", "-XX:TieredStopAtLevel=1", "-Dai.djl.offline=true",
                 "-jar", jar().toString(), "--server.port=" + port));
         command.addAll(args);
+        command.addAll(List.of(extraArgs));
         File log = LOGS.resolve(artifact + "-" + (++starts) + ".log").toFile();
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        Process started = process;
+        // If the test JVM itself is killed, take the service down with it rather than orphan it.
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
         return this;
     }
 

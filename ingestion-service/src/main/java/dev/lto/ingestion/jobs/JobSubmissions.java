@@ -6,6 +6,8 @@ import dev.lto.contracts.events.EventEnvelope;
 import dev.lto.contracts.events.EventTypes;
 import dev.lto.contracts.events.JobSubmitted;
 import dev.lto.platform.streams.EventPublisher;
+import dev.lto.platform.streams.StreamPublishException;
+import dev.lto.platform.web.ServiceUnavailableException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
@@ -31,8 +33,16 @@ class JobSubmissions {
 
     SubmissionReceipt submit(JobParameters parameters) {
         Instant now = Instant.now();
-        publisher.publish(BINDING, EventEnvelope.of(EventTypes.JOB_SUBMITTED, parameters.jobId(), "ingestion-service",
-                new JobSubmitted(parameters, now)));
+        try {
+            publisher.publish(BINDING, EventEnvelope.of(EventTypes.JOB_SUBMITTED, parameters.jobId(), "ingestion-service",
+                    new JobSubmitted(parameters, now)));
+        } catch (StreamPublishException e) {
+            // XADD may have happened even though it was not confirmed: give the id back so a retry reuses
+            // it, which the intelligence service treats as the same job rather than a second one.
+            throw new ServiceUnavailableException("the job was not confirmed by the message backbone; it may or may not "
+                    + "have been taken. Retry with the same job_id (" + parameters.jobId() + ").",
+                    Map.of("job_id", parameters.jobId()), e);
+        }
         submitted.increment();
         return new SubmissionReceipt(parameters.jobId(), JobState.SUBMITTED, now,
                 Map.of("self", "/api/v1/jobs/" + parameters.jobId()));

@@ -144,7 +144,9 @@ class JobSubmissionIntegrationTest {
             HttpResponse<String> r = post("{\"na\":0.33,\"dose_mj_cm2\":30}");
             assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
             assertThat(r.headers().firstValue("Retry-After")).isPresent();
-            assertThat(json.readTree(r.body()).get("type").asString()).isEqualTo("https://lto.dev/problems/unavailable");
+            JsonNode problem = json.readTree(r.body());
+            assertThat(problem.get("type").asString()).isEqualTo("https://lto.dev/problems/unavailable");
+            assertThat(problem.get("job_id").asString()).matches("job_[0-9a-f]{8}");
         } finally {
             redis.start();
         }

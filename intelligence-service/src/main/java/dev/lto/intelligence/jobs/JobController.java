@@ -21,6 +21,12 @@ class JobController {
     JobView job(@PathVariable String jobId) {
         JobRecord job = jobs.find(jobId).orElseThrow(() -> new NotFoundException("no job with id " + jobId));
         return new JobView(job.jobId(), job.state(), job.state().isTerminal(), job.adapterType(), job.submittedAt(),
-                job.completedAt(), job.parameters(), jobs.history(jobId), Map.of("self", "/api/v1/jobs/" + jobId));
+                job.completedAt(), job.parameters(), jobs.history(jobId), conflictsOrNull(jobId), Map.of("self", "/api/v1/jobs/" + jobId));
+    }
+
+    /** Present only when some submission reused this id with other parameters. */
+    private Long conflictsOrNull(String jobId) {
+        long n = jobs.conflicts(jobId);
+        return n == 0 ? null : n;
     }
 }

@@ -3,10 +3,13 @@ package dev.lto.intelligence.jobs;
 import dev.lto.contracts.JobState;
 import dev.lto.contracts.events.EventEnvelope;
 import dev.lto.contracts.events.JobSubmitted;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -31,13 +34,18 @@ class JobLifecycle {
     private final StateEventOutbox outbox;
     private final Map<JobState, JobStage> stages = new EnumMap<>(JobState.class);
     private final String defaultAdapter;
+    private final Counter conflicts;
+    /** This process writes the job tables from one thread at a time (the consumer, or the resume at start). */
+    private final ReentrantLock writer = new ReentrantLock();
 
     JobLifecycle(JobRepository jobs, TransactionTemplate tx, StateEventOutbox outbox, List<JobStage> stageBeans,
-                 @Value("${lto.jobs.default-adapter}") String defaultAdapter) {
+                 @Value("${lto.jobs.default-adapter}") String defaultAdapter, MeterRegistry meters) {
         this.jobs = jobs;
         this.tx = tx;
         this.outbox = outbox;
         this.defaultAdapter = defaultAdapter;
+        this.conflicts = Counter.builder("lto.jobs.submission.conflicts")
+                .description("Submissions that reused a known job id with different parameters").register(meters);
         for (JobStage stage : stageBeans) {
             if (stages.put(stage.state(), stage) != null) {
                 throw new IllegalStateException("two stages for " + stage.state());
@@ -45,19 +53,36 @@ class JobLifecycle {
         }
     }
 
-    /** Handles one submission; returns once its effects are committed (the binder then acknowledges). */
+    /**
+     * Handles one submission; returns once its effects are committed (the binder then acknowledges).
+     * A known job id with the same parameters is a redelivery or a client retry: the job resumes. A
+     * known id with other parameters is a conflict: kept aside and counted, never merged.
+     */
     void accept(EventEnvelope<JobSubmitted> event) {
         var p = event.payload().parameters();
-        Boolean created = tx.execute(s -> jobs.insertIfAbsent(p, event.payload().submittedAt(), defaultAdapter, event.eventId()));
-        if (!Boolean.TRUE.equals(created)) {
-            log.debug("Job {} already known; resuming it instead of inserting", p.jobId());
+        writer.lock();
+        try {
+            Boolean created = tx.execute(s -> jobs.insertIfAbsent(p, event.payload().submittedAt(), defaultAdapter, event.eventId()));
+            if (!Boolean.TRUE.equals(created)) {
+                JobRecord existing = jobs.find(p.jobId()).orElseThrow(() -> new IllegalStateException("no job " + p.jobId()));
+                if (!existing.parameters().equals(p)) {
+                    jobs.recordConflict(p, event.eventId());
+                    conflicts.increment();
+                    log.error("Submission {} reuses job id {} with different parameters; kept in job_submission_conflicts, "
+                            + "not processed", event.eventId(), p.jobId());
+                    return;
+                }
+                log.debug("Job {} already known; resuming it instead of inserting", p.jobId());
+            }
+            advance(p.jobId());
+        } finally {
+            writer.unlock();
         }
-        advance(p.jobId());
         outbox.flush();
     }
 
-    /** Runs every stage the job is ready for, until it reaches a state with no stage. */
-    void advance(String jobId) {
+    /** Runs every stage the job is ready for, until it reaches a state with no stage. Call holding {@link #writer}. */
+    private void advance(String jobId) {
         while (true) {
             JobRecord job = jobs.find(jobId).orElseThrow(() -> new IllegalStateException("no job " + jobId));
             JobStage stage = stages.get(job.state());
@@ -79,7 +104,17 @@ class JobLifecycle {
         List<String> pending = jobs.jobsIn(List.copyOf(stages.keySet()));
         if (!pending.isEmpty()) {
             log.info("Resuming {} job(s) interrupted mid-stage", pending.size());
-            pending.forEach(this::advance);
+        }
+        for (String jobId : pending) {
+            // One job that cannot be resumed must not stop the others, nor the service's start.
+            writer.lock();
+            try {
+                advance(jobId);
+            } catch (RuntimeException e) {
+                log.error("Could not resume job {}; it stays where it is until its submission is redelivered", jobId, e);
+            } finally {
+                writer.unlock();
+            }
         }
         outbox.flush();
     }

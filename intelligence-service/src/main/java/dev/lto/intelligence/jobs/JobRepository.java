@@ -72,6 +72,17 @@ class JobRepository {
                 .update();
     }
 
+    /** Keeps a submission that reused {@code p.jobId()} with other parameters; idempotent on the event id. */
+    void recordConflict(JobParameters p, String eventId) {
+        jdbc.sql("INSERT INTO job_submission_conflicts (event_id, job_id, parameters, received_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
+                .params(eventId, p.jobId(), json.writeValueAsString(p), utc(Instant.now()))
+                .update();
+    }
+
+    long conflicts(String jobId) {
+        return jdbc.sql("SELECT count(*) FROM job_submission_conflicts WHERE job_id = ?").param(jobId).query(Long.class).single();
+    }
+
     Optional<JobRecord> find(String jobId) {
         return jdbc.sql("""
                         SELECT j.job_id, j.status, j.adapter_type, j.submitted_at, j.completed_at, s.parameters
@@ -93,11 +104,14 @@ class JobRepository {
                 .list();
     }
 
-    /** History rows whose event has not reached {@code lto.events} yet, oldest first. */
+    /**
+     * History rows whose event has not reached {@code lto.events} yet, per job in sequence order
+     * (not by timestamp: the first row's time comes from the submitting host's clock).
+     */
     List<PendingStateEvent> unpublished(int limit) {
         return jdbc.sql("""
                         SELECT job_id, seq, from_state, to_state, changed_at, reason FROM job_state_history
-                        WHERE NOT published ORDER BY changed_at, job_id, seq LIMIT ?""")
+                        WHERE NOT published ORDER BY job_id, seq LIMIT ?""")
                 .param(limit)
                 .query((rs, i) -> new PendingStateEvent(rs.getString("job_id"), new StateChange(rs.getInt("seq"),
                         rs.getString("from_state") == null ? null : JobState.valueOf(rs.getString("from_state")),

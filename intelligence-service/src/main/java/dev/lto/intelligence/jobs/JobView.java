@@ -19,5 +19,6 @@ record JobView(
         @JsonProperty("completed_at") Instant completedAt,
         JobParameters parameters,
         List<StateChange> history,
+        @JsonProperty("conflicting_submissions") Long conflictingSubmissions,
         Map<String, String> links) {
 }

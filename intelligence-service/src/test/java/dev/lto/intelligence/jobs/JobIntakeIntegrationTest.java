@@ -94,6 +94,21 @@ class JobIntakeIntegrationTest {
     }
 
     @Test
+    void aDifferentSubmissionReusingAKnownIdIsKeptAsideNotMerged() throws Exception {
+        JobParameters first = JobParameters.of(0.33, 30).withJobId("job_it000006");
+        publisher.publish("lto.jobs.submitted", submission(first));
+        awaitJob(first.jobId(), "PREFLIGHT");
+        JobParameters other = JobParameters.of(0.5, 60).withJobId(first.jobId());
+        publisher.publish("lto.jobs.submitted", submission(other));
+
+        JsonNode job = await().atMost(Duration.ofSeconds(20)).until(() -> json.readTree(get("/api/v1/jobs/" + first.jobId()).body()),
+                node -> node.has("conflicting_submissions"));
+        assertThat(job.get("conflicting_submissions").asInt()).isEqualTo(1);
+        assertThat(job.at("/parameters/na").asDouble()).isEqualTo(0.33);
+        assertThat(job.get("history")).hasSize(3);
+    }
+
+    @Test
     void parametersThatBreakTheContractAreRejectedWithTheReason() throws Exception {
         // A producer other than our edge could send anything; the record constructor does not validate.
         JobParameters bad = new JobParameters("job_it000004", 0.9, null, 300.0, null, null, null, null, null, null, null, null, null, null);

@@ -7,6 +7,10 @@ import tools.jackson.databind.json.JsonMapper;
 /** Envelopes to and from the JSON bytes that travel on the streams. */
 public final class EnvelopeCodec {
 
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+
     private final JsonMapper json;
 
     public EnvelopeCodec(JsonMapper json) {
@@ -23,6 +27,11 @@ public final class EnvelopeCodec {
      */
     public <T> EventEnvelope<T> read(byte[] bytes, Class<T> payloadType) {
         JavaType type = json.getTypeFactory().constructParametricType(EventEnvelope.class, payloadType);
-        return json.readValue(bytes, type);
+        EventEnvelope<T> envelope = json.readValue(bytes, type);
+        // Consumers deduplicate on event_id and dispatch on type: an envelope without them is poison.
+        if (isBlank(envelope.eventId()) || isBlank(envelope.type()) || envelope.payload() == null) {
+            throw new IllegalArgumentException("not a valid event envelope: event_id, type and payload are required");
+        }
+        return envelope;
     }
 }

@@ -38,6 +38,13 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         return p;
     }
 
+    @ExceptionHandler(ServiceUnavailableException.class)
+    ResponseEntity<ProblemDetail> unavailable(ServiceUnavailableException e) {
+        ProblemDetail p = Problems.of(HttpStatus.SERVICE_UNAVAILABLE, Problems.UNAVAILABLE, "Service unavailable", e.getMessage());
+        e.properties().forEach(p::setProperty);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5").body(p);
+    }
+
     @ExceptionHandler(NotFoundException.class)
     ProblemDetail notFound(NotFoundException e) {
         return Problems.of(HttpStatus.NOT_FOUND, Problems.NOT_FOUND, "Not found", e.getMessage());
@@ -53,7 +60,8 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         log.warn("Publish failed: {}", e.getMessage());
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
                 .body(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, Problems.UNAVAILABLE, "Message backbone unavailable",
-                        "the request was not accepted because it could not be published; nothing was stored, retry later"));
+                        "the message backbone did not confirm the request in time, so it may or may not have been taken; "
+                                + "retry later (a retried job submission should reuse the same job_id)"));
     }
 
     @Override

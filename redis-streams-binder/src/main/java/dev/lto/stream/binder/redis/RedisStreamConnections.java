@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -51,10 +52,10 @@ public class RedisStreamConnections implements DisposableBean {
     /** Async commands on the shared connection (opened on first use). */
     public RedisClusterAsyncCommands<byte[], byte[]> shared() {
         StatefulConnection<byte[], byte[]> c = shared;
-        if (c == null || !c.isOpen()) {
+        if (unusable(c)) {
             synchronized (this) {
                 c = shared;
-                if (c == null || !c.isOpen()) {
+                if (unusable(c)) {
                     if (c != null) {
                         release(c);
                     }
@@ -64,6 +65,18 @@ public class RedisStreamConnections implements DisposableBean {
             }
         }
         return async(c);
+    }
+
+    /**
+     * A connection is replaced only once it is closed. While Lettuce reconnects after a drop it is
+     * not "open" but still the right connection: replacing it would cancel other threads' queued
+     * commands and block callers on a synchronous connect; their awaits time out instead.
+     */
+    public static boolean unusable(StatefulConnection<?, ?> connection) {
+        if (connection == null) {
+            return true;
+        }
+        return connection instanceof RedisChannelHandler<?, ?> handler ? handler.isClosed() : !connection.isOpen();
     }
 
     /** Opens a new dedicated connection; close it with {@link #release}. */

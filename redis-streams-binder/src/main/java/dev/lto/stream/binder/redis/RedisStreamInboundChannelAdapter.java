@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -94,7 +95,7 @@ public class RedisStreamInboundChannelAdapter extends MessageProducerSupport {
     private MessageChannel errorNotificationChannel;
 
     private volatile boolean active;
-    private final List<Reader> readers = new ArrayList<>();
+    private final List<Reader> readers = new CopyOnWriteArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private ScheduledExecutorService keeper;
 
@@ -145,8 +146,6 @@ public class RedisStreamInboundChannelAdapter extends MessageProducerSupport {
             t.setDaemon(true);
             return t;
         });
-        long keeperPeriod = Math.max(50, Math.min(1000, properties.getMinIdleTime().toMillis() / 10));
-        keeper.scheduleWithFixedDelay(this::keep, keeperPeriod, keeperPeriod, TimeUnit.MILLISECONDS);
         readers.clear();
         threads.clear();
         for (String name : consumerNames) {
@@ -157,6 +156,9 @@ public class RedisStreamInboundChannelAdapter extends MessageProducerSupport {
             threads.add(thread);
             thread.start();
         }
+        // Scheduled only once every reader is listed, so no tick sees a half-filled list.
+        long keeperPeriod = Math.max(50, Math.min(1000, properties.getMinIdleTime().toMillis() / 10));
+        keeper.scheduleWithFixedDelay(this::keep, keeperPeriod, keeperPeriod, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -194,7 +196,8 @@ public class RedisStreamInboundChannelAdapter extends MessageProducerSupport {
                 reader.renewLease();
                 reader.acks.flushIfOlderThan(ACK_MAX_DELAY_NANOS);
             }
-            catch (RuntimeException ex) {
+            // Throwable: anything escaping would cancel the scheduled keeper for good (no lease renewal).
+            catch (Throwable ex) {
                 if (log.isDebugEnabled()) {
                     log.debug("Keeper tick failed for " + reader.name + ": " + ex.getMessage());
                 }
@@ -362,7 +365,8 @@ public class RedisStreamInboundChannelAdapter extends MessageProducerSupport {
                     step();
                     backoffMillis = 100;
                 }
-                catch (RuntimeException ex) {
+                // Throwable: an Error escaping here would end the reader silently while health stays UP.
+                catch (Throwable ex) {
                     if (!active) {
                         break;
                     }
@@ -400,7 +404,7 @@ public class RedisStreamInboundChannelAdapter extends MessageProducerSupport {
         }
 
         private void dropConnectionIfClosed() {
-            if (connection != null && !connection.isOpen()) {
+            if (connection != null && RedisStreamConnections.unusable(connection)) {
                 connections.release(connection);
                 connection = null;
                 commands = null;
@@ -476,7 +480,10 @@ public class RedisStreamInboundChannelAdapter extends MessageProducerSupport {
                     }
                     String id = entry.getId();
                     if (entry.getBody() == null || entry.getBody().isEmpty()) {
-                        // deleted or trimmed while pending: nothing to process
+                        // Deleted or trimmed (MAXLEN) while pending: the message is gone. Say so loudly:
+                        // it means the stream's max-length is too small for its backlog.
+                        log.warn("Entry " + id + " of " + stream + "/" + group + " was trimmed or deleted before it was "
+                                + "processed; its message is lost. Raise the producer's max-length for this stream.");
                         current.end(id);
                         acks.add(id);
                         continue;
@@ -522,7 +529,9 @@ public class RedisStreamInboundChannelAdapter extends MessageProducerSupport {
                 dispatch(message);
                 acks.add(id);
             }
-            catch (Exception ex) {
+            // Throwable: a handler's Error (StackOverflowError, a native-library LinkageError) is a failed
+            // delivery like any exception, not a reason to lose the reader thread.
+            catch (Throwable ex) {
                 Throwable cause = rootCause(ex);
                 notifyError(message, ex);
                 if (max > 0 && deliveryCount >= max) {
@@ -630,7 +639,7 @@ public class RedisStreamInboundChannelAdapter extends MessageProducerSupport {
             current.renewed(ids, ours, now, name);
         }
 
-        private void notifyError(Message<byte[]> message, Exception ex) {
+        private void notifyError(Message<byte[]> message, Throwable ex) {
             MessageChannel channel = errorNotificationChannel;
             if (channel == null) {
                 return;

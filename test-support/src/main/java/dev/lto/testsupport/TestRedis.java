@@ -11,6 +11,9 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +36,7 @@ import org.slf4j.LoggerFactory;
  * the <em>same</em> port (data is lost: nothing is persisted), for "Redis is down" tests.
  *
  * <p>Spring Boot tests typically pass {@link #springProperties()} to the application, or register
- * {@code spring.data.redis.host}/{@code port} from {@link #host()}/{@link #port()} in a
- * {@code @DynamicPropertySource}.
+ * them in a {@code @DynamicPropertySource} with {@link #registerSpringProperties}.
  */
 public final class TestRedis {
 
@@ -92,6 +94,16 @@ public final class TestRedis {
      */
     public String[] springProperties() {
         return new String[] {"spring.data.redis.host=" + host(), "spring.data.redis.port=" + port()};
+    }
+
+    /**
+     * Registers {@code spring.data.redis.host}/{@code port} with a Spring test's
+     * {@code DynamicPropertyRegistry}: {@code TestRedis.shared().registerSpringProperties(registry::add)}.
+     * Typed as a BiConsumer so this module needs no Spring dependency.
+     */
+    public void registerSpringProperties(BiConsumer<String, Supplier<Object>> registry) {
+        registry.accept("spring.data.redis.host", this::host);
+        registry.accept("spring.data.redis.port", this::port);
     }
 
     /** Takes the server down (connections are refused until {@link #start()}). */

@@ -20,7 +20,7 @@ class EventStreams {
             JobStateChanged change = EventTypes.JOB_STATE_CHANGED.equals(envelope.type())
                     ? codec.read(message.getPayload(), JobStateChanged.class).payload()
                     : null;
-            if (activity.record(envelope.eventId(), envelope.type(), envelope.occurredAt()) && change != null) {
+            if (activity.record(envelope.eventId(), envelope.type()) && change != null) {
                 activity.jobStateChanged(change);
             }
         };

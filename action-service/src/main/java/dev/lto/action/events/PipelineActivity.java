@@ -39,7 +39,7 @@ public class PipelineActivity {
     }
 
     /** Records an event once; returns false for a duplicate delivery. */
-    boolean record(String eventId, String type, Instant occurredAt) {
+    boolean record(String eventId, String type) {
         if (recentEventIds.putIfAbsent(eventId, Boolean.TRUE) != null) {
             duplicates++;
             return false;

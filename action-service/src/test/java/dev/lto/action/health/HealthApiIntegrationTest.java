@@ -38,9 +38,7 @@ class HealthApiIntegrationTest {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        TestRedis redis = TestRedis.shared();
-        registry.add("spring.data.redis.host", redis::host);
-        registry.add("spring.data.redis.port", redis::port);
+        TestRedis.shared().registerSpringProperties(registry::add);
         // A peer answering like a healthy Boot actuator; nothing listens on DEAD_PORT.
         registry.add("lto.action.health.services.ingestion-service", () -> "http://localhost:" + PEER.getAddress().getPort());
         registry.add("lto.action.health.services.intelligence-service", () -> "http://localhost:" + DEAD_PORT);
@@ -59,10 +57,9 @@ class HealthApiIntegrationTest {
     @Test
     void componentsReportRedisStreamsServicesAndWhatWasSeenOnTheEventStream() throws Exception {
         String job = "job_health01";
+        JobState[] path = {null, JobState.SUBMITTED, JobState.VALIDATING, JobState.PREFLIGHT};
         for (int seq = 1; seq <= 3; seq++) {
-            JobState from = seq == 1 ? null : JobState.values()[0];
-            JobState to = seq == 1 ? JobState.SUBMITTED : seq == 2 ? JobState.VALIDATING : JobState.PREFLIGHT;
-            var change = new JobStateChanged(job, from, to, seq, Instant.now(), null);
+            var change = new JobStateChanged(job, path[seq - 1], path[seq], seq, Instant.now(), null);
             var envelope = new EventEnvelope<>(job + "/" + seq, EventTypes.JOB_STATE_CHANGED, 1, Instant.now(), job, "test", Map.of(), change);
             publisher.publish("lto.events", envelope);
             publisher.publish("lto.events", envelope); // a duplicate delivery must not count twice

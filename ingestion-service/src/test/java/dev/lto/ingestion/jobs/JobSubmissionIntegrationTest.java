@@ -32,9 +32,7 @@ class JobSubmissionIntegrationTest {
 
     @DynamicPropertySource
     static void redis(DynamicPropertyRegistry registry) {
-        TestRedis redis = TestRedis.shared();
-        registry.add("spring.data.redis.host", redis::host);
-        registry.add("spring.data.redis.port", redis::port);
+        TestRedis.shared().registerSpringProperties(registry::add);
         registry.add("lto.http.max-body-bytes", () -> 4096);
     }
 

@@ -64,7 +64,7 @@ class JobLifecycle {
         try {
             Boolean created = tx.execute(s -> jobs.insertIfAbsent(p, event.payload().submittedAt(), defaultAdapter, event.eventId()));
             if (!Boolean.TRUE.equals(created)) {
-                JobRecord existing = jobs.find(p.jobId()).orElseThrow(() -> new IllegalStateException("no job " + p.jobId()));
+                JobRecord existing = read(p.jobId());
                 if (!existing.parameters().equals(p)) {
                     jobs.recordConflict(p, event.eventId());
                     conflicts.increment();
@@ -83,19 +83,27 @@ class JobLifecycle {
 
     /** Runs every stage the job is ready for, until it reaches a state with no stage. Call holding {@link #writer}. */
     private void advance(String jobId) {
+        JobRecord job = read(jobId);
         while (true) {
-            JobRecord job = jobs.find(jobId).orElseThrow(() -> new IllegalStateException("no job " + jobId));
             JobStage stage = stages.get(job.state());
             if (stage == null) {
                 return;
             }
             JobStage.Transition next = stage.run(job);
-            JobState to = job.state().moveTo(next.to());
-            Boolean moved = tx.execute(s -> jobs.updateState(jobId, job.state(), to, Instant.now(), next.reason(), to.isTerminal()));
-            if (!Boolean.TRUE.equals(moved)) {
-                log.info("Job {} left {} concurrently; re-reading", jobId, job.state());
+            JobRecord current = job;
+            JobState to = current.state().moveTo(next.to());
+            Boolean moved = tx.execute(s -> jobs.updateState(jobId, current.state(), to, Instant.now(), next.reason(), to.isTerminal()));
+            if (Boolean.TRUE.equals(moved)) {
+                job = current.inState(to); // we are the only writer: no need to read back what we just wrote
+            } else {
+                log.info("Job {} left {} concurrently; re-reading", jobId, current.state());
+                job = read(jobId);
             }
         }
+    }
+
+    private JobRecord read(String jobId) {
+        return jobs.find(jobId).orElseThrow(() -> new IllegalStateException("no job " + jobId));
     }
 
     /** After a restart: resume every job that waits in a state a stage exists for. */

@@ -125,7 +125,7 @@ class JobRepository {
                 .params(jobId, fromSeq, toSeq).update();
     }
 
-    /** Ids of jobs that are neither in an end state nor waiting on a stage that does not exist yet. */
+    /** Ids of the jobs currently in one of {@code states}, oldest submission first. */
     List<String> jobsIn(List<JobState> states) {
         if (states.isEmpty()) {
             return List.of();

@@ -49,9 +49,7 @@ class TradeoffApiIntegrationTest {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) throws Exception {
-        TestRedis redis = TestRedis.shared();
-        registry.add("spring.data.redis.host", redis::host);
-        registry.add("spring.data.redis.port", redis::port);
+        TestRedis.shared().registerSpringProperties(registry::add);
         registry.add("lto.data-dir", Files.createTempDirectory("lto-tradeoff-test")::toString);
     }
 

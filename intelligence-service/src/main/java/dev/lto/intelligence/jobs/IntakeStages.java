@@ -2,15 +2,20 @@ package dev.lto.intelligence.jobs;
 
 import dev.lto.contracts.JobParameters;
 import dev.lto.contracts.JobState;
+import dev.lto.intelligence.constraints.ConstraintEvaluator;
+import dev.lto.simulator.spi.SimulatorAdapters;
+import dev.lto.simulator.spi.SimulatorInterface;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The stages that exist today: SUBMITTED → VALIDATING → PREFLIGHT | REJECTED. */
+/** SUBMITTED → VALIDATING → PREFLIGHT | REJECTED. */
 @Configuration(proxyBeanMethods = false)
 class IntakeStages {
 
@@ -30,11 +35,13 @@ class IntakeStages {
     }
 
     /**
-     * Re-checks the contract: the submissions stream is open to any producer, not only our edge.
-     * Physical checks (grid vs CD, pattern vs optical cutoff) join here with the pipeline stages.
+     * Re-checks the contract (the submissions stream is open to any producer, not only our edge),
+     * the constraint profile and the adapter exist (unless the result was ingested from elsewhere), then the adapter's physical checks (a grid too
+     * coarse for the pattern's CD, a pitch below the optics' cut-off). Every problem is named.
      */
     @Bean
-    JobStage validation(Validator validator) {
+    JobStage validation(Validator validator, ConstraintEvaluator constraints, SimulatorAdapters adapters,
+                        PipelineRepository pipeline) {
         return new JobStage() {
             @Override
             public JobState state() {
@@ -44,14 +51,27 @@ class IntakeStages {
             @Override
             public Transition run(JobRecord job) {
                 Set<ConstraintViolation<JobParameters>> violations = validator.validate(job.parameters());
-                if (violations.isEmpty()) {
-                    return new Transition(JobState.PREFLIGHT, null);
-                }
-                String reason = violations.stream()
+                List<String> problems = new ArrayList<>(violations.stream()
                         .sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
                         .map(v -> v.getPropertyPath() + " " + v.getMessage())
-                        .collect(Collectors.joining("; "));
-                return new Transition(JobState.REJECTED, reason);
+                        .toList());
+                if (problems.isEmpty()) {
+                    String profile = job.parameters().constraintProfile();
+                    if (constraints.profile(profile).isEmpty()) {
+                        problems.add("unknown constraint profile '" + profile + "'; known: " + constraints.profiles());
+                    }
+                    Optional<SimulatorInterface> adapter = adapters.find(job.adapterType());
+                    if (pipeline.result(job.jobId()).isPresent()) {
+                        // Simulated elsewhere (ingested): the producing tool need not be one of ours.
+                        adapter.ifPresent(a -> problems.addAll(a.physicalProblems(job.parameters())));
+                    } else if (adapter.isEmpty()) {
+                        problems.add("no simulator adapter '" + job.adapterType() + "'; known: " + adapters.names());
+                    } else {
+                        problems.addAll(adapter.get().physicalProblems(job.parameters()));
+                    }
+                }
+                return problems.isEmpty() ? new Transition(JobState.PREFLIGHT, null)
+                        : new Transition(JobState.REJECTED, String.join("; ", problems));
             }
         };
     }

@@ -1,32 +1,143 @@
 package dev.lto.intelligence.jobs;
 
+import dev.lto.intelligence.preflight.PredictionStore;
 import dev.lto.platform.web.NotFoundException;
+import dev.lto.platform.web.StrictRecordReader;
+import dev.lto.simulator.spi.SimulationArtifacts;
+import dev.lto.simulator.spi.SimulatorAdapters;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
 
+/**
+ * A job's state and history, its report and pictures; cancel and engineer review. Cancel and
+ * review are answered here, by the one writer of the job's state, so a refusal (409) is certain.
+ */
 @RestController
 @RequestMapping("/api/v1/jobs")
 class JobController {
 
     private final JobRepository jobs;
+    private final PipelineRepository pipeline;
+    private final PredictionStore predictions;
+    private final JobLifecycle lifecycle;
+    private final StrictRecordReader reader;
+    private final SimulatorAdapters adapters;
+    private final JobReportExtras extras;
 
-    JobController(JobRepository jobs) {
+    JobController(JobRepository jobs, PipelineRepository pipeline, PredictionStore predictions, JobLifecycle lifecycle,
+                  StrictRecordReader reader, SimulatorAdapters adapters, JobReportExtras extras) {
         this.jobs = jobs;
+        this.pipeline = pipeline;
+        this.predictions = predictions;
+        this.lifecycle = lifecycle;
+        this.reader = reader;
+        this.adapters = adapters;
+        this.extras = extras;
     }
 
     @GetMapping("/{jobId}")
     JobView job(@PathVariable String jobId) {
-        JobRecord job = jobs.find(jobId).orElseThrow(() -> new NotFoundException("no job with id " + jobId));
-        return new JobView(job.jobId(), job.state(), job.state().isTerminal(), job.adapterType(), job.submittedAt(),
-                job.completedAt(), job.parameters(), jobs.history(jobId), conflictsOrNull(jobId), Map.of("self", "/api/v1/jobs/" + jobId));
+        return view(find(jobId));
     }
 
-    /** Present only when some submission reused this id with other parameters. */
-    private Long conflictsOrNull(String jobId) {
+    /** Cancels a job that has not started running; 409 problem (with its state) otherwise. */
+    @DeleteMapping("/{jobId}")
+    JobView cancel(@PathVariable String jobId, @RequestParam(name = "requested_by", defaultValue = "api") String requestedBy) {
+        lifecycle.cancel(jobId, requestedBy);
+        return view(find(jobId));
+    }
+
+    /** Body of {@code POST /api/v1/jobs/{id}/review}. */
+    record ReviewRequest(@NotNull JobLifecycle.ReviewAction action,
+                         @NotBlank @Size(max = 128) String reviewer,
+                         @Size(max = 2000) String note) {
+    }
+
+    @PostMapping(path = "/{jobId}/review", consumes = MediaType.APPLICATION_JSON_VALUE)
+    JobView review(@PathVariable String jobId, @RequestBody JsonNode body) {
+        ReviewRequest r = reader.read(body, ReviewRequest.class);
+        lifecycle.review(jobId, r.action(), r.reviewer(), r.note());
+        return view(find(jobId));
+    }
+
+    @GetMapping("/{jobId}/report")
+    JobReport report(@PathVariable String jobId) {
+        JobRecord job = find(jobId);
+        var decision = predictions.find(jobId);
+        var dispatch = pipeline.dispatch(jobId);
+        var result = pipeline.result(jobId);
+        JobReport.Execution execution = dispatch.isEmpty() && result.isEmpty() ? null : new JobReport.Execution(
+                dispatch.map(PipelineRepository.Dispatch::attempt).orElse(0),
+                dispatch.map(PipelineRepository.Dispatch::deviceClass).orElse(null),
+                result.map(PipelineRepository.StoredResult::worker).orElse(null),
+                result.map(PipelineRepository.StoredResult::source).orElse(null),
+                dispatch.map(PipelineRepository.Dispatch::lastError).orElse(null));
+        Map<String, String> links = new LinkedHashMap<>();
+        links.put("self", "/api/v1/jobs/" + jobId + "/report");
+        links.put("job", "/api/v1/jobs/" + jobId);
+        if (artifacts(job).isPresent()) {
+            links.put("aerial_image_png", "/api/v1/jobs/" + jobId + "/artifacts/aerial.png");
+            links.put("bossung_png", "/api/v1/jobs/" + jobId + "/artifacts/bossung.png");
+        }
+        return new JobReport(view(job), decision.map(d -> d.prediction()).orElse(null),
+                decision.map(d -> new JobReport.Preflight(d.blocked(), d.blockingViolations(), d.alternatives())).orElse(null),
+                execution, result.map(PipelineRepository.StoredResult::result).orElse(null),
+                pipeline.evaluation(jobId).orElse(null), nullIfEmpty(pipeline.reviews(jobId)),
+                extras.waferYield(jobId).orElse(null), links);
+    }
+
+    @GetMapping(path = "/{jobId}/artifacts/aerial.png", produces = MediaType.IMAGE_PNG_VALUE)
+    ResponseEntity<byte[]> aerialPng(@PathVariable String jobId) {
+        return png(jobId, SimulationArtifacts::aerialPng);
+    }
+
+    @GetMapping(path = "/{jobId}/artifacts/bossung.png", produces = MediaType.IMAGE_PNG_VALUE)
+    ResponseEntity<byte[]> bossungPng(@PathVariable String jobId) {
+        return png(jobId, SimulationArtifacts::bossungPng);
+    }
+
+    private ResponseEntity<byte[]> png(String jobId, Function<SimulationArtifacts, byte[]> picture) {
+        JobRecord job = find(jobId);
+        SimulationArtifacts a = artifacts(job).orElseThrow(() -> new NotFoundException("no pictures for job " + jobId
+                + ": the simulator keeps them for its recent jobs only, in the process that ran them"));
+        return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG).body(picture.apply(a));
+    }
+
+    private Optional<SimulationArtifacts> artifacts(JobRecord job) {
+        return adapters.find(job.adapterType()).flatMap(a -> a.artifacts(job.jobId()));
+    }
+
+    private JobRecord find(String jobId) {
+        return jobs.find(jobId).orElseThrow(() -> new NotFoundException("no job with id " + jobId));
+    }
+
+    private JobView view(JobRecord job) {
+        String jobId = job.jobId();
         long n = jobs.conflicts(jobId);
-        return n == 0 ? null : n;
+        Map<String, String> links = new LinkedHashMap<>();
+        links.put("self", "/api/v1/jobs/" + jobId);
+        links.put("report", "/api/v1/jobs/" + jobId + "/report");
+        return new JobView(jobId, job.state(), job.state().isTerminal(), job.adapterType(), job.submittedAt(),
+                job.completedAt(), job.parameters(), jobs.history(jobId), n == 0 ? null : n, links);
+    }
+
+    private static <T> java.util.List<T> nullIfEmpty(java.util.List<T> l) {
+        return l.isEmpty() ? null : l;
     }
 }

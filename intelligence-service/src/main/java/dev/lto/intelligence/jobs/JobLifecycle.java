@@ -1,28 +1,36 @@
 package dev.lto.intelligence.jobs;
 
+import dev.lto.contracts.JobParameters;
 import dev.lto.contracts.JobState;
 import dev.lto.contracts.events.EventEnvelope;
 import dev.lto.contracts.events.JobSubmitted;
+import dev.lto.contracts.events.SimulationFinished;
+import dev.lto.platform.web.ConflictException;
+import dev.lto.platform.web.NotFoundException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Drives jobs through the lifecycle: stores each submission once (idempotent on job id), then
- * runs every stage the job is ready for, each transition in its own transaction, and hands the
- * state events to the outbox. Safe to repeat for the same job: a redelivered submission or a
- * restart resumes where the stored state says, and changes nothing that is already done.
+ * Drives jobs through the lifecycle: stores each submission once (idempotent on job id), runs every
+ * stage the job is ready for, each transition and its effects in one transaction, and hands the
+ * state events to the outbox. Every entry point (submission, simulation result, dispatch, cancel,
+ * review, resume) takes the one writer lock, so decisions never race. Safe to repeat: a redelivered
+ * message or a restart resumes where the stored state says and changes nothing already done.
  */
 @Service
 class JobLifecycle {
@@ -30,26 +38,53 @@ class JobLifecycle {
     private static final Logger log = LoggerFactory.getLogger(JobLifecycle.class);
 
     private final JobRepository jobs;
+    private final PipelineRepository pipeline;
     private final TransactionTemplate tx;
     private final StateEventOutbox outbox;
+    private final PipelineProperties props;
     private final Map<JobState, JobStage> stages = new EnumMap<>(JobState.class);
     private final String defaultAdapter;
     private final Counter conflicts;
-    /** This process writes the job tables from one thread at a time (the consumer, or the resume at start). */
+    private final Counter staleResults;
+    private final Counter completed;
+    private final Counter blocked;
+    private final MeterRegistry meters;
+    /** This process writes the job tables from one thread at a time. */
     private final ReentrantLock writer = new ReentrantLock();
 
-    JobLifecycle(JobRepository jobs, TransactionTemplate tx, StateEventOutbox outbox, List<JobStage> stageBeans,
+    JobLifecycle(JobRepository jobs, PipelineRepository pipeline, TransactionTemplate tx, StateEventOutbox outbox,
+                 PipelineProperties props, List<JobStage> stageBeans,
                  @Value("${lto.jobs.default-adapter}") String defaultAdapter, MeterRegistry meters) {
         this.jobs = jobs;
+        this.pipeline = pipeline;
         this.tx = tx;
         this.outbox = outbox;
+        this.props = props;
         this.defaultAdapter = defaultAdapter;
         this.conflicts = Counter.builder("lto.jobs.submission.conflicts")
                 .description("Submissions that reused a known job id with different parameters").register(meters);
+        this.staleResults = Counter.builder("lto.jobs.results.ignored")
+                .description("Simulation results ignored: duplicates, late answers to abandoned attempts, results for ended jobs")
+                .register(meters);
+        this.completed = Counter.builder("lto.jobs.completed").description("Jobs that completed with their prediction confirmed")
+                .register(meters);
+        this.blocked = Counter.builder("lto.jobs.blocked").description("Jobs blocked by the preflight gate").register(meters);
+        this.meters = meters;
         for (JobStage stage : stageBeans) {
             if (stages.put(stage.state(), stage) != null) {
                 throw new IllegalStateException("two stages for " + stage.state());
             }
+        }
+    }
+
+    /** Runs {@code work} holding the writer lock, then publishes the state events it produced. */
+    <T> T locked(Supplier<T> work) {
+        writer.lock();
+        try {
+            return work.get();
+        } finally {
+            writer.unlock();
+            outbox.flush();
         }
     }
 
@@ -60,8 +95,7 @@ class JobLifecycle {
      */
     void accept(EventEnvelope<JobSubmitted> event) {
         var p = event.payload().parameters();
-        writer.lock();
-        try {
+        locked(() -> {
             Boolean created = tx.execute(s -> jobs.insertIfAbsent(p, event.payload().submittedAt(), defaultAdapter, event.eventId()));
             if (!Boolean.TRUE.equals(created)) {
                 JobRecord existing = read(p.jobId());
@@ -70,19 +104,163 @@ class JobLifecycle {
                     conflicts.increment();
                     log.error("Submission {} reuses job id {} with different parameters; kept in job_submission_conflicts, "
                             + "not processed", event.eventId(), p.jobId());
-                    return;
+                    return null;
                 }
                 log.debug("Job {} already known; resuming it instead of inserting", p.jobId());
             }
             advance(p.jobId());
-        } finally {
-            writer.unlock();
-        }
-        outbox.flush();
+            return null;
+        });
     }
 
-    /** Runs every stage the job is ready for, until it reaches a state with no stage. Call holding {@link #writer}. */
-    private void advance(String jobId) {
+    /**
+     * Handles the end of a simulation attempt. A worker's answer counts only for the attempt the job
+     * is RUNNING now (a late answer to an abandoned attempt or a duplicate is ignored); a failure is
+     * retried after the configured delay, up to the configured count, then the job FAILS. A result
+     * ingested from an external simulator creates the job if LTO does not know it, and is evaluated
+     * like one of ours.
+     */
+    void finished(EventEnvelope<SimulationFinished> event) {
+        SimulationFinished f = event.payload();
+        locked(() -> {
+            if ("ingest".equals(f.source())) {
+                ingested(event);
+                return null;
+            }
+            JobRecord job = jobs.find(f.jobId()).orElse(null);
+            var dispatch = pipeline.dispatch(f.jobId()).orElse(null);
+            if (job == null || job.state() != JobState.RUNNING || dispatch == null || dispatch.attempt() != f.attempt()) {
+                staleResults.increment();
+                log.info("Ignoring the {} of job {} attempt {}: the job is {}{}", f.failed() ? "failure" : "result", f.jobId(),
+                        f.attempt(), job == null ? "unknown" : job.state(), dispatch == null ? "" : " at attempt " + dispatch.attempt());
+                return null;
+            }
+            if (f.failed()) {
+                attemptFailed(job, f.attempt(), f.error() + " (on " + f.worker() + ")");
+                return null;
+            }
+            tx.execute(s -> pipeline.storeResult(f.jobId(), f.attempt(), f.source(), f.worker(), f.result()));
+            advance(f.jobId());
+            return null;
+        });
+    }
+
+    private void ingested(EventEnvelope<SimulationFinished> event) {
+        var r = event.payload().result();
+        JobParameters p = r.parameters().jobId().equals(r.jobId()) ? r.parameters() : r.parameters().withJobId(r.jobId());
+        tx.execute(s -> jobs.insertIfAbsent(p, r.timestamp(), r.adapterType(), event.eventId()));
+        JobRecord job = read(p.jobId());
+        if (job.state().isTerminal() || job.state() == JobState.EVALUATING) {
+            staleResults.increment();
+            log.warn("Ignoring an ingested result for job {}: it is already {}", job.jobId(), job.state());
+            return;
+        }
+        Boolean stored = tx.execute(s -> pipeline.storeResult(job.jobId(), null, "ingest", event.payload().worker(), r));
+        if (!Boolean.TRUE.equals(stored)) {
+            staleResults.increment();
+        }
+        advance(job.jobId());
+    }
+
+    /** Call holding the lock: retry after the delay, or FAILED once the retries are spent. */
+    void attemptFailed(JobRecord job, int attempt, String error) {
+        if (attempt <= props.retries()) {
+            Instant notBefore = Instant.now().plus(props.retryDelay());
+            move(job, JobState.QUEUED, "attempt " + attempt + " failed: " + error + "; retry " + attempt + " of "
+                    + props.retries() + " after " + props.retryDelay().toSeconds() + " s",
+                    () -> pipeline.markRetry(job.jobId(), notBefore, error));
+        } else {
+            move(job, JobState.FAILED, "attempt " + attempt + " failed: " + error + "; no retries left ("
+                    + props.retries() + " configured)", () -> pipeline.markFailed(job.jobId(), error));
+        }
+    }
+
+    /** {@code DELETE /api/v1/jobs/{id}}: cancels a job that has not started running. */
+    JobRecord cancel(String jobId, String by) {
+        return locked(() -> {
+            JobRecord job = jobs.find(jobId).orElseThrow(() -> new NotFoundException("no job with id " + jobId));
+            if (!job.state().canMoveTo(JobState.CANCELLED)) {
+                throw new ConflictException("job " + jobId + " is " + job.state() + " and can no longer be cancelled: only a job "
+                        + "that has not started running (SUBMITTED, VALIDATING, PREFLIGHT, QUEUED) can",
+                        Map.of("job_id", jobId, "state", job.state().name()));
+            }
+            return move(job, JobState.CANCELLED, "cancelled by " + by, null);
+        });
+    }
+
+    /** Engineer review actions on a flagged job. */
+    enum ReviewAction { START, CLEAR, ESCALATE }
+
+    /**
+     * START takes a flagged job into review; CLEAR and ESCALATE end the review (from ANOMALY_FLAGGED
+     * they start it first, by the same reviewer). Who, when and the note go to the history and to
+     * {@code job_reviews}.
+     */
+    JobRecord review(String jobId, ReviewAction action, String reviewer, String note) {
+        return locked(() -> {
+            JobRecord job = jobs.find(jobId).orElseThrow(() -> new NotFoundException("no job with id " + jobId));
+            String said = reviewer + (note == null || note.isBlank() ? "" : ": " + note);
+            boolean flagged = job.state() == JobState.ANOMALY_FLAGGED;
+            boolean inReview = job.state() == JobState.ENGINEER_REVIEW;
+            if (action == ReviewAction.START ? !flagged : !(flagged || inReview)) {
+                throw new ConflictException("job " + jobId + " is " + job.state() + "; " + action.name().toLowerCase()
+                        + " needs a job in " + (action == ReviewAction.START ? "ANOMALY_FLAGGED" : "ANOMALY_FLAGGED or ENGINEER_REVIEW"),
+                        Map.of("job_id", jobId, "state", job.state().name()));
+            }
+            Instant now = Instant.now();
+            if (flagged) {
+                job = move(job, JobState.ENGINEER_REVIEW, "review started by " + said,
+                        () -> pipeline.recordReview(jobId, "start", reviewer, note, now));
+            }
+            if (action != ReviewAction.START) {
+                JobState to = action == ReviewAction.CLEAR ? JobState.CLEARED : JobState.ESCALATED;
+                job = move(job, to, (action == ReviewAction.CLEAR ? "cleared by " : "escalated by ") + said,
+                        () -> pipeline.recordReview(jobId, action.name().toLowerCase(), reviewer, note, now));
+            }
+            return job;
+        });
+    }
+
+    /**
+     * One checked transition with its effects in one transaction. Call holding the lock. Throws when
+     * the stored state moved under us, which cannot happen while every writer holds the lock.
+     */
+    JobRecord move(JobRecord job, JobState target, String reason, Runnable effect) {
+        JobState to = job.state().moveTo(target);
+        Boolean moved = tx.execute(s -> {
+            if (effect != null) {
+                effect.run();
+            }
+            if (!jobs.updateState(job.jobId(), job.state(), to, Instant.now(), reason, to.isTerminal())) {
+                s.setRollbackOnly();
+                return false;
+            }
+            return true;
+        });
+        if (!Boolean.TRUE.equals(moved)) {
+            throw new IllegalStateException("job " + job.jobId() + " left " + job.state() + " while the writer lock was held");
+        }
+        count(job, to);
+        return job.inState(to);
+    }
+
+    /** Seed §9 pipeline metrics; the end of the automatic pipeline also records the job's end-to-end time. */
+    private void count(JobRecord job, JobState to) {
+        if (to == JobState.COMPLETED) {
+            completed.increment();
+        } else if (to == JobState.BLOCKED) {
+            blocked.increment();
+        }
+        boolean pipelineEnd = to.isTerminal() || to == JobState.ANOMALY_FLAGGED;
+        if (pipelineEnd && to != JobState.CLEARED && to != JobState.ESCALATED && job.submittedAt() != null) {
+            Timer.builder("lto.job.duration").description("End-to-end job time, submission to the pipeline's end state")
+                    .tag("end_state", to.name()).publishPercentileHistogram().register(meters)
+                    .record(java.time.Duration.between(job.submittedAt(), Instant.now()));
+        }
+    }
+
+    /** Runs every stage the job is ready for, until one waits or the job ends. Call holding the lock. */
+    void advance(String jobId) {
         JobRecord job = read(jobId);
         while (true) {
             JobStage stage = stages.get(job.state());
@@ -90,40 +268,46 @@ class JobLifecycle {
                 return;
             }
             JobStage.Transition next = stage.run(job);
-            JobRecord current = job;
-            JobState to = current.state().moveTo(next.to());
-            Boolean moved = tx.execute(s -> jobs.updateState(jobId, current.state(), to, Instant.now(), next.reason(), to.isTerminal()));
-            if (Boolean.TRUE.equals(moved)) {
-                job = current.inState(to); // we are the only writer: no need to read back what we just wrote
-            } else {
-                log.info("Job {} left {} concurrently; re-reading", jobId, current.state());
-                job = read(jobId);
+            if (next == null) {
+                return;
             }
+            job = move(job, next.to(), next.reason(), next.effect());
         }
     }
 
-    private JobRecord read(String jobId) {
+    JobRecord read(String jobId) {
         return jobs.find(jobId).orElseThrow(() -> new IllegalStateException("no job " + jobId));
     }
 
     /** After a restart: resume every job that waits in a state a stage exists for. */
     @EventListener(ApplicationReadyEvent.class)
     void resumeUnfinished() {
-        List<String> pending = jobs.jobsIn(List.copyOf(stages.keySet()));
-        if (!pending.isEmpty()) {
-            log.info("Resuming {} job(s) interrupted mid-stage", pending.size());
+        resume(List.copyOf(stages.keySet()), "interrupted mid-stage");
+    }
+
+    /** Jobs waiting in PREFLIGHT for a model (bootstrap, or a failed load) move on once one serves. */
+    @Scheduled(fixedDelayString = "${lto.pipeline.preflight-retry-interval:10s}",
+            initialDelayString = "${lto.pipeline.preflight-retry-interval:10s}")
+    void resumeWaitingForModel() {
+        resume(List.of(JobState.PREFLIGHT), "waiting for a model");
+    }
+
+    private void resume(List<JobState> states, String why) {
+        List<String> pending = jobs.jobsIn(states);
+        if (pending.isEmpty()) {
+            return;
         }
+        log.info("Resuming {} job(s) {}", pending.size(), why);
         for (String jobId : pending) {
             // One job that cannot be resumed must not stop the others, nor the service's start.
-            writer.lock();
             try {
-                advance(jobId);
+                locked(() -> {
+                    advance(jobId);
+                    return null;
+                });
             } catch (RuntimeException e) {
-                log.error("Could not resume job {}; it stays where it is until its submission is redelivered", jobId, e);
-            } finally {
-                writer.unlock();
+                log.error("Could not resume job {}; it stays where it is until the next resume", jobId, e);
             }
         }
-        outbox.flush();
     }
 }

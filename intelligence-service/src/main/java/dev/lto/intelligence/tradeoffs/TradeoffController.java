@@ -11,9 +11,7 @@ import dev.lto.platform.web.FieldProblem;
 import dev.lto.platform.web.InvalidRequestException;
 import dev.lto.platform.web.StrictRecordReader;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.MediaType;
@@ -41,13 +39,15 @@ class TradeoffController {
     private final StrictRecordReader reader;
     private final ModelService models;
     private final ConstraintEvaluator constraints;
+    private final TradeoffAnswers answers;
     private final int maxBatch;
 
     TradeoffController(StrictRecordReader reader, ModelService models, ConstraintEvaluator constraints,
-                       @Value("${lto.models.max-batch:1000}") int maxBatch) {
+                       TradeoffAnswers answers, @Value("${lto.models.max-batch:1000}") int maxBatch) {
         this.reader = reader;
         this.models = models;
         this.constraints = constraints;
+        this.answers = answers;
         this.maxBatch = maxBatch;
     }
 
@@ -116,9 +116,7 @@ class TradeoffController {
     }
 
     private TradeoffPrediction answer(JobParameters p, TradeoffEstimate e, double ms) {
-        return new TradeoffPrediction("pred_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()), p,
-                e.predictions(), e.uncertainty(), constraints.evaluate(p.constraintProfile(), e.predictions()),
-                e.featureImportance(), e.modelVersion(), round(ms));
+        return answers.answer(p, e, ms);
     }
 
     private static double round(double ms) {

@@ -50,6 +50,13 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         return Problems.of(HttpStatus.NOT_FOUND, Problems.NOT_FOUND, "Not found", e.getMessage());
     }
 
+    @ExceptionHandler(ConflictException.class)
+    ProblemDetail conflict(ConflictException e) {
+        ProblemDetail p = Problems.of(HttpStatus.CONFLICT, Problems.CONFLICT, "Conflict with the resource's state", e.getMessage());
+        e.properties().forEach(p::setProperty);
+        return p;
+    }
+
     @ExceptionHandler(BodyTooLargeException.class)
     ProblemDetail tooLarge(BodyTooLargeException e) {
         return Problems.of(HttpStatus.CONTENT_TOO_LARGE, Problems.BODY_TOO_LARGE, "Request body too large", e.getMessage());

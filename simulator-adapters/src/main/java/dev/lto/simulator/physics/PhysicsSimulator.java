@@ -36,6 +36,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -82,6 +83,38 @@ public final class PhysicsSimulator implements SimulatorInterface {
 
     KernelCache kernelCache() {
         return kernels;
+    }
+
+    /** Fewer mask pixels than this across the target CD cannot place its two edges (sampling of an edge pair). */
+    static final double MIN_PIXELS_PER_CD = 2.0;
+
+    @Override
+    public List<String> physicalProblems(JobParameters p) {
+        List<String> problems = new ArrayList<>();
+        PatternCatalogue.Entry e = PatternCatalogue.entry(p.jobClass());
+        double lambdaOverNa = p.wavelengthNm() / p.na();
+        double cd = e.k1() * lambdaOverNa;                      // target CD = k₁·λ/NA, nm
+        if (p.gridSizeNm() > cd / MIN_PIXELS_PER_CD) {
+            problems.add(String.format(Locale.ROOT,
+                    "grid_size_nm %.2f is too coarse for the pattern's %.1f nm CD (job class %d, k1 %.2f): "
+                            + "at least %.0f pixels across the feature need a grid of at most %.2f nm",
+                    p.gridSizeNm(), cd, p.jobClass(), e.k1(), MIN_PIXELS_PER_CD, cd / MIN_PIXELS_PER_CD));
+        }
+        if (e.family() != PatternCatalogue.Family.ISO_LINE) {
+            // Periodic patterns (pitch 2·CD) image only if a first diffraction order enters the pupil:
+            // pitch ≥ λ / (NA·(1 + σ_max)) (Abbe resolution limit with the source's outer radius).
+            double sigmaMax = IlluminationSpec.fromJob(p.sigma(), p.metadata()).sigmaOuter();
+            double pitch = 2 * cd;
+            double limit = lambdaOverNa / (1 + sigmaMax);
+            if (pitch < limit) {
+                problems.add(String.format(Locale.ROOT,
+                        "pattern pitch %.1f nm (job class %d, %s, k1 %.2f) is below the optics' cut-off "
+                                + "λ/(NA·(1+σ)) = %.1f nm at NA %.3f, λ %.1f nm, σ %.2f: no diffraction order "
+                                + "but the zeroth passes the pupil, so no image of the pattern forms",
+                        pitch, p.jobClass(), e.family(), e.k1(), limit, p.na(), p.wavelengthNm(), sigmaMax));
+            }
+        }
+        return problems;
     }
 
     @Override

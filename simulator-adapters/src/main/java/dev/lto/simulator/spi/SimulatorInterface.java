@@ -4,6 +4,7 @@ import dev.lto.contracts.AdapterHealth;
 import dev.lto.contracts.JobParameters;
 import dev.lto.contracts.MetricSnapshot;
 import dev.lto.contracts.SimulationResult;
+import java.util.List;
 import java.util.Optional;
 import reactor.core.publisher.Flux;
 
@@ -25,6 +26,16 @@ public interface SimulatorInterface {
      * snapshots emitted after it subscribed. Never completes while the adapter lives.
      */
     Flux<MetricSnapshot> streamMetrics();
+
+    /**
+     * Physical problems that make a job pointless to run on this adapter although every field is in
+     * range (a grid too coarse for the pattern's CD, a pattern pitch the optics cannot resolve), one
+     * sentence each with the numbers; empty when the job is physically sound. Only the adapter knows
+     * its pattern catalogue, so the check lives here. Cheap: no imaging.
+     */
+    default List<String> physicalProblems(JobParameters params) {
+        return List.of();
+    }
 
     /** Cheap self-test of the adapter and its compute device. */
     AdapterHealth healthCheck();

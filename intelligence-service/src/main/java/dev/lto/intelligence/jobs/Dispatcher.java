@@ -1,0 +1,112 @@
+package dev.lto.intelligence.jobs;
+
+import dev.lto.contracts.JobState;
+import dev.lto.contracts.events.EventEnvelope;
+import dev.lto.contracts.events.EventTypes;
+import dev.lto.contracts.events.SimulationRequested;
+import dev.lto.platform.streams.EventPublisher;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Moves QUEUED jobs to the simulation workers, best first (priority rank plus aging), never more
+ * than the pools' free slots, so the request streams stay short and the order is decided here, not
+ * by stream position. The request is published before the job is marked RUNNING: a crash between
+ * the two re-sends the same attempt (the worker's second answer is ignored), never loses the job.
+ * Also the watchdog: a RUNNING job without a result after the run timeout is a failed attempt.
+ */
+@Component
+@ConditionalOnProperty(name = "lto.pipeline.orchestrator", havingValue = "true", matchIfMissing = true)
+class Dispatcher {
+
+    static final String CPU_BINDING = "simulationRequestsCpu-out-0";
+    static final String GPU_BINDING = "simulationRequestsGpu-out-0";
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+    private final JobLifecycle lifecycle;
+    private final JobRepository jobs;
+    private final PipelineRepository pipeline;
+    private final EventPublisher publisher;
+    private final PipelineProperties props;
+
+    Dispatcher(JobLifecycle lifecycle, JobRepository jobs, PipelineRepository pipeline, EventPublisher publisher,
+               PipelineProperties props) {
+        this.lifecycle = lifecycle;
+        this.jobs = jobs;
+        this.pipeline = pipeline;
+        this.publisher = publisher;
+        this.props = props;
+    }
+
+    @Scheduled(fixedDelayString = "${lto.pipeline.dispatch-interval:200ms}")
+    void dispatch() {
+        try {
+            int n = lifecycle.locked(this::dispatchLocked);
+            if (n > 0) {
+                log.debug("Dispatched {} job(s)", n);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Dispatch round failed ({}); the jobs stay QUEUED for the next round", e.toString());
+        }
+    }
+
+    private int dispatchLocked() {
+        Map<String, Integer> running = pipeline.runningByDeviceClass();
+        int freeCpu = props.cpuSlots() - running.getOrDefault("cpu", 0);
+        int freeGpu = props.gpuSlots() - running.getOrDefault("gpu", 0);
+        if (freeCpu <= 0 && freeGpu <= 0) {
+            return 0;
+        }
+        Instant now = Instant.now();
+        // Look a little past the free slots: the best jobs may all want the full pool.
+        List<PipelineRepository.Dispatch> due = pipeline.dispatchable(now, props.agingPerRank().toMillis() / 1000.0,
+                2 * (Math.max(freeCpu, 0) + Math.max(freeGpu, 0)));
+        int sent = 0;
+        for (var d : due) {
+            JobRecord job = lifecycle.read(d.jobId());
+            String device = props.deviceClassFor(Boolean.TRUE.equals(job.parameters().useAiSurrogate()));
+            if ("gpu".equals(device) ? freeGpu <= 0 : freeCpu <= 0) {
+                continue;
+            }
+            int attempt = d.attempt() + 1;
+            var request = new SimulationRequested(job.jobId(), attempt, job.parameters(), job.adapterType(), device, now);
+            publisher.publish("gpu".equals(device) ? GPU_BINDING : CPU_BINDING, new EventEnvelope<>(
+                    job.jobId() + "/attempt-" + attempt, EventTypes.SIMULATION_REQUESTED, 1, now, job.jobId(),
+                    "intelligence-service", Map.of(), request));
+            lifecycle.move(job, JobState.RUNNING, "attempt " + attempt + " dispatched to the " + device + " pool",
+                    () -> pipeline.markDispatched(job.jobId(), attempt, device, now));
+            if ("gpu".equals(device)) {
+                freeGpu--;
+            } else {
+                freeCpu--;
+            }
+            sent++;
+        }
+        return sent;
+    }
+
+    @Scheduled(fixedDelayString = "${lto.pipeline.watchdog-interval:15s}", initialDelayString = "${lto.pipeline.watchdog-interval:15s}")
+    void watchdog() {
+        List<PipelineRepository.Dispatch> overdue = pipeline.overdue(Instant.now().minus(props.runTimeout()));
+        for (var d : overdue) {
+            try {
+                lifecycle.locked(() -> {
+                    JobRecord job = lifecycle.read(d.jobId());
+                    var current = pipeline.dispatch(d.jobId()).orElseThrow();
+                    if (job.state() == JobState.RUNNING && current.attempt() == d.attempt() && pipeline.result(d.jobId()).isEmpty()) {
+                        lifecycle.attemptFailed(job, d.attempt(), "no result within " + props.runTimeout().toSeconds() + " s");
+                    }
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                log.warn("Watchdog could not handle job {}: {}", d.jobId(), e.toString());
+            }
+        }
+    }
+}

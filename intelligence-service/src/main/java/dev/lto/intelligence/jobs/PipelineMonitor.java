@@ -1,0 +1,110 @@
+package dev.lto.intelligence.jobs;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.lto.contracts.events.EventEnvelope;
+import dev.lto.contracts.events.EventTypes;
+import dev.lto.platform.streams.EventPublisher;
+import dev.lto.stream.binder.redis.RedisStreamInspector;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * The monitoring flow (seed §7): every {@code lto.pipeline.monitoring-interval} it measures queue
+ * depth, pending and lag per stream group, dead-letter sizes, busy worker slots and jobs per
+ * minute, publishes the snapshot to {@code lto.events} ({@code pipeline.monitored}) for the action
+ * layer and serves it as gauges ({@code lto_redis_queue_depth}, {@code lto_pipeline_*}).
+ */
+@Component
+@ConditionalOnProperty(name = "lto.pipeline.orchestrator", havingValue = "true", matchIfMissing = true)
+class PipelineMonitor {
+
+    static final String BINDING = "pipelineEvents-out-0";
+    private static final Logger log = LoggerFactory.getLogger(PipelineMonitor.class);
+
+    private final JdbcClient jdbc;
+    private final PipelineRepository pipeline;
+    private final PipelineProperties props;
+    private final RedisStreamInspector streams;
+    private final EventPublisher publisher;
+    private final AtomicReference<Snapshot> last = new AtomicReference<>();
+
+    /** One stream group's backlog. */
+    record StreamBacklog(String stream, String group, long length, long pending, Long lag,
+                         @JsonProperty("dead_letters") long deadLetters) {
+    }
+
+    /**
+     * @param queuedJobs       jobs waiting in QUEUED (decided by the dispatcher, not by stream position)
+     * @param queueDepth       queued jobs plus entries not yet delivered on every bound stream group
+     * @param busySlots        RUNNING jobs per device class
+     * @param jobsPerMinute    jobs that reached the pipeline's end (COMPLETED, ANOMALY_FLAGGED, BLOCKED, REJECTED, FAILED, CANCELLED) per minute over the last 5 minutes
+     */
+    record Snapshot(Instant at, @JsonProperty("queued_jobs") long queuedJobs, @JsonProperty("queue_depth") long queueDepth,
+                    @JsonProperty("busy_slots") Map<String, Integer> busySlots, Map<String, Integer> slots,
+                    @JsonProperty("jobs_per_minute") double jobsPerMinute, List<StreamBacklog> streams,
+                    @JsonProperty("dead_letters") long deadLetters) {
+    }
+
+    PipelineMonitor(JdbcClient jdbc, PipelineRepository pipeline, PipelineProperties props, RedisStreamInspector streams,
+                    EventPublisher publisher, MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.pipeline = pipeline;
+        this.props = props;
+        this.streams = streams;
+        this.publisher = publisher;
+        Gauge.builder("lto.redis.queue.depth", last, r -> r.get() == null ? Double.NaN : r.get().queueDepth())
+                .description("Jobs and messages waiting: QUEUED jobs plus undelivered stream entries").register(meters);
+        Gauge.builder("lto.pipeline.jobs.per.minute", last, r -> r.get() == null ? Double.NaN : r.get().jobsPerMinute())
+                .description("Jobs reaching the pipeline's end per minute, last 5 minutes").register(meters);
+        Gauge.builder("lto.pipeline.dead.letters", last, r -> r.get() == null ? Double.NaN : r.get().deadLetters())
+                .description("Entries in the dead-letter streams of the bound groups").register(meters);
+        for (String device : List.of("cpu", "gpu")) {
+            Gauge.builder("lto.pipeline.busy.slots", last,
+                            r -> r.get() == null ? Double.NaN : r.get().busySlots().getOrDefault(device, 0))
+                    .tag("device_class", device).description("RUNNING jobs per device class").register(meters);
+        }
+    }
+
+    Snapshot measure() {
+        long queued = jdbc.sql("SELECT count(*) FROM simulation_jobs WHERE status = 'QUEUED'").query(Long.class).single();
+        double perMinute = jdbc.sql("""
+                        SELECT count(*) FROM job_state_history WHERE changed_at > ?
+                          AND to_state IN ('COMPLETED', 'ANOMALY_FLAGGED', 'BLOCKED', 'REJECTED', 'FAILED', 'CANCELLED')""")
+                .param(java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).minusMinutes(5)).query(Long.class).single() / 5.0;
+        List<StreamBacklog> backlog = new ArrayList<>();
+        long undelivered = 0;
+        long dead = 0;
+        for (var s : streams.boundGroups()) {
+            backlog.add(new StreamBacklog(s.stream(), s.group(), s.length(), s.pending(), s.lag(), s.deadLetterLength()));
+            undelivered += s.lag() == null ? 0 : s.lag();
+            dead += s.deadLetterLength();
+        }
+        Map<String, Integer> running = pipeline.runningByDeviceClass();
+        return new Snapshot(Instant.now(), queued, queued + undelivered,
+                Map.of("cpu", running.getOrDefault("cpu", 0), "gpu", running.getOrDefault("gpu", 0)),
+                Map.of("cpu", props.cpuSlots(), "gpu", props.gpuSlots()), perMinute, backlog, dead);
+    }
+
+    @Scheduled(fixedDelayString = "${lto.pipeline.monitoring-interval:30s}", initialDelayString = "${lto.pipeline.monitoring-interval:30s}")
+    void monitor() {
+        try {
+            Snapshot s = measure();
+            last.set(s);
+            publisher.publish(BINDING, new EventEnvelope<>("pipeline/" + s.at().toEpochMilli(), EventTypes.PIPELINE_MONITORED, 1,
+                    s.at(), "pipeline", "intelligence-service", Map.of(), s));
+        } catch (RuntimeException e) {
+            log.warn("Monitoring round failed: {}", e.toString());
+        }
+    }
+}

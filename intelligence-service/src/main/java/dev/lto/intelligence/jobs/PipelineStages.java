@@ -1,0 +1,127 @@
+package dev.lto.intelligence.jobs;
+
+import dev.lto.contracts.JobState;
+import dev.lto.intelligence.constraints.ConstraintEvaluator;
+import dev.lto.intelligence.preflight.PredictionStore;
+import dev.lto.intelligence.preflight.PreflightDecision;
+import dev.lto.intelligence.preflight.PreflightGate;
+import dev.lto.simulator.spi.SimulatorAdapters;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * PREFLIGHT → QUEUED | BLOCKED, QUEUED → RUNNING (only for a result ingested from elsewhere: the
+ * dispatcher moves the others), RUNNING → EVALUATING once a result is stored, EVALUATING →
+ * COMPLETED | ANOMALY_FLAGGED. Each decision is taken from stored facts, so a restart resumes it.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(PipelineProperties.class)
+class PipelineStages {
+
+    @Bean
+    JobStage preflight(PreflightGate gate, PredictionStore predictions, PipelineRepository pipeline, SimulatorAdapters adapters,
+                       MeterRegistry meters) {
+        return new JobStage() {
+            @Override
+            public JobState state() {
+                return JobState.PREFLIGHT;
+            }
+
+            @Override
+            public Transition run(JobRecord job) {
+                boolean ingested = pipeline.result(job.jobId()).isPresent();
+                Optional<PreflightDecision> decision = gate.decide(job.parameters(),
+                        adapters.find(job.adapterType()).orElse(null), !ingested);
+                if (decision.isEmpty()) {
+                    return null; // no model yet: wait, the lifecycle retries
+                }
+                PreflightDecision d = decision.get();
+                for (var v : d.prediction().constraints().violations()) {
+                    Counter.builder("lto.constraint.violations").description("Constraint violations predicted at preflight")
+                            .tag("constraint_type", v.constraint()).tag("severity", v.severity().name())
+                            .register(meters).increment();
+                }
+                if (d.blocked()) {
+                    return new Transition(JobState.BLOCKED, d.reason(), () -> predictions.store(job.jobId(), d));
+                }
+                String reason = ingested ? "result already ingested from an external simulator; gate not applied" : null;
+                return new Transition(JobState.QUEUED, reason, () -> {
+                    predictions.store(job.jobId(), d);
+                    if (!ingested) {
+                        pipeline.enqueue(job.jobId(), job.parameters().priority(), Instant.now());
+                    }
+                });
+            }
+        };
+    }
+
+    @Bean
+    JobStage queuedWithIngestedResult(PipelineRepository pipeline) {
+        return new JobStage() {
+            @Override
+            public JobState state() {
+                return JobState.QUEUED;
+            }
+
+            @Override
+            public Transition run(JobRecord job) {
+                return pipeline.result(job.jobId())
+                        .map(r -> new Transition(JobState.RUNNING, "result ingested from " + r.result().adapterType()
+                                + " (" + r.worker() + ")"))
+                        .orElse(null);
+            }
+        };
+    }
+
+    @Bean
+    JobStage resultArrived(PipelineRepository pipeline) {
+        return new JobStage() {
+            @Override
+            public JobState state() {
+                return JobState.RUNNING;
+            }
+
+            @Override
+            public Transition run(JobRecord job) {
+                return pipeline.result(job.jobId())
+                        .map(r -> new Transition(JobState.EVALUATING, null,
+                                () -> pipeline.recordOutputs(job.jobId(), r.result())))
+                        .orElse(null);
+            }
+        };
+    }
+
+    @Bean
+    JobStage evaluation(PipelineRepository pipeline, PredictionStore predictions, ConstraintEvaluator constraints,
+                        PreflightGate gate) {
+        return new JobStage() {
+            @Override
+            public JobState state() {
+                return JobState.EVALUATING;
+            }
+
+            @Override
+            public Transition run(JobRecord job) {
+                var result = pipeline.result(job.jobId()).orElseThrow(
+                        () -> new IllegalStateException("job " + job.jobId() + " is EVALUATING without a stored result"));
+                var decision = predictions.find(job.jobId()).orElseThrow(
+                        () -> new IllegalStateException("job " + job.jobId() + " is EVALUATING without a preflight prediction"));
+                Evaluation e = Evaluation.of(decision.prediction().predictions(), decision.prediction().modelVersion(),
+                        job.parameters().constraintProfile(), result.result().tradeoffSignals(), constraints,
+                        gate.blockingSeverities());
+                JobState to = e.anomaly() ? JobState.ANOMALY_FLAGGED : JobState.COMPLETED;
+                String reason = e.anomaly() ? String.join("; ", e.reasons())
+                        : "all " + e.signalsInside() + " signals inside their predicted 95% intervals";
+                return new Transition(to, reason, () -> {
+                    pipeline.storeEvaluation(job.jobId(), e);
+                    pipeline.addToTrainingBuffer(job.jobId(), result.result(), e.anomaly());
+                });
+            }
+        };
+    }
+}

@@ -1,0 +1,22 @@
+package dev.lto.intelligence.preflight;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.lto.contracts.JobParameters;
+import dev.lto.contracts.SignalPredictions;
+import java.util.Map;
+
+/**
+ * A parameter set near a blocked job that the engine predicts to satisfy its profile.
+ *
+ * @param changes  only the parameters that differ from the job's, new values
+ * @param distance normalised distance from the job's parameters (0 = identical; each parameter's
+ *                 change divided by its contract range, log scale for dose and grid)
+ */
+public record Alternative(
+        int rank,
+        Map<String, Object> changes,
+        double distance,
+        JobParameters parameters,
+        SignalPredictions predictions,
+        @JsonProperty("recommend_physics_simulation") boolean recommendPhysics) {
+}

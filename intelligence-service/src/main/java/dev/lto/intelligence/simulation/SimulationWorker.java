@@ -1,0 +1,136 @@
+package dev.lto.intelligence.simulation;
+
+import dev.lto.contracts.MetricSnapshot;
+import dev.lto.contracts.SimulationResult;
+import dev.lto.contracts.events.EventEnvelope;
+import dev.lto.contracts.events.EventTypes;
+import dev.lto.contracts.events.SimulationFinished;
+import dev.lto.contracts.events.SimulationRequested;
+import dev.lto.platform.streams.EnvelopeCodec;
+import dev.lto.platform.streams.EventPublisher;
+import dev.lto.simulator.spi.SimulatorAdapters;
+import dev.lto.simulator.spi.SimulatorInterface;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PreDestroy;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+
+/**
+ * The sim-worker role: runs a requested simulation on its adapter, on the binder's reader thread
+ * (one slot = one reader, {@code consumer.concurrency}), and answers on {@code lto.sim.results}.
+ * Stateless: no database. A simulator error is an answer (the orchestrator retries); only a failed
+ * publish throws, leaving the request unacknowledged so it is redelivered. While a job runs, the
+ * adapter's progress snapshots for it are published to {@code lto.events}.
+ */
+@Component
+public class SimulationWorker {
+
+    static final String RESULTS_BINDING = "simulationResults-out-0";
+    static final String PROGRESS_BINDING = "simulationProgress-out-0";
+    private static final Logger log = LoggerFactory.getLogger(SimulationWorker.class);
+
+    private final SimulatorAdapters adapters;
+    private final EventPublisher publisher;
+    private final EnvelopeCodec codec;
+    private final String workerName;
+    private final Map<String, AtomicInteger> busy = new ConcurrentHashMap<>();
+    /** Jobs running here now, so only their progress is published. */
+    private final Map<String, Boolean> running = new ConcurrentHashMap<>();
+    private final AtomicLong progressSeq = new AtomicLong();
+    private final List<Disposable> progressSubscriptions = new ArrayList<>();
+    private final MeterRegistry meters;
+    private final Counter failures;
+
+    SimulationWorker(SimulatorAdapters adapters, EventPublisher publisher, EnvelopeCodec codec, MeterRegistry meters,
+                     @Value("${spring.cloud.stream.redis.binder.consumer-name:}") String consumerName) {
+        this.adapters = adapters;
+        this.publisher = publisher;
+        this.codec = codec;
+        this.meters = meters;
+        this.workerName = consumerName.isBlank() ? hostName() : consumerName;
+        this.failures = Counter.builder("lto.worker.simulation.failures")
+                .description("Simulation attempts that ended in a simulator error").register(meters);
+        for (String device : List.of("cpu", "gpu")) {
+            AtomicInteger n = new AtomicInteger();
+            busy.put(device, n);
+            Gauge.builder("lto.worker.busy.slots", n, AtomicInteger::get).tag("device_class", device)
+                    .description("Simulation slots of this worker busy now").register(meters);
+        }
+        for (SimulatorInterface adapter : adapters.all()) {
+            progressSubscriptions.add(adapter.streamMetrics()
+                    .filter(s -> running.containsKey(s.jobId()))
+                    .subscribe(this::publishProgress, e -> log.warn("Progress stream of {} ended: {}", adapter.adapterType(), e.toString())));
+        }
+    }
+
+    /** Handles one request message from {@code lto.sim.requests.<deviceClass>}. */
+    public void handle(byte[] message, String deviceClass) {
+        EventEnvelope<SimulationRequested> envelope = codec.read(message, SimulationRequested.class);
+        if (!EventTypes.SIMULATION_REQUESTED.equals(envelope.type())) {
+            throw new IllegalArgumentException("unexpected event type " + envelope.type() + " on a simulation request stream");
+        }
+        SimulationRequested req = envelope.payload();
+        AtomicInteger slots = busy.get(deviceClass);
+        slots.incrementAndGet();
+        running.put(req.jobId(), Boolean.TRUE);
+        SimulationResult result = null;
+        String error = null;
+        Timer.Sample t = Timer.start(meters);
+        try {
+            SimulatorInterface adapter = adapters.get(req.adapterType());
+            result = adapter.runJob(req.parameters());
+        } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
+            error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            failures.increment();
+            log.warn("Simulation of job {} attempt {} failed: {}", req.jobId(), req.attempt(), error);
+        } finally {
+            running.remove(req.jobId());
+            slots.decrementAndGet();
+            t.stop(Timer.builder("lto.simulation.duration").tag("device_class", deviceClass)
+                    .description("Simulation-only time of one attempt on a worker").publishPercentileHistogram().register(meters));
+        }
+        Instant now = Instant.now();
+        var finished = new SimulationFinished(req.jobId(), req.attempt(), "worker", workerName + "/" + deviceClass,
+                result, error, now);
+        // Event id per attempt: a redelivered request that runs again produces the same id downstream.
+        publisher.publish(RESULTS_BINDING, new EventEnvelope<>(req.jobId() + "/attempt-" + req.attempt() + "/result",
+                EventTypes.SIMULATION_FINISHED, 1, now, req.jobId(), "intelligence-service/sim-worker", Map.of(), finished));
+    }
+
+    private void publishProgress(MetricSnapshot s) {
+        try {
+            publisher.publish(PROGRESS_BINDING, new EventEnvelope<>(s.jobId() + "/progress/" + workerName + "/" + progressSeq.incrementAndGet(),
+                    EventTypes.SIMULATION_PROGRESS, 1, s.timestamp(), s.jobId(), "intelligence-service/sim-worker", Map.of(), s));
+        } catch (RuntimeException e) {
+            // Progress is advisory: losing a snapshot must not fail the job.
+            log.debug("Progress of job {} not published: {}", s.jobId(), e.toString());
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        progressSubscriptions.forEach(Disposable::dispose);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "worker";
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.lto.intelligence.jobs;
+
+import dev.lto.contracts.AdapterHealth;
+import dev.lto.contracts.HealthStatus;
+import dev.lto.contracts.JobParameters;
+import dev.lto.contracts.MetricSnapshot;
+import dev.lto.contracts.SimulationResult;
+import dev.lto.contracts.TradeoffSignals;
+import dev.lto.intelligence.campaign.FakePhysics;
+import dev.lto.simulator.spi.SimulatorInterface;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import reactor.core.publisher.Flux;
+
+/**
+ * A test adapter ("bench") over {@link FakePhysics} whose behaviour a job asks for in its
+ * metadata: {@code fail_times} (fail the first n attempts), {@code sleep_ms} (run that long),
+ * {@code yield_override} (report that yield risk, to provoke an anomaly).
+ */
+final class BenchSimulator implements SimulatorInterface {
+
+    final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+    private final FakePhysics physics = new FakePhysics();
+
+    @Override
+    public String adapterType() {
+        return "bench";
+    }
+
+    @Override
+    public SimulationResult runJob(JobParameters p) {
+        int attempt = attempts.computeIfAbsent(p.jobId(), k -> new AtomicInteger()).incrementAndGet();
+        Map<String, Object> md = p.metadata();
+        if (md.get("sleep_ms") instanceof Number ms) {
+            try {
+                Thread.sleep(ms.longValue());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted");
+            }
+        }
+        if (md.get("fail_times") instanceof Number n && attempt <= n.intValue()) {
+            throw new IllegalStateException("injected simulator failure " + attempt);
+        }
+        SimulationResult r = physics.runJob(p);
+        if (md.get("yield_override") instanceof Number y) {
+            TradeoffSignals s = r.tradeoffSignals();
+            r = new SimulationResult(r.jobId(), p, r.outputs(), new TradeoffSignals(s.speedVsAccuracy(), s.resolutionVsDof(),
+                    s.costVsFidelity(), s.surrogateReliability(), y.doubleValue(), s.overallHealth()),
+                    r.computeStats(), r.timestamp(), r.simulatorVersion(), "bench");
+        }
+        return new SimulationResult(r.jobId(), p, r.outputs(), r.tradeoffSignals(), r.computeStats(), r.timestamp(),
+                r.simulatorVersion(), "bench");
+    }
+
+    @Override
+    public List<String> physicalProblems(JobParameters p) {
+        return p.gridSizeNm() > 9.5 ? List.of("grid_size_nm " + p.gridSizeNm() + " is too coarse for the bench pattern") : List.of();
+    }
+
+    @Override
+    public Flux<MetricSnapshot> streamMetrics() {
+        return Flux.empty();
+    }
+
+    @Override
+    public AdapterHealth healthCheck() {
+        return new AdapterHealth("bench", HealthStatus.UP, "bench-1", "cpu", "test double", Instant.now());
+    }
+}

@@ -159,10 +159,11 @@ class JobIntakeSystemIT {
         }
     }
 
-    /** Distinct event ids on lto.events, read straight from Redis. */
+    /** Distinct ids of job state events on lto.events, read straight from Redis (monitoring snapshots share the stream). */
     private static long distinctEventIds() {
         return ((List<?>) redis.command("XRANGE", "lto.events", "-", "+")).stream()
                 .map(Object::toString)
+                .filter(e -> e.contains("job.state_changed"))
                 .map(e -> e.replaceAll(".*\"event_id\":\"([^\"]+)\".*", "$1"))
                 .distinct().count();
     }

@@ -103,7 +103,13 @@ public final class PhysicsSimulator implements SimulatorInterface {
         if (e.family() != PatternCatalogue.Family.ISO_LINE) {
             // Periodic patterns (pitch 2·CD) image only if a first diffraction order enters the pupil:
             // pitch ≥ λ / (NA·(1 + σ_max)) (Abbe resolution limit with the source's outer radius).
-            double sigmaMax = IlluminationSpec.fromJob(p.sigma(), p.metadata()).sigmaOuter();
+            double sigmaMax;
+            try {
+                sigmaMax = IlluminationSpec.fromJob(p.sigma(), p.metadata()).sigmaOuter();
+            } catch (IllegalArgumentException badMetadata) {
+                problems.add("metadata: " + badMetadata.getMessage());
+                return problems;
+            }
             double pitch = 2 * cd;
             double limit = lambdaOverNa / (1 + sigmaMax);
             if (pitch < limit) {

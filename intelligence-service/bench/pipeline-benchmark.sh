@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# End-to-end pipeline benchmark: real ingestion + intelligence jars, a private redis-server, the physics
+# simulator on its default settings (surrogate path). Submits JOBS jobs as a burst through the edge, waits
+# until every job reached the end of the automatic pipeline, and reports from the jobs' own histories:
+# jobs per minute end to end, preflight throughput (submission to leaving PREFLIGHT), and submit → end
+# latency p50/p99. Usage: JOBS=300 intelligence-service/bench/pipeline-benchmark.sh
+# BENCH_DATA=<dir> reuses a data dir that already holds a model (skips the bootstrap campaign).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
+: "${JAVA_HOME:=/usr/lib/jvm/temurin-25-jdk-amd64}"
+JAVA="$JAVA_HOME/bin/java"
+JOBS=${JOBS:-300}
+PROFILE=${PROFILE:-exploratory}
+DATA=${BENCH_DATA:-$(mktemp -d /tmp/lto-pipeline-bench-XXXX)}
+WORK=$(mktemp -d /tmp/lto-pipeline-bench-run-XXXX)
+REDIS_PORT=$((20000 + RANDOM % 10000))
+ING_PORT=$((30000 + RANDOM % 5000)); INT_PORT=$((35000 + RANDOM % 5000))
+command -v jq >/dev/null || { echo "needs jq"; exit 2; }
+jar_of() { ls "$ROOT/$1/target/$1-"*.jar 2>/dev/null | grep -v original | head -n1; }
+[ -n "$(jar_of intelligence-service)" ] && [ -n "$(jar_of ingestion-service)" ] || ./mvnw -q -B -DskipTests package
+
+cleanup() {
+  for p in "$WORK"/*.pid; do [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null || true; done
+  sleep 2
+}
+trap cleanup EXIT
+
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+  --pidfile "$WORK/redis.pid" --logfile "$WORK/redis.log"
+COMMON=(--spring.data.redis.port="$REDIS_PORT")
+FLAGS=(--enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Xmx2g)
+"$JAVA" "${FLAGS[@]}" -jar "$(jar_of ingestion-service)" --server.port=$ING_PORT "${COMMON[@]}" >"$WORK/ingestion.log" 2>&1 &
+echo $! >"$WORK/ingestion.pid"
+"$JAVA" "${FLAGS[@]}" -jar "$(jar_of intelligence-service)" --server.port=$INT_PORT "${COMMON[@]}" \
+  --lto.data-dir="$DATA" >"$WORK/intelligence.log" 2>&1 &
+echo $! >"$WORK/intelligence.pid"
+ING=http://localhost:$ING_PORT; INT=http://localhost:$INT_PORT
+for u in $ING $INT; do
+  for _ in $(seq 180); do curl -fs "$u/actuator/health" | grep -q UP && break; sleep 1; done
+done
+echo "Waiting for a model (bootstrap campaign on a fresh data dir: a few minutes)..."
+for _ in $(seq 1800); do
+  [ "$(curl -fs $INT/api/v1/models/current | jq -r .status 2>/dev/null)" = READY ] && break; sleep 2
+done
+MODEL=$(curl -fs $INT/api/v1/models/current | jq -r .model_version)
+
+echo "Submitting $JOBS jobs (EUV and ArF, surrogate path, profile $PROFILE)..."
+seq 0 $((JOBS - 1)) | xargs -P 4 -I{} sh -c '
+  n={}; na=$(echo "0.33 0.4 0.5" | cut -d" " -f$((n % 3 + 1))); lambda=$(echo "13.5 193" | cut -d" " -f$((n % 2 + 1)))
+  curl -fs -H "Content-Type: application/json" -d "{\"na\":$na,\"wavelength_nm\":$lambda,\"dose_mj_cm2\":$((20 + n % 5 * 10)),\"job_class\":$((1 + n % 3)),\"sigma\":0.8,\"constraint_profile\":\"'"$PROFILE"'\",\"submitted_by\":\"bench\"}" '"$ING"'/api/v1/jobs/submit | jq -r .job_id' >"$WORK/ids.txt"
+T0=$SECONDS
+while :; do
+  done_n=0
+  while read -r id; do
+    curl -fs "$INT/api/v1/jobs/$id" | jq -e '.terminal or .state == "ANOMALY_FLAGGED"' >/dev/null && done_n=$((done_n + 1))
+  done <"$WORK/ids.txt"
+  echo "  $done_n / $JOBS done ($((SECONDS - T0)) s)"
+  [ "$done_n" -ge "$JOBS" ] && break
+  sleep 10
+done
+while read -r id; do curl -fs "$INT/api/v1/jobs/$id"; done <"$WORK/ids.txt" | jq -s . >"$WORK/jobs.json"
+echo
+echo "Pipeline benchmark, $(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), model $MODEL, $JOBS jobs"
+jq -r '
+  def ts: capture("(?<s>[^.Z]+)(?<f>\\.[0-9]+)?Z") | ((.s + "Z") | fromdateiso8601) + ((.f // "0") | tonumber);
+  def pct(p): sort | .[((length - 1) * p | floor)];
+  map({state, sub: (.history[0].at | ts), end: (.history[-1].at | ts),
+       pre: ([.history[] | select(.from == "PREFLIGHT")][0].at | if . then ts else null end)}) as $j
+  | ($j | map(.sub) | min) as $t0
+  | "end states: " + ($j | group_by(.state) | map(.[0].state + "=" + (length | tostring)) | join(" ")),
+    "end to end: " + (($j | length) / (($j | map(.end) | max) - $t0) * 60 * 10 | round / 10 | tostring) + " jobs/min",
+    "preflight:  " + (([$j[] | select(.pre)] | length) / (([$j[] | .pre // empty] | max) - $t0) * 10 | round / 10 | tostring)
+      + " jobs/s (submission of the first to the last leaving PREFLIGHT, sharing the cores with the simulations)",
+    "latency submit → end (burst, includes queueing): p50 " + ($j | map(.end - .sub) | pct(0.5) * 10 | round / 10 | tostring)
+      + " s, p99 " + ($j | map(.end - .sub) | pct(0.99) * 10 | round / 10 | tostring) + " s",
+    "latency submit → leaving PREFLIGHT: p50 " + ([$j[] | select(.pre) | .pre - .sub] | pct(0.5) * 1000 | round | tostring)
+      + " ms, p99 " + ([$j[] | select(.pre) | .pre - .sub] | pct(0.99) * 1000 | round | tostring) + " ms"
+' "$WORK/jobs.json"
+curl -fs "$INT/actuator/prometheus" | grep -E '^lto_simulation_duration_seconds_(sum|count)' || true
+echo "logs and job histories: $WORK; data dir (model reusable with BENCH_DATA=): $DATA"

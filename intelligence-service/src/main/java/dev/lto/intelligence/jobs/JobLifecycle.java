@@ -129,7 +129,8 @@ class JobLifecycle {
             }
             JobRecord job = jobs.find(f.jobId()).orElse(null);
             var dispatch = pipeline.dispatch(f.jobId()).orElse(null);
-            if (job == null || job.state() != JobState.RUNNING || dispatch == null || dispatch.attempt() != f.attempt()) {
+            if (job == null || job.state() != JobState.RUNNING || dispatch == null || f.attempt() == null
+                    || dispatch.attempt() != f.attempt()) {
                 staleResults.increment();
                 log.info("Ignoring the {} of job {} attempt {}: the job is {}{}", f.failed() ? "failure" : "result", f.jobId(),
                         f.attempt(), job == null ? "unknown" : job.state(), dispatch == null ? "" : " at attempt " + dispatch.attempt());

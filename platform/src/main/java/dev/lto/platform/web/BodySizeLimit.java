@@ -14,23 +14,24 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Rejects request bodies over a limit before they are buffered: by Content-Length up front (413
+ * Rejects request bodies over the path's limit ({@link HttpLimits}) before they are buffered: by Content-Length up front (413
  * problem), and by counting bytes for chunked bodies (the reader then fails with
  * {@link BodyTooLargeException}, also answered 413).
  */
 class BodySizeLimit extends OncePerRequestFilter {
 
-    private final long maxBytes;
+    private final HttpLimits limits;
     private final JsonMapper json;
 
-    BodySizeLimit(long maxBytes, JsonMapper json) {
-        this.maxBytes = maxBytes;
+    BodySizeLimit(HttpLimits limits, JsonMapper json) {
+        this.limits = limits;
         this.json = json;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        long maxBytes = limits.maxBodyBytesFor(request.getRequestURI());
         if (request.getContentLengthLong() > maxBytes) {
             response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);

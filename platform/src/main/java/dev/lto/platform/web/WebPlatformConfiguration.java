@@ -24,7 +24,7 @@ public class WebPlatformConfiguration {
 
     @Bean
     FilterRegistrationBean<BodySizeLimit> bodySizeLimit(HttpLimits limits, JsonMapper json) {
-        var registration = new FilterRegistrationBean<>(new BodySizeLimit(limits.maxBodyBytes(), json));
+        var registration = new FilterRegistrationBean<>(new BodySizeLimit(limits, json));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         registration.addUrlPatterns("/api/*", "/ingest/*");
         return registration;

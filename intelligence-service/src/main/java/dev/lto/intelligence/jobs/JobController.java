@@ -1,5 +1,7 @@
 package dev.lto.intelligence.jobs;
 
+import dev.lto.intelligence.ingest.MetricSnapshots;
+import dev.lto.intelligence.ingest.WaferYields;
 import dev.lto.intelligence.preflight.PredictionStore;
 import dev.lto.platform.web.NotFoundException;
 import dev.lto.platform.web.StrictRecordReader;
@@ -38,17 +40,19 @@ class JobController {
     private final JobLifecycle lifecycle;
     private final StrictRecordReader reader;
     private final SimulatorAdapters adapters;
-    private final JobReportExtras extras;
+    private final WaferYields yields;
+    private final MetricSnapshots snapshots;
 
     JobController(JobRepository jobs, PipelineRepository pipeline, PredictionStore predictions, JobLifecycle lifecycle,
-                  StrictRecordReader reader, SimulatorAdapters adapters, JobReportExtras extras) {
+                  StrictRecordReader reader, SimulatorAdapters adapters, WaferYields yields, MetricSnapshots snapshots) {
         this.jobs = jobs;
         this.pipeline = pipeline;
         this.predictions = predictions;
         this.lifecycle = lifecycle;
         this.reader = reader;
         this.adapters = adapters;
-        this.extras = extras;
+        this.yields = yields;
+        this.snapshots = snapshots;
     }
 
     @GetMapping("/{jobId}")
@@ -99,7 +103,7 @@ class JobController {
                 decision.map(d -> new JobReport.Preflight(d.blocked(), d.blockingViolations(), d.alternatives())).orElse(null),
                 execution, result.map(PipelineRepository.StoredResult::result).orElse(null),
                 pipeline.evaluation(jobId).orElse(null), nullIfEmpty(pipeline.reviews(jobId)),
-                extras.waferYield(jobId).orElse(null), links);
+                yields.latestFor(jobId).orElse(null), nullIfEmpty(snapshots.snapshotsFor(jobId)), links);
     }
 
     @GetMapping(path = "/{jobId}/artifacts/aerial.png", produces = MediaType.IMAGE_PNG_VALUE)

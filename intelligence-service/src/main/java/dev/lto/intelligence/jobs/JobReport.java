@@ -2,6 +2,7 @@ package dev.lto.intelligence.jobs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.lto.contracts.MetricSnapshot;
 import dev.lto.contracts.SimulationResult;
 import dev.lto.contracts.TradeoffPrediction;
 import dev.lto.contracts.events.WaferYield;
@@ -13,7 +14,8 @@ import java.util.Map;
 /**
  * {@code GET /api/v1/jobs/{id}/report}: everything LTO knows about one job, in the order an
  * engineer reads it: the job and its history, the preflight prediction and gate verdict, how it
- * ran, the actual result, actual against predicted, reviews, measured yield, links to pictures.
+ * ran, the actual result, actual against predicted, reviews, measured wafer yield (the latest
+ * ingested), progress an external simulator reported, links to pictures.
  * Sections that do not apply yet are absent.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -26,6 +28,7 @@ record JobReport(
         Evaluation evaluation,
         List<PipelineRepository.Review> reviews,
         @JsonProperty("wafer_yield") WaferYield waferYield,
+        @JsonProperty("external_progress") List<MetricSnapshot> externalProgress,
         Map<String, String> links) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

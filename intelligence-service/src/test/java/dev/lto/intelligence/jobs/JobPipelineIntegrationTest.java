@@ -253,6 +253,14 @@ class JobPipelineIntegrationTest {
         assertThat(report.at("/execution/source").asString()).isEqualTo("ingest");
         assertThat(report.at("/result/simulator_version").asString()).isEqualTo("prolith-2024.1");
         assertThat(report.at("/evaluation/signals").size()).isEqualTo(6);
+
+        // Measured yield, ingested for this job, joins its report.
+        publisher.publish("lto.ingest.yield", EventEnvelope.of(EventTypes.YIELD_MEASURED, p.jobId(), "test",
+                new dev.lto.contracts.events.WaferYield(p.jobId(), 0.93, "W07", "LOT42", Instant.parse("2026-11-20T08:00:00Z"))));
+        JsonNode withYield = await().atMost(Duration.ofSeconds(20)).until(
+                () -> json.readTree(get("/api/v1/jobs/" + p.jobId() + "/report").body()), n -> n.has("wafer_yield"));
+        assertThat(withYield.at("/wafer_yield/yield_fraction").asDouble()).isEqualTo(0.93);
+        assertThat(withYield.at("/wafer_yield/wafer_id").asString()).isEqualTo("W07");
     }
 
     @Test

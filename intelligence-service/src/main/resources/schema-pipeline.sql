@@ -15,7 +15,7 @@ CREATE TABLE IF NOT EXISTS job_dispatch (
 );
 
 -- The preflight decision: the full prediction (seed §3.4 shape), whether the gate blocked the job,
--- why, and the alternatives offered (closest first).
+-- why, what it did not block on, and the alternatives offered (closest first).
 CREATE TABLE IF NOT EXISTS preflight_decisions (
     job_id          VARCHAR PRIMARY KEY,
     prediction_id   VARCHAR NOT NULL,
@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS preflight_decisions (
     blocked         BOOLEAN NOT NULL,
     prediction      JSON NOT NULL,
     block_reasons   JSON,
+    unconfirmed     JSON,   -- predicted violations too uncertain to block on
     alternatives    JSON
 );
 

@@ -100,7 +100,8 @@ class JobController {
             links.put("bossung_png", "/api/v1/jobs/" + jobId + "/artifacts/bossung.png");
         }
         return new JobReport(view(job), decision.map(d -> d.prediction()).orElse(null),
-                decision.map(d -> new JobReport.Preflight(d.blocked(), d.blockingViolations(), d.alternatives())).orElse(null),
+                decision.map(d -> new JobReport.Preflight(d.blocked(), d.blockingViolations(),
+                        d.unconfirmedViolations().isEmpty() ? null : d.unconfirmedViolations(), d.alternatives())).orElse(null),
                 execution, result.map(PipelineRepository.StoredResult::result).orElse(null),
                 pipeline.evaluation(jobId).orElse(null), nullIfEmpty(pipeline.reviews(jobId)),
                 yields.latestFor(jobId).orElse(null), nullIfEmpty(snapshots.snapshotsFor(jobId)), links);

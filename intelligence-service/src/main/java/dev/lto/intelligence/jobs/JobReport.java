@@ -33,6 +33,7 @@ record JobReport(
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Preflight(boolean blocked, @JsonProperty("blocking_violations") List<ConstraintViolation> blockingViolations,
+                     @JsonProperty("unconfirmed_violations") List<ConstraintViolation> unconfirmedViolations,
                      List<Alternative> alternatives) {
     }
 

@@ -49,7 +49,7 @@ class PipelineStages {
                 if (d.blocked()) {
                     return new Transition(JobState.BLOCKED, d.reason(), () -> predictions.store(job.jobId(), d));
                 }
-                String reason = ingested ? "result already ingested from an external simulator; gate not applied" : null;
+                String reason = ingested ? "result already ingested from an external simulator; gate not applied" : d.reason();
                 return new Transition(JobState.QUEUED, reason, () -> {
                     predictions.store(job.jobId(), d);
                     if (!ingested) {

@@ -1,10 +1,12 @@
 package dev.lto.intelligence.preflight;
 
+import dev.lto.contracts.ConstraintViolation;
 import dev.lto.contracts.SignalEstimate;
 import dev.lto.contracts.TradeoffPrediction;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -32,10 +34,12 @@ public class PredictionStore {
         SignalEstimate yield = p.predictions().yieldRisk();
         LocalDateTime now = LocalDateTime.ofInstant(Instant.now(), ZoneOffset.UTC);
         int inserted = jdbc.sql("""
-                        INSERT INTO preflight_decisions (job_id, prediction_id, decided_at, blocked, prediction, block_reasons, alternatives)
-                        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")
+                        INSERT INTO preflight_decisions (job_id, prediction_id, decided_at, blocked, prediction, block_reasons, unconfirmed,
+                            alternatives)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")
                 .params(jobId, p.jobId(), now, d.blocked(), json.writeValueAsString(p),
-                        json.writeValueAsString(d.blockingViolations()), json.writeValueAsString(d.alternatives()))
+                        json.writeValueAsString(d.blockingViolations()), json.writeValueAsString(d.unconfirmedViolations()),
+                        json.writeValueAsString(d.alternatives()))
                 .update();
         if (inserted == 0) {
             return;
@@ -53,14 +57,15 @@ public class PredictionStore {
 
     /** The stored decision of a job, if it passed preflight. */
     public Optional<PreflightDecision> find(String jobId) {
-        return jdbc.sql("SELECT prediction, blocked, block_reasons, alternatives FROM preflight_decisions WHERE job_id = ?")
+        var violations = json.getTypeFactory().constructCollectionType(List.class, ConstraintViolation.class);
+        return jdbc.sql("SELECT prediction, blocked, block_reasons, unconfirmed, alternatives FROM preflight_decisions WHERE job_id = ?")
                 .param(jobId)
                 .query((rs, i) -> new PreflightDecision(
                         json.readValue(rs.getString("prediction"), TradeoffPrediction.class), rs.getBoolean("blocked"),
-                        json.readValue(rs.getString("block_reasons"),
-                                json.getTypeFactory().constructCollectionType(java.util.List.class, dev.lto.contracts.ConstraintViolation.class)),
+                        json.readValue(rs.getString("block_reasons"), violations),
+                        json.readValue(rs.getString("unconfirmed"), violations),
                         json.readValue(rs.getString("alternatives"),
-                                json.getTypeFactory().constructCollectionType(java.util.List.class, Alternative.class))))
+                                json.getTypeFactory().constructCollectionType(List.class, Alternative.class))))
                 .optional();
     }
 }

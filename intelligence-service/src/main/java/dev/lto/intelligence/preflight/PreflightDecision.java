@@ -7,23 +7,30 @@ import java.util.List;
 
 /**
  * The gate's verdict on one job: the engine's prediction (seed §3.4 shape), whether the job is
- * blocked, the violations that block it, and alternatives that satisfy the profile (closest first).
+ * blocked, the violations that block it, predicted violations of blocking limits too uncertain to
+ * block on, and alternatives that satisfy the profile (closest first).
  */
 public record PreflightDecision(
         TradeoffPrediction prediction,
         boolean blocked,
         @JsonProperty("blocking_violations") List<ConstraintViolation> blockingViolations,
+        @JsonProperty("unconfirmed_violations") List<ConstraintViolation> unconfirmedViolations,
         List<Alternative> alternatives) {
 
     public PreflightDecision {
         blockingViolations = List.copyOf(blockingViolations);
+        unconfirmedViolations = unconfirmedViolations == null ? List.of() : List.copyOf(unconfirmedViolations);
         alternatives = List.copyOf(alternatives);
     }
 
-    /** One sentence for the state history. */
+    /** One sentence for the state history (null for a job that passes with nothing to say). */
     public String reason() {
         if (!blocked) {
-            return null;
+            if (unconfirmedViolations.isEmpty()) {
+                return null;
+            }
+            return "predicted to break " + String.join("; ", unconfirmedViolations.stream().map(ConstraintViolation::message).toList())
+                    + "; not blocked: the prediction is too uncertain (physics recommended), the simulation decides";
         }
         String why = String.join("; ", blockingViolations.stream().map(ConstraintViolation::message).toList());
         return "profile '" + prediction.constraints().profile() + "' violated: " + why + "; "

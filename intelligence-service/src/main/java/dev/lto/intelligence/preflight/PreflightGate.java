@@ -3,7 +3,11 @@ package dev.lto.intelligence.preflight;
 import dev.lto.contracts.AlertSeverity;
 import dev.lto.contracts.ConstraintViolation;
 import dev.lto.contracts.JobParameters;
+import dev.lto.contracts.SignalEstimate;
+import dev.lto.contracts.TradeoffSignals;
 import dev.lto.contracts.TradeoffPrediction;
+import dev.lto.intelligence.constraints.ConstraintEvaluator;
+import dev.lto.intelligence.constraints.ConstraintProperties;
 import dev.lto.intelligence.models.ModelService;
 import dev.lto.intelligence.models.ModelUnavailableException;
 import dev.lto.intelligence.models.TradeoffEstimate;
@@ -19,6 +23,9 @@ import org.springframework.stereotype.Service;
  * The preflight gate: predicts a job with the serving model, evaluates its constraint profile and,
  * when a violation of a blocking severity is predicted, blocks it and offers alternatives. A
  * violation of a lower severity (WARN, INFO) is recorded in the prediction and lets the job run.
+ * So does, by default, a predicted violation the model is unsure of (physics recommended and the
+ * interval straddles the limit): blocking on a guess would stop good jobs; the simulation decides
+ * and the evaluation flags the job if the actual result breaks the limit (P2: flag, don't guess).
  */
 @Service
 @EnableConfigurationProperties(PreflightProperties.class)
@@ -28,12 +35,20 @@ public class PreflightGate {
     private final TradeoffAnswers answers;
     private final PreflightProperties props;
     private final AlternativeSearch search;
+    private final ConstraintEvaluator constraints;
 
-    PreflightGate(ModelService models, TradeoffAnswers answers, PreflightProperties props) {
+    PreflightGate(ModelService models, TradeoffAnswers answers, PreflightProperties props, ConstraintEvaluator constraints) {
         this.models = models;
+        this.constraints = constraints;
         this.answers = answers;
         this.props = props;
         this.search = new AlternativeSearch(models, answers, props);
+    }
+
+    /** The whole 95% interval lies beyond the limit: the violation holds whatever the model's uncertainty. */
+    private static boolean certain(ConstraintViolation v, TradeoffPrediction p) {
+        SignalEstimate e = p.predictions().toArray()[TradeoffSignals.NAMES.indexOf(v.signal())];
+        return "min".equals(v.bound()) ? e.ciHigh() < v.limit() : e.ciLow() > v.limit();
     }
 
     /** Severities of a violated limit that block a job (preflight) or flag it (evaluation). */
@@ -56,11 +71,18 @@ public class PreflightGate {
             return Optional.empty();
         }
         TradeoffPrediction prediction = answers.answer(job, estimate, (System.nanoTime() - t0) / 1e6);
-        List<ConstraintViolation> blocking = prediction.constraints().violations().stream()
+        List<ConstraintViolation> broken = prediction.constraints().violations().stream()
                 .filter(v -> props.blockingSeverities().contains(v.severity())).toList();
+        boolean uncertain = prediction.uncertainty().recommendPhysicsSimulation();
+        boolean onScore = constraints.profile(job.constraintProfile()).map(ConstraintProperties.Profile::blockOn)
+                .map("score"::equals).orElse(props.blockOn() == PreflightProperties.BlockOn.SCORE);
+        List<ConstraintViolation> blocking = broken.stream()
+                .filter(v -> onScore || !uncertain || certain(v, prediction))
+                .toList();
+        List<ConstraintViolation> unconfirmed = broken.stream().filter(v -> !blocking.contains(v)).toList();
         if (!enforce || blocking.isEmpty()) {
-            return Optional.of(new PreflightDecision(prediction, false, List.of(), List.of()));
+            return Optional.of(new PreflightDecision(prediction, false, List.of(), enforce ? unconfirmed : List.of(), List.of()));
         }
-        return Optional.of(new PreflightDecision(prediction, true, blocking, search.find(job, adapter)));
+        return Optional.of(new PreflightDecision(prediction, true, blocking, unconfirmed, search.find(job, adapter)));
     }
 }

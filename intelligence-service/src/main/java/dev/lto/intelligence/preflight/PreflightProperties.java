@@ -10,6 +10,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * alternative parameter sets the gate offers and searches.
  *
  * @param blockingSeverities a predicted violation of one of these severities blocks the job; others are recorded
+ * @param blockOn            {@code CONFIDENT} (default): a blocking violation blocks when the model is confident
+ *                           (no physics recommended) or the whole 95% interval breaks the limit; an uncertain
+ *                           prediction that merely straddles it lets the job run and the simulation decide.
+ *                           {@code SCORE}: the predicted score alone decides.
  * @param alternatives       at most this many alternatives are offered (closest first)
  * @param candidates         parameter sets the search asks the engine about per blocked job (one batch)
  * @param minSeparation      two offered alternatives differ by at least this normalised distance
@@ -17,7 +21,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("lto.preflight")
 record PreflightProperties(
         @DefaultValue({"CRITICAL", "EMERGENCY"}) Set<AlertSeverity> blockingSeverities,
+        @DefaultValue("CONFIDENT") BlockOn blockOn,
         @DefaultValue("3") int alternatives,
         @DefaultValue("240") int candidates,
         @DefaultValue("0.05") double minSeparation) {
+
+    /** What it takes for a predicted violation of a blocking limit to block the job. */
+    enum BlockOn { CONFIDENT, SCORE }
 }

@@ -59,7 +59,13 @@ import tools.jackson.databind.json.JsonMapper;
         "lto.pipeline.cpu-slots=2",
         "lto.pipeline.preflight-retry-interval=1s",
         "lto.pipeline.monitoring-interval=1s",
-        "lto.preflight.candidates=120"})
+        "lto.preflight.candidates=120",
+        // A profile that blocks on the predicted score alone, whatever the model's uncertainty.
+        "lto.constraints.profiles.gatekeeper.block-on=score",
+        "lto.constraints.profiles.gatekeeper.limits[0].name=yield_risk_max",
+        "lto.constraints.profiles.gatekeeper.limits[0].signal=yield_risk",
+        "lto.constraints.profiles.gatekeeper.limits[0].max=0.5",
+        "lto.constraints.profiles.gatekeeper.limits[0].severity=CRITICAL"})
 class JobPipelineIntegrationTest {
 
     @TestConfiguration
@@ -130,13 +136,13 @@ class JobPipelineIntegrationTest {
 
     @Test
     void aJobPredictedToBreakItsProfileIsBlockedWithAlternativesThatSatisfyIt() throws Exception {
-        // Fake physics: yield risk ≈ 0.9 at 1 mJ/cm², far above the default profile's CRITICAL 0.5.
-        JobParameters p = job("job_pl000002", 0.33, 1.0, Map.of());
+        // Fake physics: yield risk ≈ 0.9 at 1 mJ/cm², far above the profile's CRITICAL 0.5.
+        JobParameters p = withProfile(job("job_pl000002", 0.33, 1.0, Map.of()), "gatekeeper");
         submit(p);
         JsonNode job = awaitEnd(p.jobId());
         assertThat(job.get("state").asString()).isEqualTo("BLOCKED");
         String reason = job.get("history").get(job.get("history").size() - 1).get("reason").asString();
-        assertThat(reason).contains("profile 'default' violated").contains("yield_risk");
+        assertThat(reason).contains("profile 'gatekeeper' violated").contains("yield_risk");
 
         JsonNode report = json.readTree(get("/api/v1/jobs/" + p.jobId() + "/report").body());
         JsonNode alts = report.at("/preflight/alternatives");
@@ -152,6 +158,25 @@ class JobPipelineIntegrationTest {
             assertThat(json.readTree(again.body()).at("/constraints/all_satisfied").asBoolean()).isTrue();
         }
         assertThat(count("SELECT count(*) FROM job_dispatch WHERE job_id = ?", p.jobId())).isZero();
+    }
+
+    @Test
+    void anUncertainPredictedViolationLetsTheJobRunAndTheEvaluationFlagsIt() throws Exception {
+        // The same job under the default profile (block on confident predictions only). The small
+        // test model recommends physics everywhere, so its predicted violation must not block.
+        JobParameters p = job("job_pl00000f", 0.33, 1.0, Map.of());
+        submit(p);
+        JsonNode job = awaitEnd(p.jobId());
+        JsonNode report = json.readTree(get("/api/v1/jobs/" + p.jobId() + "/report").body());
+        assertThat(report.at("/prediction/uncertainty/recommend_physics_simulation").asBoolean()).as("precondition").isTrue();
+        JsonNode yield = report.at("/prediction/predictions/yield_risk");
+        assertThat(yield.get("ci_low").asDouble()).as("precondition: the interval straddles the limit").isLessThanOrEqualTo(0.5);
+        assertThat(report.at("/preflight/blocked").asBoolean()).isFalse();
+        assertThat(report.at("/preflight/unconfirmed_violations").findValuesAsString("constraint")).contains("yield_risk_max");
+        assertThat(job.get("history").findValuesAsString("reason")).anyMatch(r -> r != null && r.contains("not blocked"));
+        // Actual yield risk ≈ 0.91 breaks the CRITICAL limit: flagged for an engineer.
+        assertThat(job.get("state").asString()).isEqualTo("ANOMALY_FLAGGED");
+        assertThat(report.at("/evaluation/reasons").toString()).contains("breaks yield_risk_max");
     }
 
     @Test
@@ -297,6 +322,12 @@ class JobPipelineIntegrationTest {
     private static JobParameters withPriority(JobParameters p, JobPriority priority) {
         return new JobParameters(p.jobId(), p.na(), p.wavelengthNm(), p.doseMjCm2(), p.sigma(), p.resistThicknessNm(),
                 p.gridSizeNm(), p.patternComplexity(), p.useAiSurrogate(), p.jobClass(), priority, p.constraintProfile(),
+                p.submittedBy(), p.metadata());
+    }
+
+    private static JobParameters withProfile(JobParameters p, String profile) {
+        return new JobParameters(p.jobId(), p.na(), p.wavelengthNm(), p.doseMjCm2(), p.sigma(), p.resistThicknessNm(),
+                p.gridSizeNm(), p.patternComplexity(), p.useAiSurrogate(), p.jobClass(), p.priority(), profile,
                 p.submittedBy(), p.metadata());
     }
 

@@ -256,7 +256,10 @@ public class RedisStreamInboundChannelAdapter extends MessageProducerSupport {
         }
     }
 
-    /** Acknowledgements waiting to be sent, coalesced into multi-id XACKs. */
+    /**
+     * Acknowledgements waiting to be sent, coalesced into multi-id XACKs: one XACK per read batch
+     * (or per {@value #ACK_FLUSH_SIZE} entries of a large batch), never one per message.
+     */
     private final class AckBuffer {
 
         private final List<String> ids = new ArrayList<>();
@@ -594,12 +597,40 @@ public class RedisStreamInboundChannelAdapter extends MessageProducerSupport {
             }
         }
 
+        /**
+         * Delivery counts of re-read / claimed entries: one {@code XPENDING <stream> <group> <first>
+         * <last> <n> <me>} for the whole batch (the entries are ours now, in id order); only ids it
+         * did not cover (more of our pending entries inside the range than the count) are looked up
+         * one by one, pipelined.
+         */
         private Map<String, Long> deliveryCounts(List<StreamMessage<byte[], byte[]>> batch) {
-            List<RedisFuture<List<PendingMessage>>> futures = new ArrayList<>(batch.size());
-            for (StreamMessage<byte[], byte[]> m : batch) {
-                futures.add(commands.xpending(streamKey, groupKey, Range.create(m.getId(), m.getId()), Limit.from(1)));
-            }
             Map<String, Long> counts = new HashMap<>();
+            if (batch.isEmpty()) {
+                return counts;
+            }
+            String first = batch.getFirst().getId();
+            String last = batch.getFirst().getId();
+            for (StreamMessage<byte[], byte[]> m : batch) {
+                if (compareIds(m.getId(), first) < 0) {
+                    first = m.getId();
+                }
+                if (compareIds(m.getId(), last) > 0) {
+                    last = m.getId();
+                }
+            }
+            List<PendingMessage> range = RedisStreamConnections.await(commands.xpending(streamKey, consumer, Range.create(first, last),
+                    Limit.from(2L * batch.size())), operationTimeout, "XPENDING " + stream);
+            if (range != null) {
+                for (PendingMessage p : range) {
+                    counts.put(p.getId(), p.getRedeliveryCount());
+                }
+            }
+            List<RedisFuture<List<PendingMessage>>> futures = new ArrayList<>();
+            for (StreamMessage<byte[], byte[]> m : batch) {
+                if (!counts.containsKey(m.getId())) {
+                    futures.add(commands.xpending(streamKey, groupKey, Range.create(m.getId(), m.getId()), Limit.from(1)));
+                }
+            }
             for (RedisFuture<List<PendingMessage>> f : futures) {
                 List<PendingMessage> pending = RedisStreamConnections.await(f, operationTimeout, "XPENDING " + stream);
                 if (pending != null) {
@@ -676,6 +707,20 @@ public class RedisStreamInboundChannelAdapter extends MessageProducerSupport {
                 log.debug(message, ex);
             }
         }
+    }
+
+    /** Orders stream entry ids ({@code <ms>-<seq>}) numerically. */
+    static int compareIds(String a, String b) {
+        int da = a.indexOf('-');
+        int db = b.indexOf('-');
+        long msA = Long.parseUnsignedLong(da < 0 ? a : a.substring(0, da));
+        long msB = Long.parseUnsignedLong(db < 0 ? b : b.substring(0, db));
+        if (msA != msB) {
+            return Long.compareUnsigned(msA, msB);
+        }
+        long seqA = da < 0 ? 0 : Long.parseUnsignedLong(a.substring(da + 1));
+        long seqB = db < 0 ? 0 : Long.parseUnsignedLong(b.substring(db + 1));
+        return Long.compareUnsigned(seqA, seqB);
     }
 
     private static boolean isNoGroup(Throwable ex) {

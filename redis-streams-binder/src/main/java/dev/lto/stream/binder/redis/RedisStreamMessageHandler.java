@@ -28,6 +28,7 @@ public class RedisStreamMessageHandler extends AbstractMessageHandler {
     private final XAddArgs addArgs;
     private final Duration sendTimeout;
     private final RedisStreamMessageCodec codec;
+    private final String description;
 
     public RedisStreamMessageHandler(RedisStreamConnections connections, String stream, long maxLength, Duration sendTimeout,
             RedisStreamMessageCodec codec) {
@@ -37,6 +38,7 @@ public class RedisStreamMessageHandler extends AbstractMessageHandler {
         this.addArgs = maxLength > 0 ? new XAddArgs().maxlen(maxLength).approximateTrimming() : null;
         this.sendTimeout = sendTimeout;
         this.codec = codec;
+        this.description = "XADD " + stream;
     }
 
     @Override
@@ -46,7 +48,7 @@ public class RedisStreamMessageHandler extends AbstractMessageHandler {
             RedisFuture<String> reply = addArgs != null
                     ? connections.shared().xadd(streamKey, addArgs, fields)
                     : connections.shared().xadd(streamKey, fields);
-            RedisStreamConnections.await(reply, sendTimeout, "XADD " + stream);
+            RedisStreamConnections.await(reply, sendTimeout, description);
         }
         catch (RuntimeException ex) {
             throw new MessageDeliveryException(message, "Publishing to Redis stream '" + stream + "' failed: " + ex.getMessage(), ex);

@@ -1,5 +1,6 @@
 package dev.lto.stream.binder.redis;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,11 +101,13 @@ class BinderThroughputBenchmark {
                 trim(app);
                 Result r = run(bridge, inspector, messages, publishers, payload);
                 String line = String.format(Locale.ROOT,
-                        "binder publishers=%d messages=%d size=1024 batch-size=%d concurrency=%d publish_rate=%.0f msg/s end_to_end_rate=%.0f msg/s (publish %.2fs, all consumed+acked %.2fs)",
-                        publishers, messages, batchSize, concurrency, r.publishRate(), r.endToEndRate(), r.publishSeconds, r.totalSeconds);
+                        "binder publishers=%d messages=%d size=1024 batch-size=%d concurrency=%d publish_rate=%.0f msg/s end_to_end_rate=%.0f msg/s (publish %.2fs, all consumed+acked %.2fs) jvm_cpu=%.0f us/msg",
+                        publishers, messages, batchSize, concurrency, r.publishRate(), r.endToEndRate(), r.publishSeconds, r.totalSeconds,
+                        r.cpuMicrosPerMessage());
                 System.out.println(line);
                 lines.add("publishers." + publishers + ".publish_rate=" + Math.round(r.publishRate()));
                 lines.add("publishers." + publishers + ".end_to_end_rate=" + Math.round(r.endToEndRate()));
+                lines.add("publishers." + publishers + ".jvm_cpu_us_per_message=" + Math.round(r.cpuMicrosPerMessage()));
                 lines.add("publishers." + publishers + ".line=" + line);
             }
             trim(app);
@@ -115,7 +118,12 @@ class BinderThroughputBenchmark {
         Files.write(Path.of("target", "benchmark-result.properties"), lines);
     }
 
-    private record Result(int messages, double publishSeconds, double totalSeconds) {
+    /**
+     * @param cpuMicrosPerMessage CPU time of this whole JVM (all threads: publishers, reader,
+     *        Lettuce event loops, GC, JIT) per message, from the OS; unlike the rates it barely
+     *        moves with other load on a shared machine
+     */
+    private record Result(int messages, double publishSeconds, double totalSeconds, double cpuMicrosPerMessage) {
 
         double publishRate() {
             return messages / publishSeconds;
@@ -129,6 +137,7 @@ class BinderThroughputBenchmark {
     private static Result run(StreamBridge bridge, RedisStreamInspector inspector, int messages, int publishers, byte[] payload)
             throws Exception {
         consumed.set(0);
+        long cpu0 = processCpuNanos();
         ExecutorService pool = Executors.newFixedThreadPool(publishers);
         long t0 = System.nanoTime();
         List<Future<?>> futures = new ArrayList<>();
@@ -158,7 +167,12 @@ class BinderThroughputBenchmark {
             Thread.sleep(1);
         }
         long tDone = System.nanoTime();
-        return new Result(messages, (tPublished - t0) / 1e9, (tDone - t0) / 1e9);
+        long cpu = processCpuNanos() - cpu0;
+        return new Result(messages, (tPublished - t0) / 1e9, (tDone - t0) / 1e9, cpu / 1e3 / messages);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static void trim(ConfigurableApplicationContext app) {

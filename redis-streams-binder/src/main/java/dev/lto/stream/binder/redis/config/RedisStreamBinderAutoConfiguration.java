@@ -33,8 +33,9 @@ public class RedisStreamBinderAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    RedisStreamConnections redisStreamConnections(RedisConnectionFactory connectionFactory) {
-        return new RedisStreamConnections(connectionFactory);
+    RedisStreamConnections redisStreamConnections(RedisConnectionFactory connectionFactory,
+            RedisStreamBinderConfigurationProperties properties) {
+        return new RedisStreamConnections(connectionFactory, properties.commandObservation());
     }
 
     @Bean

@@ -31,8 +31,9 @@ public class RedisStreamBinderConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    RedisStreamConnections redisStreamConnections(RedisConnectionFactory connectionFactory) {
-        return new RedisStreamConnections(connectionFactory);
+    RedisStreamConnections redisStreamConnections(RedisConnectionFactory connectionFactory,
+            RedisStreamBinderConfigurationProperties properties) {
+        return new RedisStreamConnections(connectionFactory, properties.commandObservation());
     }
 
     @Bean

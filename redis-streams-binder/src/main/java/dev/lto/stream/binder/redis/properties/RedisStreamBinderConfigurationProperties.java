@@ -17,13 +17,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *        XCLAIM, XGROUP, XINFO, dead-letter XADD)
  * @param metricsRefresh how long gauge values ({@code redis.stream.*}) are cached between
  *        Redis round trips
+ * @param commandObservation {@code false} (default): the binder's connections come from a Lettuce
+ *        client of its own, built from the application's connection factory settings and sharing
+ *        its event loops, without Lettuce command tracing (Spring Boot's per-command Micrometer
+ *        observation: {@code lettuce.command} timers, trace spans), command latency recording and
+ *        Lettuce's per-command timeout (the binder times its commands itself). {@code true}: the
+ *        binder uses the application's Lettuce client as configured, instrumentation included.
  */
 @ConfigurationProperties("spring.cloud.stream.redis.binder")
 public record RedisStreamBinderConfigurationProperties(
         String consumerName,
         @DefaultValue("30s") Duration shutdownTimeout,
         @DefaultValue("5s") Duration operationTimeout,
-        @DefaultValue("5s") Duration metricsRefresh) {
+        @DefaultValue("5s") Duration metricsRefresh,
+        @DefaultValue("false") boolean commandObservation) {
 
     public RedisStreamBinderConfigurationProperties {
         shutdownTimeout = shutdownTimeout != null ? shutdownTimeout : Duration.ofSeconds(30);
@@ -33,6 +40,6 @@ public record RedisStreamBinderConfigurationProperties(
 
     /** All defaults. */
     public static RedisStreamBinderConfigurationProperties defaults() {
-        return new RedisStreamBinderConfigurationProperties(null, null, null, null);
+        return new RedisStreamBinderConfigurationProperties(null, null, null, null, false);
     }
 }

@@ -26,6 +26,8 @@ CREATE TABLE IF NOT EXISTS preflight_decisions (
     unconfirmed     JSON,   -- predicted violations too uncertain to block on
     alternatives    JSON
 );
+-- Added after the table first shipped: a file created before gets the column on start.
+ALTER TABLE preflight_decisions ADD COLUMN IF NOT EXISTS unconfirmed JSON;
 
 -- The simulation result a job was evaluated on (ours or ingested), as the adapter returned it.
 CREATE TABLE IF NOT EXISTS simulation_results (

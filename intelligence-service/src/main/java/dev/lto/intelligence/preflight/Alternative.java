@@ -1,12 +1,16 @@
 package dev.lto.intelligence.preflight;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.lto.contracts.ConstraintViolation;
 import dev.lto.contracts.JobParameters;
 import dev.lto.contracts.SignalPredictions;
+import java.util.List;
 import java.util.Map;
 
 /**
- * A parameter set near a blocked job that the engine predicts to satisfy its profile.
+ * A parameter set near a blocked job that the engine predicts to satisfy its profile
+ * ({@code meetsProfile}), or, when nothing nearby does, at least every blocking limit of it; then
+ * {@code remainingViolations} lists the non-blocking limits it still breaks.
  *
  * @param changes  only the parameters that differ from the job's, new values
  * @param distance normalised distance from the job's parameters (0 = identical; each parameter's
@@ -18,5 +22,11 @@ public record Alternative(
         double distance,
         JobParameters parameters,
         SignalPredictions predictions,
-        @JsonProperty("recommend_physics_simulation") boolean recommendPhysics) {
+        @JsonProperty("recommend_physics_simulation") boolean recommendPhysics,
+        @JsonProperty("meets_profile") boolean meetsProfile,
+        @JsonProperty("remaining_violations") List<ConstraintViolation> remainingViolations) {
+
+    public Alternative {
+        remainingViolations = remainingViolations == null ? List.of() : List.copyOf(remainingViolations);
+    }
 }

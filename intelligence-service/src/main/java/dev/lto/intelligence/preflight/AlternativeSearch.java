@@ -20,6 +20,8 @@ import java.util.SplittableRandom;
  * thickness, grid and the surrogate switch. Two batched passes: a spread of candidates (each knob
  * alone across its range, local perturbations, global samples), then points on the way back from
  * the best of them to the job, so the alternatives offered are as close as the model allows.
+ * Offered: those predicted to meet every limit of the profile; only if none does, those that at
+ * least clear its blocking limits (marked, with the limits they still break).
  * Deterministic per job id.
  */
 final class AlternativeSearch {
@@ -92,6 +94,9 @@ final class AlternativeSearch {
         });
         List<Scored> all = new ArrayList<>(good);
         all.addAll(satisfying(job, adapter, second, origin));
+        // Candidates meeting the whole profile first; only when there are none, those that clear its blocking limits.
+        boolean anyMeets = all.stream().anyMatch(Scored::meetsProfile);
+        all.removeIf(sc -> anyMeets && !sc.meetsProfile());
         all.sort(Comparator.comparingDouble(Scored::distance));
         List<Alternative> chosen = new ArrayList<>();
         List<Scored> kept = new ArrayList<>();
@@ -104,7 +109,8 @@ final class AlternativeSearch {
             }
             kept.add(s);
             chosen.add(new Alternative(chosen.size() + 1, changes(job, s.parameters), round(s.distance), s.parameters,
-                    s.prediction.predictions(), s.prediction.uncertainty().recommendPhysicsSimulation()));
+                    s.prediction.predictions(), s.prediction.uncertainty().recommendPhysicsSimulation(), s.meetsProfile(),
+                    s.meetsProfile() ? List.of() : s.prediction.constraints().violations()));
         }
         return chosen;
     }
@@ -113,9 +119,12 @@ final class AlternativeSearch {
     }
 
     private record Scored(Candidate candidate, JobParameters parameters, TradeoffPrediction prediction, double distance) {
+        boolean meetsProfile() {
+            return prediction.constraints().allSatisfied();
+        }
     }
 
-    /** Predicts the physically sound candidates in one batch and keeps those meeting every limit of the profile. */
+    /** Predicts the physically sound candidates in one batch and keeps those whose predicted scores break no blocking limit. */
     private List<Scored> satisfying(JobParameters job, SimulatorInterface adapter, List<Candidate> candidates, double[] origin) {
         List<JobParameters> params = new ArrayList<>();
         List<Candidate> sound = new ArrayList<>();
@@ -134,7 +143,7 @@ final class AlternativeSearch {
         Candidate self = new Candidate(origin, job.useAiSurrogate());
         for (int i = 0; i < params.size(); i++) {
             TradeoffPrediction pred = answers.answer(params.get(i), est.get(i), 0);
-            if (pred.constraints().allSatisfied()) {
+            if (pred.constraints().violations().stream().noneMatch(v -> props.blockingSeverities().contains(v.severity()))) {
                 out.add(new Scored(sound.get(i), params.get(i), pred, distance(self, sound.get(i))));
             }
         }

@@ -33,8 +33,11 @@ public record PreflightDecision(
                     + "; not blocked: the prediction is too uncertain (physics recommended), the simulation decides";
         }
         String why = String.join("; ", blockingViolations.stream().map(ConstraintViolation::message).toList());
+        boolean meet = alternatives.stream().allMatch(Alternative::meetsProfile);
         return "profile '" + prediction.constraints().profile() + "' violated: " + why + "; "
-                + (alternatives.isEmpty() ? "no alternative nearby satisfies the profile"
-                : alternatives.size() + " alternative(s) offered");
+                + (alternatives.isEmpty() ? "no alternative nearby clears its blocking limits"
+                : meet ? alternatives.size() + " alternative(s) offered"
+                : "nothing nearby meets the whole profile; " + alternatives.size()
+                        + " alternative(s) offered that clear its blocking limits");
     }
 }

@@ -153,6 +153,7 @@ class JobPipelineIntegrationTest {
             previous = alt.get("distance").asDouble();
             assertThat(alt.at("/parameters/wavelength_nm").asDouble()).isEqualTo(p.wavelengthNm());
             assertThat(alt.at("/parameters/job_class").asInt()).isEqualTo(p.jobClass());
+            assertThat(alt.get("meets_profile").asBoolean()).isTrue();
             // Ask the engine again, independently: the alternative must satisfy the whole profile.
             HttpResponse<String> again = post("/api/v1/tradeoffs/predict", json.writeValueAsString(alt.get("parameters")));
             assertThat(json.readTree(again.body()).at("/constraints/all_satisfied").asBoolean()).isTrue();

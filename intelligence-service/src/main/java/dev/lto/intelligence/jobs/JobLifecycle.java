@@ -260,20 +260,27 @@ class JobLifecycle {
         }
     }
 
-    /** Runs every stage the job is ready for, until one waits or the job ends. Call holding the lock. */
+    /**
+     * Runs every stage the job is ready for, until one waits or the job ends, in one transaction
+     * (one commit per advance instead of one per transition: the commit is what costs on DuckDB).
+     * If a stage fails, nothing of this advance is kept; the job stays in its last committed state
+     * and {@link #resumeStalled} tries again. Call holding the lock.
+     */
     void advance(String jobId) {
-        JobRecord job = read(jobId);
-        while (true) {
-            JobStage stage = stages.get(job.state());
-            if (stage == null) {
-                return;
+        tx.executeWithoutResult(s -> {
+            JobRecord job = read(jobId);
+            while (true) {
+                JobStage stage = stages.get(job.state());
+                if (stage == null) {
+                    return;
+                }
+                JobStage.Transition next = stage.run(job);
+                if (next == null) {
+                    return;
+                }
+                job = move(job, next.to(), next.reason(), next.effect());
             }
-            JobStage.Transition next = stage.run(job);
-            if (next == null) {
-                return;
-            }
-            job = move(job, next.to(), next.reason(), next.effect());
-        }
+        });
     }
 
     JobRecord read(String jobId) {
@@ -286,11 +293,16 @@ class JobLifecycle {
         resume(List.copyOf(stages.keySet()), "interrupted mid-stage");
     }
 
-    /** Jobs waiting in PREFLIGHT for a model (bootstrap, or a failed load) move on once one serves. */
+    /**
+     * Jobs waiting in PREFLIGHT for a model (bootstrap, or a failed load) move on once one serves;
+     * a job whose stage failed (a database error, a bug) is tried again rather than left behind.
+     * QUEUED and RUNNING jobs are not included: the dispatcher and the watchdog own them.
+     */
     @Scheduled(fixedDelayString = "${lto.pipeline.preflight-retry-interval:10s}",
             initialDelayString = "${lto.pipeline.preflight-retry-interval:10s}")
-    void resumeWaitingForModel() {
-        resume(List.of(JobState.PREFLIGHT), "waiting for a model");
+    void resumeStalled() {
+        resume(List.of(JobState.SUBMITTED, JobState.VALIDATING, JobState.PREFLIGHT, JobState.EVALUATING),
+                "waiting for a model or after a failed stage");
     }
 
     private void resume(List<JobState> states, String why) {

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -31,6 +32,7 @@ import tools.jackson.databind.JsonNode;
  * review are answered here, by the one writer of the job's state, so a refusal (409) is certain.
  */
 @RestController
+@ConditionalOnWebApplication
 @RequestMapping("/api/v1/jobs")
 class JobController {
 

@@ -45,6 +45,8 @@ class JobLifecycle {
     private final Map<JobState, JobStage> stages = new EnumMap<>(JobState.class);
     private final String defaultAdapter;
     private final Counter conflicts;
+    /** False in a worker-only process or command mode: nothing here resumes jobs on a schedule. */
+    private final boolean orchestrator;
     private final Counter staleResults;
     private final Counter completed;
     private final Counter blocked;
@@ -54,7 +56,9 @@ class JobLifecycle {
 
     JobLifecycle(JobRepository jobs, PipelineRepository pipeline, TransactionTemplate tx, StateEventOutbox outbox,
                  PipelineProperties props, List<JobStage> stageBeans,
-                 @Value("${lto.jobs.default-adapter}") String defaultAdapter, MeterRegistry meters) {
+                 @Value("${lto.jobs.default-adapter}") String defaultAdapter, MeterRegistry meters,
+                 @Value("${lto.pipeline.orchestrator:true}") boolean orchestrator) {
+        this.orchestrator = orchestrator;
         this.jobs = jobs;
         this.pipeline = pipeline;
         this.tx = tx;
@@ -306,6 +310,9 @@ class JobLifecycle {
     }
 
     private void resume(List<JobState> states, String why) {
+        if (!orchestrator) {
+            return;
+        }
         List<String> pending = jobs.jobsIn(states);
         if (pending.isEmpty()) {
             return;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -27,7 +28,12 @@ class StateEventOutbox {
     private final JobRepository jobs;
     private final EventPublisher publisher;
 
-    StateEventOutbox(JobRepository jobs, EventPublisher publisher) {
+    /** False in a worker-only process or command mode: no sweeping of another process's outbox. */
+    private final boolean orchestrator;
+
+    StateEventOutbox(JobRepository jobs, EventPublisher publisher,
+                     @Value("${lto.pipeline.orchestrator:true}") boolean orchestrator) {
+        this.orchestrator = orchestrator;
         this.jobs = jobs;
         this.publisher = publisher;
     }
@@ -67,6 +73,9 @@ class StateEventOutbox {
 
     @Scheduled(fixedDelayString = "${lto.jobs.outbox-sweep-interval}", initialDelayString = "${lto.jobs.outbox-sweep-interval}")
     void sweep() {
+        if (!orchestrator) {
+            return;
+        }
         int n = flush();
         if (n > 0) {
             log.info("Outbox sweep published {} pending state event(s)", n);

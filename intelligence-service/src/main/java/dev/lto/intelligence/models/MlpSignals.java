@@ -39,8 +39,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Inference does not call the block: MC dropout needs dropout <em>on</em> while BatchNorm uses
  * its running statistics, and DJL's one {@code training} flag switches both. So the first layer
- * (BatchNorm folded into it) runs once per row, and the P dropout masks and the remaining layers
- * run as one batched forward pass over (P·rows) × 256 in libtorch.
+ * (BatchNorm folded into it) runs once per row, then the P dropout masks and the remaining layers.
+ * Serving runs this in Java ({@link MlpForward}) on a copy of the trained weights; the libtorch
+ * version ({@link #predictLibtorch}: one batched pass over (P·rows) × 256) is the reference it is
+ * checked against whenever a model is built or loaded, and what serves if that check fails.
  *
  * <p>The P dropout masks are drawn once per model (seeded) and reused for every call: each row's
  * MC estimate still averages over P independent masks, but the same job always gets the same
@@ -68,7 +70,19 @@ final class MlpSignals implements AutoCloseable {
     private final NDArray w4;
     private final NDArray b4;
     private final java.util.concurrent.ConcurrentHashMap<Integer, NDArray> masks = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per pass count: the units each of the same P masks drops (what the Java path iterates). */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, int[][]> droppedUnits = new java.util.concurrent.ConcurrentHashMap<>();
     private static final long MASK_SEED = 0x4D43_44524F50L; // "MCDROP"
+    /**
+     * Largest |Java − libtorch| accepted on a probe row's MC mean or sd. Both compute in float; they
+     * differ only in the order of the sums (libtorch's GEMM blocks them), a few float ulps of
+     * hidden activations ≈ 1e-6 on outputs of order 1.
+     */
+    static final double AGREEMENT = 1e-5;
+    private static final int PROBES = 64;
+    private static final int PROBE_PASSES = 20;
+    /** The Java copy of the network, or null when it failed its check (serving then uses libtorch). */
+    private final MlpForward forward;
     /** Epochs trained and best validation MSE (training only; -1 after a load). */
     final int epochs;
     final double validationMse;
@@ -99,6 +113,72 @@ final class MlpSignals implements AutoCloseable {
         for (NDArray a : new NDArray[] {w1, b1, w2, b2, w3, b3, w4, b4}) {
             a.attach(manager);
         }
+        this.forward = javaForward(children, gamma, beta, mean, var);
+    }
+
+    /**
+     * The Java copy of the network, BatchNorm folded exactly as above (same float operations, so the
+     * same bits), checked against libtorch on seeded probe rows.
+     */
+    private MlpForward javaForward(ai.djl.nn.BlockList children, NDArray gamma,
+                                   NDArray beta, NDArray mean, NDArray var) {
+        try {
+            float[] g = gamma.toFloatArray();
+            float[] be = beta.toFloatArray();
+            float[] mu = mean.toFloatArray();
+            float[] v = var.toFloatArray();
+            Block l1 = children.get(0).getValue();
+            int width = g.length;
+            int in = (int) param(l1, "weight").getShape().get(1);
+            float[][] w1 = inputMajor(param(l1, "weight"));
+            float[] b1 = param(l1, "bias").toFloatArray();
+            for (int o = 0; o < width; o++) {
+                float s = g[o] / (float) Math.sqrt(v[o] + BN_EPSILON);  // sqrt in double, rounded once: = sqrtf
+                for (int k = 0; k < in; k++) {
+                    w1[k][o] *= s;
+                }
+                b1[o] = (b1[o] - mu[o]) * s + be[o];
+            }
+            MlpForward f = new MlpForward(w1, b1,
+                    inputMajor(param(children.get(4).getValue(), "weight")), param(children.get(4).getValue(), "bias").toFloatArray(),
+                    inputMajor(param(children.get(6).getValue(), "weight")), param(children.get(6).getValue(), "bias").toFloatArray(),
+                    inputMajor(param(children.get(8).getValue(), "weight")), param(children.get(8).getValue(), "bias").toFloatArray());
+            float[] probe = XgbSignals.probes(PROBES, in);
+            for (int i = 0; i < probe.length; i++) {
+                probe[i] = Float.isNaN(probe[i]) ? 0f : probe[i];   // NaN is XGBoost's missing value, not an MLP input
+            }
+            double[][][] expected = predictLibtorch(probe, PROBES, in, PROBE_PASSES);
+            double[][][] actual = f.predict(probe, PROBES, dropped(PROBE_PASSES, width), 1f / keep);
+            double worst = Math.max(XgbSignals.maxAbsDifference(expected[0], actual[0]),
+                    XgbSignals.maxAbsDifference(expected[1], actual[1]));
+            if (!(worst <= AGREEMENT)) {
+                log.warn("MLP in Java differs from libtorch by {} on probe rows; serving with libtorch", worst);
+                return null;
+            }
+            return f;
+        } catch (RuntimeException e) {
+            log.warn("MLP cannot run in Java ({}); serving with libtorch", e.toString());
+            return null;
+        }
+    }
+
+    /** A DJL Linear weight (out × in, contiguous) as one row of {@code out} weights per input. */
+    private static float[][] inputMajor(NDArray weight) {
+        int out = (int) weight.getShape().get(0);
+        int in = (int) weight.getShape().get(1);
+        float[] w = weight.toFloatArray();
+        float[][] t = new float[in][out];
+        for (int o = 0; o < out; o++) {
+            for (int k = 0; k < in; k++) {
+                t[k][o] = w[o * in + k];
+            }
+        }
+        return t;
+    }
+
+    /** Whether serving runs the MLP in Java (else libtorch). */
+    boolean servesInJava() {
+        return forward != null;
     }
 
     private static NDArray param(Block b, String name) {
@@ -208,6 +288,14 @@ final class MlpSignals implements AutoCloseable {
 
     /** MC-dropout mean and standard deviation per row and signal: [0] mean, [1] sd. */
     double[][][] predict(float[] x, int n, int d, int passes) {
+        if (forward != null && d == forward.in()) {
+            return forward.predict(x, n, dropped(passes, forward.h1()), 1f / keep);
+        }
+        return predictLibtorch(x, n, d, passes);
+    }
+
+    /** The same in libtorch: the reference the Java path is checked against. */
+    double[][][] predictLibtorch(float[] x, int n, int d, int passes) {
         try (NDManager m = manager.newSubManager()) {
             NDArray in = m.create(x, new Shape(n, d));
             NDArray h1 = in.matMul(w1).add(b1).maximum(0f);                       // n × 256, deterministic
@@ -235,15 +323,36 @@ final class MlpSignals implements AutoCloseable {
 
     /** P inverted-dropout masks (0 or 1/keep), shape (P, 1, width), drawn once from a fixed seed. */
     private NDArray masks(int passes, int width) {
-        return masks.computeIfAbsent(passes, p -> {
-            java.util.SplittableRandom rnd = new java.util.SplittableRandom(MASK_SEED);
-            float[] v = new float[p * width];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = rnd.nextDouble() < keep ? 1f / keep : 0f;
+        return masks.computeIfAbsent(passes, p -> manager.create(maskValues(p, width), new Shape(p, 1, width)));
+    }
+
+    /** The same P masks as the units each pass drops (each unit dropped with probability 1 − keep). */
+    int[][] dropped(int passes, int width) {
+        return droppedUnits.computeIfAbsent(passes, p -> {
+            float[] v = maskValues(p, width);
+            int[][] dropped = new int[p][];
+            for (int i = 0; i < p; i++) {
+                int c = 0;
+                int[] units = new int[width];
+                for (int u = 0; u < width; u++) {
+                    if (v[i * width + u] == 0f) {
+                        units[c++] = u;
+                    }
+                }
+                dropped[i] = java.util.Arrays.copyOf(units, c);
             }
-            NDArray a = manager.create(v, new Shape(p, 1, width));
-            return a;
+            return dropped;
         });
+    }
+
+    /** Mask values, pass-major: Bernoulli(keep) from the fixed seed, 1/keep where kept (inverted dropout), else 0. */
+    private float[] maskValues(int passes, int width) {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(MASK_SEED);
+        float[] v = new float[passes * width];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = rnd.nextDouble() < keep ? 1f / keep : 0f;
+        }
+        return v;
     }
 
     private static float[] flat(double[][] y) {

@@ -50,7 +50,40 @@ final class TradeoffModel implements AutoCloseable {
                       double[][] ensemble, double[][] scale, double[] mahalanobis2) {
     }
 
+    /**
+     * Rows per share of a parallel batch. Each row's computation is independent of the others, so a
+     * batch split across cores gives the same numbers; below two shares the hand-off costs more than it saves.
+     */
+    static final int PARALLEL_ROWS = 128;
+
     Components components(List<JobParameters> jobs) {
+        int n = jobs.size();
+        int shares = Math.min(Runtime.getRuntime().availableProcessors(), n / PARALLEL_ROWS);
+        if (shares < 2) {
+            return componentsOf(jobs, false);
+        }
+        // Rows in order: share s gets [s·n/shares, (s+1)·n/shares). The common pool's workers plus the caller run them.
+        List<Components> parts = java.util.stream.IntStream.range(0, shares).parallel()
+                .mapToObj(s -> componentsOf(jobs.subList(s * n / shares, (s + 1) * n / shares), false)).toList();
+        return new Components(rows(parts, Components::xgb), rows(parts, Components::mlpMean), rows(parts, Components::mlpSd),
+                rows(parts, Components::gpMean), rows(parts, Components::gpSd), rows(parts, Components::ensemble),
+                rows(parts, Components::scale),
+                parts.stream().flatMapToDouble(c -> java.util.Arrays.stream(c.mahalanobis2())).toArray());
+    }
+
+    private static double[][] rows(List<Components> parts, java.util.function.Function<Components, double[][]> f) {
+        return parts.stream().flatMap(c -> java.util.Arrays.stream(f.apply(c))).toArray(double[][]::new);
+    }
+
+    /**
+     * The same with XGBoost's {@code inplace_predict} and the libtorch MLP instead of their Java
+     * copies: the libraries' own answer, which the fast path must reproduce (tests, load-time checks).
+     */
+    Components referenceComponents(List<JobParameters> jobs) {
+        return componentsOf(jobs, true);
+    }
+
+    private Components componentsOf(List<JobParameters> jobs, boolean reference) {
         int n = jobs.size();
         int d = FeatureEncoder.size();
         double[][] x = new double[n][];
@@ -63,8 +96,9 @@ final class TradeoffModel implements AutoCloseable {
             }
             d2[i] = ood.distance2(x[i]);
         }
-        double[][] xg = xgb.predict(xf, n);
-        double[][][] mc = mlp.predict(xf, n, d, calibration.mcPasses());
+        double[][] xg = reference ? xgb.predictNative(xf, n) : xgb.predict(xf, n);
+        double[][][] mc = reference ? mlp.predictLibtorch(xf, n, d, calibration.mcPasses())
+                : mlp.predict(xf, n, d, calibration.mcPasses());
         int k = xg[0].length;
         double[][] gm = new double[n][k];
         double[][] gs = new double[n][k];

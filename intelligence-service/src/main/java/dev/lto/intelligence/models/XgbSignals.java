@@ -6,22 +6,102 @@ import ml.dmlc.xgboost4j.java.XGBoost;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One XGBoost booster per signal ({@code reg:logistic}: the sigmoid link keeps predictions in
- * [0,1] and the objective accepts any target in [0,1]). Prediction uses {@code inplace_predict},
- * which skips DMatrix construction (the dominant cost of a one-row prediction in xgboost4j).
+ * [0,1] and the objective accepts any target in [0,1]).
+ *
+ * <p>Serving evaluates the boosters' trees in Java ({@link XgbForest}), which is checked against
+ * XGBoost's own {@code inplace_predict} on probe rows whenever a model is built or loaded; if the
+ * two disagree by more than {@link #AGREEMENT} (or the model uses a feature the Java walk does not
+ * reproduce) serving stays on {@code inplace_predict}. TreeSHAP, training and storage always use
+ * XGBoost.
  */
 final class XgbSignals {
 
+    private static final Logger log = LoggerFactory.getLogger(XgbSignals.class);
+    /**
+     * Largest |Java − XGBoost| accepted on a probe prediction in [0,1]. The two sum the same float
+     * leaf values in the same order; what can differ is one ulp of {@code logf}/{@code expf} in the
+     * base margin and sigmoid (≈ 1e-7), far below the 4 decimals the API reports.
+     */
+    static final double AGREEMENT = 1e-6;
+    /** Probe rows for the load-time check: standardised features, so ±3 covers the training range and beyond. */
+    private static final int PROBES = 256;
+
     private final Booster[] boosters;
     private final int features;
+    /** The Java copy of the trees, or null when it failed its check. */
+    private final XgbForest forest;
 
     private XgbSignals(Booster[] boosters, int features) {
         this.boosters = boosters;
         this.features = features;
+        for (Booster b : boosters) {
+            try {
+                // A serving prediction is one row or one request's batch; OpenMP threads only spin-wait
+                // on shared cores (docs/benchmarks.md), and nthread is not stored with a model.
+                b.setParam("nthread", 1);
+            } catch (XGBoostError e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        this.forest = javaForest();
+    }
+
+    private XgbForest javaForest() {
+        try {
+            List<byte[]> json = new ArrayList<>();
+            for (Booster b : boosters) {
+                json.add(b.toByteArray("json"));
+            }
+            XgbForest f = XgbForest.parse(json, features);
+            float[] probe = probes(PROBES, features);
+            double[][] expected = predictNative(probe, PROBES);
+            double[][] actual = f.predict(probe, PROBES);
+            double worst = maxAbsDifference(expected, actual);
+            if (worst > AGREEMENT) {
+                log.warn("XGBoost trees in Java differ from inplace_predict by {} on probe rows; serving with inplace_predict", worst);
+                return null;
+            }
+            return f;
+        } catch (XGBoostError | RuntimeException e) {
+            log.warn("XGBoost trees cannot be evaluated in Java ({}); serving with inplace_predict", e.getMessage());
+            return null;
+        }
+    }
+
+    /** Seeded rows: every ±3 range of every feature, plus all-zero (the training mean) and NaN (missing) rows. */
+    static float[] probes(int n, int d) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(0x5847_42L);
+        float[] x = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                x[i * d + j] = i == 0 ? 0f : i == 1 ? Float.NaN : (float) (6 * r.nextDouble() - 3);
+            }
+        }
+        return x;
+    }
+
+    static double maxAbsDifference(double[][] a, double[][] b) {
+        double worst = 0;
+        for (int i = 0; i < a.length; i++) {
+            for (int j = 0; j < a[i].length; j++) {
+                worst = Math.max(worst, Math.abs(a[i][j] - b[i][j]));
+            }
+        }
+        return worst;
+    }
+
+    /** Whether serving uses the Java trees (else XGBoost's inplace_predict). */
+    boolean servesInJava() {
+        return forest != null;
     }
 
     static XgbSignals train(float[] x, int n, int d, double[][] y, ModelProperties.Xgboost cfg) {
@@ -59,6 +139,11 @@ final class XgbSignals {
 
     /** Predictions in [0,1], rows × signals. */
     double[][] predict(float[] x, int n) {
+        return forest != null ? forest.predict(x, n) : predictNative(x, n);
+    }
+
+    /** XGBoost's own prediction ({@code inplace_predict}, no DMatrix): the reference the Java trees are checked against. */
+    double[][] predictNative(float[] x, int n) {
         double[][] out = new double[n][boosters.length];
         try {
             for (int s = 0; s < boosters.length; s++) {

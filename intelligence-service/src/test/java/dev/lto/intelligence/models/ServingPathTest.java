@@ -1,0 +1,159 @@
+package dev.lto.intelligence.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.lto.contracts.JobParameters;
+import dev.lto.intelligence.campaign.CampaignSample;
+import dev.lto.intelligence.features.FeatureEncoder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The serving path (XGBoost trees and the MC-dropout MLP in Java, batches split across cores) must
+ * give what the libraries give: XGBoost's {@code inplace_predict} and the libtorch MLP on the same
+ * trained model and the same dropout masks.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ServingPathTest {
+
+    List<CampaignSample> data;
+    List<JobParameters> jobs;
+    TradeoffModel model;
+
+    @BeforeAll
+    void train() {
+        data = TestData.samples(300, 33);
+        model = EnsembleTrainer.train("vfast", data, TestData.smallModels(), Set.of("defocus_nm")).model();
+        jobs = new ArrayList<>(EnsembleTrainer.params(data));
+        // Far outside the training range too: the trees' extreme branches and saturated ReLUs.
+        jobs.add(new JobParameters(null, 0.1, 400.0, 1.0, 0.1, 200.0, 10.0, null, null, 20, null, null, null, null));
+        jobs.add(new JobParameters(null, 0.95, 10.0, 500.0, 1.0, 5.0, 0.01, null, null, 1, null, null, null, null));
+    }
+
+    @AfterAll
+    void close() {
+        model.close();
+    }
+
+    @Test
+    void servesFromTheJavaCopiesAfterTheirLoadTimeCheck() {
+        // Else the comparisons below would compare the libraries with themselves.
+        assertThat(model.xgb.servesInJava()).isTrue();
+        assertThat(model.mlp.servesInJava()).isTrue();
+    }
+
+    @Test
+    void javaTreesGiveXgboostsPredictions() {
+        int d = FeatureEncoder.size();
+        float[] x = model.encoder.encodeRows(jobs);
+        double[][] expected = model.xgb.predictNative(x, jobs.size());
+        double[][] actual = model.xgb.predict(x, jobs.size());
+        for (int i = 0; i < jobs.size(); i++) {
+            for (int j = 0; j < 6; j++) {
+                assertThat(actual[i][j]).as("job %d signal %d", i, j).isCloseTo(expected[i][j], within(XgbSignals.AGREEMENT));
+            }
+        }
+        // Random rows over ±3 sd of every feature, the all-mean row, and a row of missing values (default branches).
+        float[] probes = XgbSignals.probes(500, d);
+        assertThat(XgbSignals.maxAbsDifference(model.xgb.predictNative(probes, 500), model.xgb.predict(probes, 500)))
+                .isLessThanOrEqualTo(XgbSignals.AGREEMENT);
+    }
+
+    @Test
+    void javaMlpGivesLibtorchsMcDropoutMeanAndSpreadWithTheSameMasks() {
+        int d = FeatureEncoder.size();
+        float[] x = model.encoder.encodeRows(jobs);
+        for (int passes : new int[] {model.calibration.mcPasses(), 100}) {
+            double[][][] expected = model.mlp.predictLibtorch(x, jobs.size(), d, passes);
+            double[][][] actual = model.mlp.predict(x, jobs.size(), d, passes);
+            for (int i = 0; i < jobs.size(); i++) {
+                for (int j = 0; j < 6; j++) {
+                    assertThat(actual[0][i][j]).as("mean, job %d signal %d, %d passes", i, j, passes)
+                            .isCloseTo(expected[0][i][j], within(MlpSignals.AGREEMENT));
+                    assertThat(actual[1][i][j]).as("sd, job %d signal %d, %d passes", i, j, passes)
+                            .isCloseTo(expected[1][i][j], within(MlpSignals.AGREEMENT));
+                }
+            }
+            // The passes really differ: a zero spread would mean the masks were not applied.
+            assertThat(java.util.Arrays.stream(actual[1][0]).max().orElse(0)).isGreaterThan(1e-4);
+        }
+    }
+
+    @Test
+    void dropoutMasksDropThirtyPercentOfUnits() {
+        // Bernoulli(keep = 0.7) per unit and pass: over 100 × 256 draws the dropped share is 0.3 ± 0.003 (1 sd).
+        int[][] dropped = model.mlp.dropped(100, 256);
+        int total = 0;
+        for (int[] pass : dropped) {
+            total += pass.length;
+        }
+        assertThat(total / (100.0 * 256)).isBetween(0.29, 0.31);
+        assertThat(dropped[0]).isNotEqualTo(dropped[1]);
+    }
+
+    @Test
+    void servingComponentsAndIntervalsMatchTheLibraryPath() {
+        TradeoffModel.Components fast = model.components(jobs);
+        TradeoffModel.Components ref = model.referenceComponents(jobs);
+        List<Estimate> fastEst = model.estimates(jobs, fast);
+        List<Estimate> refEst = model.estimates(jobs, ref);
+        for (int i = 0; i < jobs.size(); i++) {
+            // The GP and the OOD distance are the same code on both paths: bit for bit.
+            assertThat(fast.gpMean()[i]).isEqualTo(ref.gpMean()[i]);
+            assertThat(fast.gpSd()[i]).isEqualTo(ref.gpSd()[i]);
+            assertThat(fast.mahalanobis2()[i]).isEqualTo(ref.mahalanobis2()[i]);
+            for (int j = 0; j < 6; j++) {
+                assertThat(fast.ensemble()[i][j]).isCloseTo(ref.ensemble()[i][j], within(1e-5));
+                assertThat(fast.scale()[i][j]).isCloseTo(ref.scale()[i][j], within(1e-5));
+                assertThat(fastEst.get(i).low()[j]).isCloseTo(refEst.get(i).low()[j], within(1e-4));
+                assertThat(fastEst.get(i).high()[j]).isCloseTo(refEst.get(i).high()[j], within(1e-4));
+            }
+            assertThat(fastEst.get(i).outOfDistribution()).isEqualTo(refEst.get(i).outOfDistribution());
+        }
+    }
+
+    @Test
+    void aBatchSplitAcrossCoresGivesEachJobItsOwnAnswer() {
+        List<JobParameters> batch = new ArrayList<>();
+        for (int i = 0; i < 3 * TradeoffModel.PARALLEL_ROWS + 7; i++) {
+            batch.add(jobs.get(i % jobs.size()));
+        }
+        TradeoffModel.Components all = model.components(batch);
+        for (int i : new int[] {0, 1, TradeoffModel.PARALLEL_ROWS, 2 * TradeoffModel.PARALLEL_ROWS + 3, batch.size() - 1}) {
+            TradeoffModel.Components one = model.components(List.of(batch.get(i)));
+            assertThat(all.ensemble()[i]).as("row %d", i).isEqualTo(one.ensemble()[0]);
+            assertThat(all.scale()[i]).as("row %d", i).isEqualTo(one.scale()[0]);
+            assertThat(all.mahalanobis2()[i]).isEqualTo(one.mahalanobis2()[0]);
+        }
+        assertThat(all.ensemble().length).isEqualTo(batch.size());
+    }
+
+    @Test
+    void anObjectiveTheJavaTreesDoNotReproduceStaysOnXgboost() {
+        int n = 80;
+        int d = FeatureEncoder.size();
+        float[] x = XgbSignals.probes(n, d);
+        double[][] y = new double[n][2];
+        for (int i = 0; i < n; i++) {
+            y[i][0] = (i % 10) / 10.0;
+            y[i][1] = 0.5;
+        }
+        ModelProperties.Xgboost poisson = new ModelProperties.Xgboost(20, 3, 0.3, 1, 1, 1, "count:poisson", 1);
+        XgbSignals xgb = XgbSignals.train(x, n, d, y, poisson);
+        try {
+            assertThat(xgb.servesInJava()).isFalse();
+            assertThat(xgb.predict(x, n)).isDeepEqualTo(xgb.predictNative(x, n));
+        } finally {
+            xgb.dispose();
+        }
+        assertThatThrownBy(() -> XgbForest.parse(List.of("{\"learner\":{}}".getBytes()), d))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

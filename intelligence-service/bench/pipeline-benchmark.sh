@@ -5,6 +5,7 @@
 # jobs per minute end to end, preflight throughput (submission to leaving PREFLIGHT), and submit → end
 # latency p50/p99. Usage: JOBS=300 intelligence-service/bench/pipeline-benchmark.sh
 # BENCH_DATA=<dir> reuses a data dir that already holds a model (skips the bootstrap campaign).
+# PREFLIGHT_ONLY=1 runs no simulation worker: measures intake + validation + preflight alone (jobs then wait RUNNING).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -14,8 +15,12 @@ JOBS=${JOBS:-300}
 PROFILE=${PROFILE:-exploratory}
 DATA=${BENCH_DATA:-$(mktemp -d /tmp/lto-pipeline-bench-XXXX)}
 WORK=$(mktemp -d /tmp/lto-pipeline-bench-run-XXXX)
-REDIS_PORT=$((20000 + RANDOM % 10000))
-ING_PORT=$((30000 + RANDOM % 5000)); INT_PORT=$((35000 + RANDOM % 5000))
+free_port() {
+  local p
+  while :; do p=$((20000 + RANDOM % 20000)); ss -ltn | grep -q ":$p " || { echo $p; return; }; done
+}
+REDIS_PORT=$(free_port); ING_PORT=$(free_port); INT_PORT=$(free_port)
+alive() { kill -0 "$(cat "$WORK/$1.pid")" 2>/dev/null || { echo "$1 died; last log lines:"; tail -n 30 "$WORK/$1.log"; exit 1; }; }
 command -v jq >/dev/null || { echo "needs jq"; exit 2; }
 jar_of() { ls "$ROOT/$1/target/$1-"*.jar 2>/dev/null | grep -v original | head -n1; }
 [ -n "$(jar_of intelligence-service)" ] && [ -n "$(jar_of ingestion-service)" ] || ./mvnw -q -B -DskipTests package
@@ -32,16 +37,19 @@ COMMON=(--spring.data.redis.port="$REDIS_PORT")
 FLAGS=(--enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Xmx2g)
 "$JAVA" "${FLAGS[@]}" -jar "$(jar_of ingestion-service)" --server.port=$ING_PORT "${COMMON[@]}" >"$WORK/ingestion.log" 2>&1 &
 echo $! >"$WORK/ingestion.pid"
+EXTRA=()
+[ "${PREFLIGHT_ONLY:-0}" = 1 ] && EXTRA=(--lto.pipeline.functions='jobSubmissions;simulationResults;ingestMetrics;ingestYield')
 "$JAVA" "${FLAGS[@]}" -jar "$(jar_of intelligence-service)" --server.port=$INT_PORT "${COMMON[@]}" \
-  --lto.data-dir="$DATA" >"$WORK/intelligence.log" 2>&1 &
+  --lto.data-dir="$DATA" "${EXTRA[@]}" >"$WORK/intelligence.log" 2>&1 &
 echo $! >"$WORK/intelligence.pid"
 ING=http://localhost:$ING_PORT; INT=http://localhost:$INT_PORT
-for u in $ING $INT; do
-  for _ in $(seq 180); do curl -fs "$u/actuator/health" | grep -q UP && break; sleep 1; done
+for s in ingestion intelligence; do
+  u=$ING; [ $s = intelligence ] && u=$INT
+  for _ in $(seq 180); do curl -fs "$u/actuator/health" | grep -q UP && break; alive $s; sleep 1; done
 done
 echo "Waiting for a model (bootstrap campaign on a fresh data dir: a few minutes)..."
 for _ in $(seq 1800); do
-  [ "$(curl -fs $INT/api/v1/models/current | jq -r .status 2>/dev/null)" = READY ] && break; sleep 2
+  [ "$(curl -fs $INT/api/v1/models/current | jq -r .status 2>/dev/null)" = READY ] && break; alive intelligence; sleep 2
 done
 MODEL=$(curl -fs $INT/api/v1/models/current | jq -r .model_version)
 
@@ -53,7 +61,11 @@ T0=$SECONDS
 while :; do
   done_n=0
   while read -r id; do
-    curl -fs "$INT/api/v1/jobs/$id" | jq -e '.terminal or .state == "ANOMALY_FLAGGED"' >/dev/null && done_n=$((done_n + 1))
+    if [ "${PREFLIGHT_ONLY:-0}" = 1 ]; then
+      curl -fs "$INT/api/v1/jobs/$id" | jq -e '.state | IN("SUBMITTED", "VALIDATING", "PREFLIGHT") | not' >/dev/null && done_n=$((done_n + 1))
+    else
+      curl -fs "$INT/api/v1/jobs/$id" | jq -e '.terminal or .state == "ANOMALY_FLAGGED"' >/dev/null && done_n=$((done_n + 1))
+    fi
   done <"$WORK/ids.txt"
   echo "  $done_n / $JOBS done ($((SECONDS - T0)) s)"
   [ "$done_n" -ge "$JOBS" ] && break

@@ -1,23 +1,26 @@
 package dev.lto.system;
 
+import static dev.lto.system.SystemProbe.JSON;
+import static dev.lto.system.SystemProbe.concat;
+import static dev.lto.system.SystemProbe.distinctStateEvents;
+import static dev.lto.system.SystemProbe.getJson;
+import static dev.lto.system.SystemProbe.post;
+import static dev.lto.system.SystemProbe.readOnlyStore;
+import static dev.lto.system.SystemProbe.single;
+import static dev.lto.system.SystemProbe.stateOf;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lto.testsupport.TestRedis;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -28,7 +31,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The three services as real processes on a real redis-server: 500 submissions arrive in DuckDB
@@ -38,8 +40,6 @@ import tools.jackson.databind.json.JsonMapper;
 class JobIntakeSystemIT {
 
     private static final int JOBS = 500;
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     static TestRedis redis;
     static Path dataDir;
@@ -116,7 +116,7 @@ class JobIntakeSystemIT {
         intelligence.start("--spring.cloud.stream.redis.binder.consumer-name=intelligence-restarted").awaitHealthy(Duration.ofMinutes(3));
 
         await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(2))
-                .until(() -> ids.stream().allMatch(id -> "PREFLIGHT".equals(stateOf(id))));
+                .until(() -> ids.stream().allMatch(id -> "PREFLIGHT".equals(stateOf(intelligence, id))));
 
         for (String id : ids) {
             JsonNode job = getJson(intelligence.baseUrl() + "/api/v1/jobs/" + id);
@@ -136,7 +136,7 @@ class JobIntakeSystemIT {
 
         // Every state event reached lto.events (at least once; consumers deduplicate on event id), and the
         // action layer saw every job reach PREFLIGHT, with no dead letters anywhere.
-        await().atMost(Duration.ofSeconds(30)).until(() -> distinctEventIds() == 3L * JOBS);
+        await().atMost(Duration.ofSeconds(30)).until(() -> distinctStateEvents(redis) == 3L * JOBS);
         await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).until(() ->
                 getJson(action.baseUrl() + "/api/v1/health/components").toString().contains("\"PREFLIGHT\":" + JOBS));
         JsonNode components = getJson(action.baseUrl() + "/api/v1/health/components");
@@ -149,23 +149,12 @@ class JobIntakeSystemIT {
 
         // No duplicates, read from the store itself once its one writer has stopped.
         intelligence.stop();
-        Properties readOnly = new Properties();
-        readOnly.setProperty("duckdb.read_only", "true");
-        try (Connection db = DriverManager.getConnection("jdbc:duckdb:" + dataDir.resolve("lto.duckdb"), readOnly)) {
+        try (Connection db = readOnlyStore(dataDir)) {
             assertThat(single(db, "SELECT count(*) FROM simulation_jobs")).isEqualTo(JOBS);
             assertThat(single(db, "SELECT count(*) FROM job_state_history")).isEqualTo(3L * JOBS);
             assertThat(single(db, "SELECT count(*) FROM job_submissions")).isEqualTo(JOBS);
             assertThat(single(db, "SELECT count(*) FROM job_state_history WHERE NOT published")).isZero();
         }
-    }
-
-    /** Distinct ids of job state events on lto.events, read straight from Redis (monitoring snapshots share the stream). */
-    private static long distinctEventIds() {
-        return ((List<?>) redis.command("XRANGE", "lto.events", "-", "+")).stream()
-                .map(Object::toString)
-                .filter(e -> e.contains("job.state_changed"))
-                .map(e -> e.replaceAll(".*\"event_id\":\"([^\"]+)\".*", "$1"))
-                .distinct().count();
     }
 
     /** XINFO GROUPS' entries-read of the intelligence group: how far the consumer got. */
@@ -181,39 +170,5 @@ class JobIntakeSystemIT {
             }
         }
         return 0;
-    }
-
-    private static String stateOf(String id) {
-        try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(intelligence.baseUrl() + "/api/v1/jobs/" + id)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? JSON.readTree(r.body()).get("state").asString() : null;
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
-    private static JsonNode getJson(String url) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(url + " → " + r.body()).isEqualTo(200);
-        return JSON.readTree(r.body());
-    }
-
-    private static HttpResponse<String> post(String url, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static long single(Connection db, String sql) throws Exception {
-        try (ResultSet rs = db.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static List<String> concat(List<String> a, String... more) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(List.of(more));
-        return all;
     }
 }

@@ -1,29 +1,30 @@
 package dev.lto.system;
 
+import static dev.lto.system.SystemProbe.JSON;
+import static dev.lto.system.SystemProbe.concat;
+import static dev.lto.system.SystemProbe.distinctStateEvents;
+import static dev.lto.system.SystemProbe.getJson;
+import static dev.lto.system.SystemProbe.post;
+import static dev.lto.system.SystemProbe.readOnlyStore;
+import static dev.lto.system.SystemProbe.single;
+import static dev.lto.system.SystemProbe.stateOf;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lto.testsupport.TestRedis;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Crash safety of the whole pipeline with real processes and a real redis-server: a 300-job
@@ -38,8 +39,6 @@ class JobPipelineCrashSystemIT {
     private static final int JOBS = 300;
     /** Where the automatic pipeline ends: the terminal states and ANOMALY_FLAGGED (waiting for an engineer). */
     private static final Set<String> END = Set.of("COMPLETED", "ANOMALY_FLAGGED", "BLOCKED", "REJECTED", "FAILED", "CANCELLED");
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     static TestRedis redis;
     static Path dataDir;
@@ -68,7 +67,7 @@ class JobPipelineCrashSystemIT {
         ingestion.awaitHealthy(Duration.ofMinutes(3));
         intelligence.awaitHealthy(Duration.ofMinutes(3));
         await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofSeconds(2)).until(() ->
-                "READY".equals(getJson(intelligence.baseUrl() + "/api/v1/models/current").path("status").asString()));
+                "READY".equals(modelStatus()));
     }
 
     @AfterAll
@@ -99,41 +98,38 @@ class JobPipelineCrashSystemIT {
         // The outbox catches up within a sweep; every state change is on lto.events.
         intelligence.stop();
 
-        Properties readOnly = new Properties();
-        readOnly.setProperty("duckdb.read_only", "true");
-        try (Connection db = DriverManager.getConnection("jdbc:duckdb:" + dataDir.resolve("lto.duckdb"), readOnly);
-             Statement st = db.createStatement()) {
-            assertThat(single(st, "SELECT count(*) FROM simulation_jobs")).isEqualTo(JOBS);
-            assertThat(single(st, "SELECT count(*) FROM simulation_jobs WHERE status NOT IN "
+        try (Connection db = readOnlyStore(dataDir)) {
+            assertThat(single(db, "SELECT count(*) FROM simulation_jobs")).isEqualTo(JOBS);
+            assertThat(single(db, "SELECT count(*) FROM simulation_jobs WHERE status NOT IN "
                     + "('COMPLETED','ANOMALY_FLAGGED','BLOCKED','REJECTED','FAILED','CANCELLED')")).as("jobs stuck").isZero();
             // Exactly one entry into an end state per job, and it is the job's last transition.
-            assertThat(single(st, """
+            assertThat(single(db, """
                     SELECT count(*) FROM (SELECT job_id, count(*) AS n FROM job_state_history
                       WHERE to_state IN ('COMPLETED','ANOMALY_FLAGGED','BLOCKED','REJECTED','FAILED','CANCELLED')
                       GROUP BY job_id) WHERE n <> 1""")).isZero();
-            assertThat(single(st, """
+            assertThat(single(db, """
                     SELECT count(*) FROM simulation_jobs j JOIN (SELECT job_id, arg_max(to_state, seq) AS last FROM job_state_history
                       GROUP BY job_id) h USING (job_id) WHERE h.last <> j.status""")).isZero();
             // History is contiguous per job (no lost or doubled sequence numbers) and fully published.
-            assertThat(single(st, "SELECT count(*) FROM (SELECT job_id FROM job_state_history GROUP BY job_id "
+            assertThat(single(db, "SELECT count(*) FROM (SELECT job_id FROM job_state_history GROUP BY job_id "
                     + "HAVING count(*) <> max(seq) OR min(seq) <> 1)")).isZero();
-            assertThat(single(st, "SELECT count(*) FROM job_state_history WHERE NOT published")).isZero();
+            assertThat(single(db, "SELECT count(*) FROM job_state_history WHERE NOT published")).isZero();
             // One prediction, one result, one evaluation per job that got that far.
-            long evaluated = single(st, "SELECT count(*) FROM simulation_jobs WHERE status IN ('COMPLETED','ANOMALY_FLAGGED')");
-            assertThat(single(st, "SELECT count(*) FROM job_evaluations")).isEqualTo(evaluated);
-            assertThat(single(st, "SELECT count(*) FROM simulation_results")).isEqualTo(evaluated);
-            assertThat(single(st, "SELECT count(*) FROM training_buffer")).isEqualTo(evaluated);
-            assertThat(single(st, "SELECT count(*) FROM preflight_decisions")).isEqualTo(
-                    single(st, "SELECT count(DISTINCT job_id) FROM job_state_history WHERE from_state = 'PREFLIGHT'"));
-            assertThat(single(st, "SELECT count(*) FROM tradeoff_predictions WHERE prediction_type = 'preflight'"))
-                    .isEqualTo(single(st, "SELECT count(*) FROM preflight_decisions"));
+            long evaluated = single(db, "SELECT count(*) FROM simulation_jobs WHERE status IN ('COMPLETED','ANOMALY_FLAGGED')");
+            assertThat(single(db, "SELECT count(*) FROM job_evaluations")).isEqualTo(evaluated);
+            assertThat(single(db, "SELECT count(*) FROM simulation_results")).isEqualTo(evaluated);
+            assertThat(single(db, "SELECT count(*) FROM training_buffer")).isEqualTo(evaluated);
+            assertThat(single(db, "SELECT count(*) FROM preflight_decisions")).isEqualTo(
+                    single(db, "SELECT count(DISTINCT job_id) FROM job_state_history WHERE from_state = 'PREFLIGHT'"));
+            assertThat(single(db, "SELECT count(*) FROM tradeoff_predictions WHERE prediction_type = 'preflight'"))
+                    .isEqualTo(single(db, "SELECT count(*) FROM preflight_decisions"));
             assertThat(evaluated).as("the campaign must exercise the whole pipeline").isGreaterThan(JOBS / 4);
             // The kill fell in the middle: workers of both processes produced results.
-            assertThat(single(st, "SELECT count(*) FROM simulation_results WHERE worker LIKE 'intelligence-restarted%'")).isPositive();
-            assertThat(single(st, "SELECT count(*) FROM simulation_results WHERE worker NOT LIKE 'intelligence-restarted%'")).isPositive();
-            long history = single(st, "SELECT count(*) FROM job_state_history");
-            assertThat(distinctStateEvents()).isEqualTo(history);
-            print(st);
+            assertThat(single(db, "SELECT count(*) FROM simulation_results WHERE worker LIKE 'intelligence-restarted%'")).isPositive();
+            assertThat(single(db, "SELECT count(*) FROM simulation_results WHERE worker NOT LIKE 'intelligence-restarted%'")).isPositive();
+            long history = single(db, "SELECT count(*) FROM job_state_history");
+            assertThat(distinctStateEvents(redis)).isEqualTo(history);
+            print(db);
         }
     }
 
@@ -145,15 +141,22 @@ class JobPipelineCrashSystemIT {
         String body = "{\"na\":" + (0.33 + (n % 3) * 0.1) + ",\"wavelength_nm\":193,\"sigma\":0.7,\"grid_size_nm\":2"
                 + ",\"dose_mj_cm2\":" + dose + ",\"job_class\":" + jobClass + ",\"priority\":\"" + priority + "\""
                 + ",\"use_ai_surrogate\":" + (n % 5 != 0) + ",\"submitted_by\":\"crash-test\"}";
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(ingestion.baseUrl() + "/api/v1/jobs/submit"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = post(ingestion.baseUrl() + "/api/v1/jobs/submit", body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
         return JSON.readTree(r.body()).get("job_id").asString();
     }
 
-    private static void print(Statement st) throws Exception {
-        try (ResultSet rs = st.executeQuery("SELECT status, count(*) FROM simulation_jobs GROUP BY status ORDER BY status")) {
+    /** The model's status; the service may still answer 503 while it starts. */
+    private static String modelStatus() {
+        try {
+            return getJson(intelligence.baseUrl() + "/api/v1/models/current").path("status").asString();
+        } catch (Exception | AssertionError notYet) {
+            return null;
+        }
+    }
+
+    private static void print(Connection db) throws Exception {
+        try (ResultSet rs = db.createStatement().executeQuery("SELECT status, count(*) FROM simulation_jobs GROUP BY status ORDER BY status")) {
             StringBuilder sb = new StringBuilder("End states after the kill:");
             while (rs.next()) {
                 sb.append(' ').append(rs.getString(1)).append('=').append(rs.getLong(2));
@@ -162,44 +165,8 @@ class JobPipelineCrashSystemIT {
         }
     }
 
-    private static long distinctStateEvents() {
-        return ((List<?>) redis.command("XRANGE", "lto.events", "-", "+")).stream()
-                .map(Object::toString)
-                .filter(e -> e.contains("job.state_changed"))
-                .map(e -> e.replaceAll(".*\"event_id\":\"([^\"]+)\".*", "$1"))
-                .distinct().count();
-    }
-
     private static boolean ended(String id) {
-        String state = stateOf(id);
+        String state = stateOf(intelligence, id);
         return state != null && END.contains(state);
-    }
-
-    private static String stateOf(String id) {
-        try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(intelligence.baseUrl() + "/api/v1/jobs/" + id)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? JSON.readTree(r.body()).get("state").asString() : null;
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
-    private static JsonNode getJson(String url) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(r.body());
-    }
-
-    private static long single(Statement st, String sql) throws Exception {
-        try (ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static List<String> concat(List<String> a, String... b) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(List.of(b));
-        return all;
     }
 }

@@ -14,16 +14,19 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
 
 /**
  * A test adapter ("bench") over {@link FakePhysics} whose behaviour a job asks for in its
  * metadata: {@code fail_times} (fail the first n attempts), {@code sleep_ms} (run that long),
- * {@code yield_override} (report that yield risk, to provoke an anomaly).
+ * {@code yield_override} (report that yield risk, to provoke an anomaly). Each run reports one
+ * progress snapshot on its metric stream.
  */
 final class BenchSimulator implements SimulatorInterface {
 
     final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
     private final FakePhysics physics = new FakePhysics();
+    private final Sinks.Many<MetricSnapshot> progress = Sinks.many().multicast().directBestEffort();
 
     @Override
     public String adapterType() {
@@ -33,6 +36,7 @@ final class BenchSimulator implements SimulatorInterface {
     @Override
     public SimulationResult runJob(JobParameters p) {
         int attempt = attempts.computeIfAbsent(p.jobId(), k -> new AtomicInteger()).incrementAndGet();
+        progress.tryEmitNext(new MetricSnapshot(p.jobId(), Instant.now(), "bench", "imaging", 0.5, 0.0, null, null, Map.of()));
         Map<String, Object> md = p.metadata();
         if (md.get("sleep_ms") instanceof Number ms) {
             try {
@@ -63,7 +67,7 @@ final class BenchSimulator implements SimulatorInterface {
 
     @Override
     public Flux<MetricSnapshot> streamMetrics() {
-        return Flux.empty();
+        return progress.asFlux();
     }
 
     @Override

@@ -132,6 +132,10 @@ class JobPipelineIntegrationTest {
                 .isEqualTo(actualYield);
         assertThat(count("SELECT count(*) FROM tradeoff_predictions WHERE job_id = ? AND prediction_type = 'preflight'", p.jobId())).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM training_buffer WHERE job_id = ?", p.jobId())).isEqualTo(1);
+
+        // The simulator's progress while the job ran reached lto.events for the action layer.
+        await().atMost(Duration.ofSeconds(10)).until(() -> TestRedis.shared().command("XRANGE", "lto.events", "-", "+").toString()
+                .contains(p.jobId() + "/progress/"));
     }
 
     @Test

@@ -90,8 +90,10 @@ class JobIntakeSystemIT {
             for (int i = 0; i < JOBS; i++) {
                 int n = i;
                 sent.add(pool.submit(() -> {
+                    // Classes 1-19: class 20 (dense lines at k1 0.25) needs σ = 1 and would be REJECTED by the
+                    // physical checks; this test is about intake, every job must wait in PREFLIGHT.
                     String body = "{\"na\":" + (0.2 + (n % 30) * 0.01) + ",\"dose_mj_cm2\":" + (10 + n % 50)
-                            + ",\"job_class\":" + (1 + n % 20) + ",\"submitted_by\":\"system-test\"}";
+                            + ",\"job_class\":" + (1 + n % 19) + ",\"submitted_by\":\"system-test\"}";
                     HttpResponse<String> r = post(ingestion.baseUrl() + "/api/v1/jobs/submit", body);
                     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
                     ids.add(JSON.readTree(r.body()).get("job_id").asString());

@@ -87,7 +87,9 @@ public class ModelService {
             message = "bootstrap campaign of " + n + " jobs, then training";
             log.info("Tradeoff engine: no production model; bootstrapping ({} jobs)", n);
             String id = "bootstrap_" + props.bootstrap().seed() + "_" + n;
-            List<CampaignSample> samples = campaign.run(id, campaignProps.withSamples(n, props.bootstrap().seed()), null);
+            // The status endpoint shows the campaign's progress and ETA while it runs.
+            List<CampaignSample> samples = campaign.run(id, campaignProps.withSamples(n, props.bootstrap().seed()),
+                    p -> message = "bootstrap campaign " + p + "; then training");
             state = ModelStatus.State.TRAINING;
             message = "training on the bootstrap campaign";
             trainRegisterPromote(samples, "bootstrap: no production model existed");

@@ -16,11 +16,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record ConstraintProperties(@DefaultValue Map<String, Profile> profiles) {
 
     public ConstraintProperties {
-        profiles.forEach((name, p) -> {
-            if (p.blockOn() != null && !List.of("confident", "score").contains(p.blockOn())) {
-                throw new IllegalArgumentException("profile " + name + ": block-on must be 'confident' or 'score', not " + p.blockOn());
-            }
-        });
         profiles.forEach((name, p) -> p.limits().forEach(l -> {
             if (!TradeoffSignals.NAMES.contains(l.signal())) {
                 throw new IllegalArgumentException("profile " + name + ": unknown signal " + l.signal());
@@ -35,7 +30,7 @@ public record ConstraintProperties(@DefaultValue Map<String, Profile> profiles) 
      * A named set of limits. {@code blockOn} overrides {@code lto.preflight.block-on} for jobs of
      * this profile: {@code confident} or {@code score} (docs/pipeline.md); null = the global setting.
      */
-    public record Profile(String description, @DefaultValue List<Limit> limits, String blockOn) {
+    public record Profile(String description, @DefaultValue List<Limit> limits, BlockOn blockOn) {
     }
 
     /** One bound: {@code name} identifies it in violations. */

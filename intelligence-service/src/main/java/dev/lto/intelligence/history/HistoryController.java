@@ -92,7 +92,8 @@ class HistoryController {
 
         Instant to = Trends.alignUp(filter.to() == null ? Instant.now() : filter.to(), bucket);
         Instant from = filter.from() == null ? to.minus(bucket.multipliedBy(DEFAULT_TREND_BUCKETS)) : Trends.alignDown(filter.from(), bucket);
-        long count = Duration.between(from, to).toNanos() / bucket.toNanos();
+        // Seconds, not nanoseconds: a window of centuries must be a 400, not an overflow.
+        long count = Duration.between(from, to).toSeconds() / Math.max(1, bucket.toSeconds());
         if (count < 1) {
             q.problem(new FieldProblem("from", "range", "must be before to (" + to + ")", from.toString()));
             q.throwIfInvalid();

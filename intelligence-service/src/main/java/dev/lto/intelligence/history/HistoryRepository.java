@@ -2,6 +2,7 @@ package dev.lto.intelligence.history;
 
 import dev.lto.contracts.JobState;
 import dev.lto.contracts.TradeoffSignals;
+import dev.lto.intelligence.storage.StoredTime;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -47,8 +48,8 @@ class HistoryRepository {
             // The redundant "submitted_at <= ?" lets DuckDB skip whole row groups by their min/max (zonemaps);
             // the OR alone would not.
             keyset = " AND submitted_at <= ? AND (submitted_at < ? OR job_id < ?)";
-            args.add(Sql.utc(after.submittedAt()));
-            args.add(Sql.utc(after.submittedAt()));
+            args.add(StoredTime.utc(after.submittedAt()));
+            args.add(StoredTime.utc(after.submittedAt()));
             args.add(after.jobId());
         }
         args.add(limit);
@@ -139,8 +140,8 @@ class HistoryRepository {
         }
         int jobClassValue = rs.getInt("job_class");
         Integer jobClass = rs.wasNull() ? null : jobClassValue;
-        return new JobRow(rs.getString("job_id"), JobState.valueOf(rs.getString("status")), Sql.instant(rs, "submitted_at"),
-                Sql.instant(rs, "completed_at"), jobClass, rs.getString("adapter_type"),
+        return new JobRow(rs.getString("job_id"), JobState.valueOf(rs.getString("status")), StoredTime.instant(rs, "submitted_at"),
+                StoredTime.instant(rs, "completed_at"), jobClass, rs.getString("adapter_type"),
                 rs.getString("submitted_by"), parameters, signals);
     }
 }

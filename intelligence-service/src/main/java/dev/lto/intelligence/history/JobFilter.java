@@ -1,6 +1,7 @@
 package dev.lto.intelligence.history;
 
 import dev.lto.contracts.JobState;
+import dev.lto.intelligence.storage.StoredTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,11 +29,11 @@ record JobFilter(Instant from, Instant to, Integer jobClass, String adapterType,
         List<String> terms = new ArrayList<>();
         if (from != null) {
             terms.add("submitted_at >= ?");
-            args.add(Sql.utc(from));
+            args.add(StoredTime.utc(from));
         }
         if (to != null) {
             terms.add("submitted_at < ?");
-            args.add(Sql.utc(to));
+            args.add(StoredTime.utc(to));
         }
         if (jobClass != null) {
             terms.add("job_class = ?");

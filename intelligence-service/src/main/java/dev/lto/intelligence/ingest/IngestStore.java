@@ -1,12 +1,13 @@
 package dev.lto.intelligence.ingest;
 
+import static dev.lto.intelligence.storage.StoredTime.instant;
+import static dev.lto.intelligence.storage.StoredTime.utc;
+
 import dev.lto.contracts.MetricSnapshot;
 import dev.lto.contracts.events.WaferYield;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,12 +105,5 @@ class IngestStore implements WaferYields, MetricSnapshots {
                 rs.getString("lot_id"), instant(rs, "measured_at"));
     }
 
-    private static LocalDateTime utc(Instant t) {
-        return t == null ? null : LocalDateTime.ofInstant(t, ZoneOffset.UTC);
-    }
 
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        LocalDateTime t = rs.getObject(column, LocalDateTime.class);
-        return t == null ? null : t.toInstant(ZoneOffset.UTC);
-    }
 }

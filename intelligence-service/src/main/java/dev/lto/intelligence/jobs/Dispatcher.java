@@ -56,37 +56,27 @@ class Dispatcher {
         }
     }
 
+    /** Each pool with free slots takes its own best jobs, so a full pool never idles the other. */
     private int dispatchLocked() {
         Map<String, Integer> running = pipeline.runningByDeviceClass();
-        int freeCpu = props.cpuSlots() - running.getOrDefault("cpu", 0);
-        int freeGpu = props.gpuSlots() - running.getOrDefault("gpu", 0);
-        if (freeCpu <= 0 && freeGpu <= 0) {
-            return 0;
-        }
         Instant now = Instant.now();
-        // Look a little past the free slots: the best jobs may all want the full pool.
-        List<PipelineRepository.Dispatch> due = pipeline.dispatchable(now, props.agingPerRank().toMillis() / 1000.0,
-                2 * (Math.max(freeCpu, 0) + Math.max(freeGpu, 0)));
         int sent = 0;
-        for (var d : due) {
-            JobRecord job = lifecycle.read(d.jobId());
-            String device = props.deviceClassFor(Boolean.TRUE.equals(job.parameters().useAiSurrogate()));
-            if ("gpu".equals(device) ? freeGpu <= 0 : freeCpu <= 0) {
+        for (String device : List.of("gpu", "cpu")) {
+            int free = props.slots(device) - running.getOrDefault(device, 0);
+            if (free <= 0) {
                 continue;
             }
-            int attempt = d.attempt() + 1;
-            var request = new SimulationRequested(job.jobId(), attempt, job.parameters(), job.adapterType(), device, now);
-            publisher.publish("gpu".equals(device) ? GPU_BINDING : CPU_BINDING, new EventEnvelope<>(
-                    job.jobId() + "/attempt-" + attempt, EventTypes.SIMULATION_REQUESTED, 1, now, job.jobId(),
-                    "intelligence-service", Map.of(), request));
-            lifecycle.move(job, JobState.RUNNING, "attempt " + attempt + " dispatched to the " + device + " pool",
-                    () -> pipeline.markDispatched(job.jobId(), attempt, device, now));
-            if ("gpu".equals(device)) {
-                freeGpu--;
-            } else {
-                freeCpu--;
+            for (var d : pipeline.dispatchable(now, props.agingPerRank().toMillis() / 1000.0, free, props.surrogateJobsOf(device))) {
+                JobRecord job = lifecycle.read(d.jobId());
+                int attempt = d.attempt() + 1;
+                var request = new SimulationRequested(job.jobId(), attempt, job.parameters(), job.adapterType(), device, now);
+                publisher.publish("gpu".equals(device) ? GPU_BINDING : CPU_BINDING, new EventEnvelope<>(
+                        job.jobId() + "/attempt-" + attempt, EventTypes.SIMULATION_REQUESTED, 1, now, job.jobId(),
+                        "intelligence-service", Map.of(), request));
+                lifecycle.move(job, JobState.RUNNING, "attempt " + attempt + " dispatched to the " + device + " pool",
+                        () -> pipeline.markDispatched(job.jobId(), attempt, device, now));
+                sent++;
             }
-            sent++;
         }
         return sent;
     }

@@ -3,6 +3,8 @@ package dev.lto.intelligence.jobs;
 import dev.lto.intelligence.ingest.MetricSnapshots;
 import dev.lto.intelligence.ingest.WaferYields;
 import dev.lto.intelligence.preflight.PredictionStore;
+import dev.lto.platform.web.FieldProblem;
+import dev.lto.platform.web.InvalidRequestException;
 import dev.lto.platform.web.NotFoundException;
 import dev.lto.platform.web.StrictRecordReader;
 import dev.lto.simulator.spi.SimulationArtifacts;
@@ -11,6 +13,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -65,6 +68,11 @@ class JobController {
     /** Cancels a job that has not started running; 409 problem (with its state) otherwise. */
     @DeleteMapping("/{jobId}")
     JobView cancel(@PathVariable String jobId, @RequestParam(name = "requested_by", defaultValue = "api") String requestedBy) {
+        // It lands in the history and on lto.events: bounded, like a reviewer's name.
+        if (requestedBy.isBlank() || requestedBy.length() > 128) {
+            throw new InvalidRequestException(List.of(new FieldProblem("requested_by", "Size",
+                    "must be 1-128 characters", requestedBy.length() > 128 ? requestedBy.substring(0, 128) + "…" : requestedBy)));
+        }
         lifecycle.cancel(jobId, requestedBy);
         return view(find(jobId));
     }
@@ -144,7 +152,7 @@ class JobController {
                 job.completedAt(), job.parameters(), jobs.history(jobId), n == 0 ? null : n, links);
     }
 
-    private static <T> java.util.List<T> nullIfEmpty(java.util.List<T> l) {
+    private static <T> List<T> nullIfEmpty(List<T> l) {
         return l.isEmpty() ? null : l;
     }
 }

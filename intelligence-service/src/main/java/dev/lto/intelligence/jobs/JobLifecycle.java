@@ -23,6 +23,8 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -88,7 +90,12 @@ class JobLifecycle {
             return work.get();
         } finally {
             writer.unlock();
-            outbox.flush();
+            try {
+                outbox.flush();
+            } catch (RuntimeException e) {
+                // The work is committed; the scheduled sweep publishes what this flush could not.
+                log.warn("State events not flushed now ({}); the outbox sweep will", e.toString());
+            }
         }
     }
 
@@ -144,8 +151,12 @@ class JobLifecycle {
                 attemptFailed(job, f.attempt(), f.error() + " (on " + f.worker() + ")");
                 return null;
             }
-            tx.execute(s -> pipeline.storeResult(f.jobId(), f.attempt(), f.source(), f.worker(), f.result()));
-            advance(f.jobId());
+            // One transaction: a failing advance must not leave a stored result behind a RUNNING job
+            // (the watchdog and the dispatcher skip jobs that have a result).
+            tx.executeWithoutResult(s -> {
+                pipeline.storeResult(f.jobId(), f.attempt(), f.source(), f.worker(), f.result());
+                advance(f.jobId());
+            });
             return null;
         });
     }
@@ -153,18 +164,29 @@ class JobLifecycle {
     private void ingested(EventEnvelope<SimulationFinished> event) {
         var r = event.payload().result();
         JobParameters p = r.parameters().jobId().equals(r.jobId()) ? r.parameters() : r.parameters().withJobId(r.jobId());
-        tx.execute(s -> jobs.insertIfAbsent(p, r.timestamp(), r.adapterType(), event.eventId()));
-        JobRecord job = read(p.jobId());
-        if (job.state().isTerminal() || job.state() == JobState.EVALUATING) {
-            staleResults.increment();
-            log.warn("Ignoring an ingested result for job {}: it is already {}", job.jobId(), job.state());
-            return;
-        }
-        Boolean stored = tx.execute(s -> pipeline.storeResult(job.jobId(), null, "ingest", event.payload().worker(), r));
-        if (!Boolean.TRUE.equals(stored)) {
-            staleResults.increment();
-        }
-        advance(job.jobId());
+        tx.executeWithoutResult(s -> {
+            jobs.insertIfAbsent(p, r.timestamp(), r.adapterType(), event.eventId());
+            JobRecord job = read(p.jobId());
+            if (!job.parameters().equals(p)) {
+                // A result computed for other parameters would be judged against this job's prediction.
+                jobs.recordConflict(p, event.eventId());
+                conflicts.increment();
+                staleResults.increment();
+                log.error("Ingested result {} for job {} has other parameters than the job; kept in job_submission_conflicts, "
+                        + "not evaluated", event.eventId(), p.jobId());
+                return;
+            }
+            if (job.state().isTerminal() || job.state() == JobState.EVALUATING || job.state() == JobState.ANOMALY_FLAGGED
+                    || job.state() == JobState.ENGINEER_REVIEW) {
+                staleResults.increment();
+                log.warn("Ignoring an ingested result for job {}: it is already {}", job.jobId(), job.state());
+                return;
+            }
+            if (!pipeline.storeResult(job.jobId(), null, "ingest", event.payload().worker(), r)) {
+                staleResults.increment();
+            }
+            advance(job.jobId());
+        });
     }
 
     /** Call holding the lock: retry after the delay, or FAILED once the retries are spent. */
@@ -213,16 +235,20 @@ class JobLifecycle {
                         Map.of("job_id", jobId, "state", job.state().name()));
             }
             Instant now = Instant.now();
-            if (flagged) {
-                job = move(job, JobState.ENGINEER_REVIEW, "review started by " + said,
-                        () -> pipeline.recordReview(jobId, "start", reviewer, note, now));
-            }
-            if (action != ReviewAction.START) {
-                JobState to = action == ReviewAction.CLEAR ? JobState.CLEARED : JobState.ESCALATED;
-                job = move(job, to, (action == ReviewAction.CLEAR ? "cleared by " : "escalated by ") + said,
-                        () -> pipeline.recordReview(jobId, action.name().toLowerCase(), reviewer, note, now));
-            }
-            return job;
+            JobRecord start = job;
+            return tx.execute(s -> {
+                JobRecord current = start;
+                if (flagged) {
+                    current = move(current, JobState.ENGINEER_REVIEW, "review started by " + said,
+                            () -> pipeline.recordReview(jobId, "start", reviewer, note, now));
+                }
+                if (action != ReviewAction.START) {
+                    JobState to = action == ReviewAction.CLEAR ? JobState.CLEARED : JobState.ESCALATED;
+                    current = move(current, to, (action == ReviewAction.CLEAR ? "cleared by " : "escalated by ") + said,
+                            () -> pipeline.recordReview(jobId, action.name().toLowerCase(), reviewer, note, now));
+                }
+                return current;
+            });
         });
     }
 
@@ -245,8 +271,22 @@ class JobLifecycle {
         if (!Boolean.TRUE.equals(moved)) {
             throw new IllegalStateException("job " + job.jobId() + " left " + job.state() + " while the writer lock was held");
         }
-        count(job, to);
+        afterCommit(() -> count(job, to));
         return job.inState(to);
+    }
+
+    /** Runs {@code action} once the surrounding transaction commits (now, outside one): a rolled-back move counts nothing. */
+    static void afterCommit(Runnable action) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    action.run();
+                }
+            });
+        } else {
+            action.run();
+        }
     }
 
     /** Seed §9 pipeline metrics; the end of the automatic pipeline also records the job's end-to-end time. */
@@ -294,26 +334,25 @@ class JobLifecycle {
     /** After a restart: resume every job that waits in a state a stage exists for. */
     @EventListener(ApplicationReadyEvent.class)
     void resumeUnfinished() {
-        resume(List.copyOf(stages.keySet()), "interrupted mid-stage");
+        resume(jobs.jobsIn(List.copyOf(stages.keySet())), "interrupted mid-stage");
     }
 
     /**
      * Jobs waiting in PREFLIGHT for a model (bootstrap, or a failed load) move on once one serves;
      * a job whose stage failed (a database error, a bug) is tried again rather than left behind.
-     * QUEUED and RUNNING jobs are not included: the dispatcher and the watchdog own them.
+     * QUEUED and RUNNING jobs are included for a result stored for them (ingested, or left by a
+     * failure); without one their stages do nothing: the dispatcher and the watchdog own them.
      */
     @Scheduled(fixedDelayString = "${lto.pipeline.preflight-retry-interval:10s}",
             initialDelayString = "${lto.pipeline.preflight-retry-interval:10s}")
     void resumeStalled() {
-        resume(List.of(JobState.SUBMITTED, JobState.VALIDATING, JobState.PREFLIGHT, JobState.EVALUATING),
-                "waiting for a model or after a failed stage");
+        resume(jobs.stalled(), "waiting for a model, holding a result, or after a failed stage");
     }
 
-    private void resume(List<JobState> states, String why) {
+    private void resume(List<String> pending, String why) {
         if (!orchestrator) {
             return;
         }
-        List<String> pending = jobs.jobsIn(states);
         if (pending.isEmpty()) {
             return;
         }

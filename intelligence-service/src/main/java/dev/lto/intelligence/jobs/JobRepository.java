@@ -1,12 +1,11 @@
 package dev.lto.intelligence.jobs;
 
+import static dev.lto.intelligence.storage.StoredTime.instant;
+import static dev.lto.intelligence.storage.StoredTime.utc;
+
 import dev.lto.contracts.JobParameters;
 import dev.lto.contracts.JobState;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -135,15 +134,21 @@ class JobRepository {
                 .query(String.class).list();
     }
 
+    /**
+     * Jobs a stage should look at again: those waiting in a state whose stage decides by itself
+     * (SUBMITTED, VALIDATING, PREFLIGHT, EVALUATING) and QUEUED or RUNNING jobs that hold a result.
+     */
+    List<String> stalled() {
+        return jdbc.sql("""
+                        SELECT job_id FROM simulation_jobs j
+                        WHERE status IN ('SUBMITTED', 'VALIDATING', 'PREFLIGHT', 'EVALUATING')
+                           OR (status IN ('QUEUED', 'RUNNING') AND EXISTS (SELECT 1 FROM simulation_results r WHERE r.job_id = j.job_id))
+                        ORDER BY submitted_at""")
+                .query(String.class).list();
+    }
+
     record PendingStateEvent(String jobId, StateChange change) {
     }
 
-    private static LocalDateTime utc(Instant t) {
-        return t == null ? null : LocalDateTime.ofInstant(t, ZoneOffset.UTC);
-    }
 
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        LocalDateTime t = rs.getObject(column, LocalDateTime.class);
-        return t == null ? null : t.toInstant(ZoneOffset.UTC);
-    }
 }

@@ -4,6 +4,7 @@ import dev.lto.contracts.events.EventTypes;
 import dev.lto.contracts.events.JobSubmitted;
 import dev.lto.contracts.events.SimulationFinished;
 import dev.lto.platform.streams.EnvelopeCodec;
+import jakarta.validation.Validator;
 import java.util.function.Consumer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,12 +29,18 @@ class JobStreams {
         };
     }
 
+    /** The results stream is open to other producers (the ingest edge, external tools): the payload is validated first. */
     @Bean
-    Consumer<Message<byte[]>> simulationResults(EnvelopeCodec codec, JobLifecycle lifecycle) {
+    Consumer<Message<byte[]>> simulationResults(EnvelopeCodec codec, JobLifecycle lifecycle, Validator validator) {
         return message -> {
             var envelope = codec.read(message.getPayload(), SimulationFinished.class);
             if (!EventTypes.SIMULATION_FINISHED.equals(envelope.type())) {
                 throw new IllegalArgumentException("unexpected event type " + envelope.type() + " on the results stream");
+            }
+            var violations = validator.validate(envelope.payload());
+            if (!violations.isEmpty()) {
+                throw new IllegalArgumentException("invalid simulation result " + envelope.eventId() + ": " + violations.stream()
+                        .map(v -> v.getPropertyPath() + " " + v.getMessage()).sorted().toList());
             }
             lifecycle.finished(envelope);
         };

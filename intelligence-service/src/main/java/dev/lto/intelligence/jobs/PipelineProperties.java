@@ -30,17 +30,15 @@ record PipelineProperties(
     }
 
     /**
-     * The pool a job runs in: full-Abbe jobs (no surrogate) go to GPUs when a GPU pool exists, surrogate
-     * jobs to CPUs when a CPU pool exists; with one pool everything goes there.
+     * The jobs a pool takes, by their surrogate switch: full-Abbe jobs (no surrogate) go to GPUs when
+     * a GPU pool exists, surrogate jobs to CPUs when a CPU pool exists; with one pool it takes every
+     * job (null).
      */
-    String deviceClassFor(boolean surrogate) {
-        if (gpuSlots == 0) {
-            return "cpu";
+    Boolean surrogateJobsOf(String deviceClass) {
+        if (gpuSlots == 0 || cpuSlots == 0) {
+            return null;
         }
-        if (cpuSlots == 0) {
-            return "gpu";
-        }
-        return surrogate ? "cpu" : "gpu";
+        return "cpu".equals(deviceClass);
     }
 
     int slots(String deviceClass) {

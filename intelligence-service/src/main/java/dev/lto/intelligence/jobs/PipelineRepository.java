@@ -1,13 +1,14 @@
 package dev.lto.intelligence.jobs;
 
+import static dev.lto.intelligence.storage.StoredTime.instant;
+import static dev.lto.intelligence.storage.StoredTime.utc;
+
 import dev.lto.contracts.JobPriority;
 import dev.lto.contracts.SimulationResult;
 import dev.lto.contracts.TradeoffSignals;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,17 +52,23 @@ class PipelineRepository {
     /**
      * QUEUED jobs that may run now, best first: priority rank plus one rank per {@code agingSeconds}
      * waited (so a LOW job overtakes newer HIGH ones eventually), then first come first served.
+     * {@code surrogate} restricts to jobs with that surrogate switch (one pool's jobs); null = all.
      * Jobs whose result is already stored (ingested) are left to the lifecycle.
      */
-    List<Dispatch> dispatchable(Instant now, double agingSeconds, int limit) {
+    List<Dispatch> dispatchable(Instant now, double agingSeconds, int limit, Boolean surrogate) {
         return jdbc.sql("""
                         SELECT d.* FROM job_dispatch d JOIN simulation_jobs j USING (job_id)
                         WHERE j.status = 'QUEUED' AND d.not_before <= ?
+                          AND (? OR j.use_ai_surrogate = ?)
                           AND NOT EXISTS (SELECT 1 FROM simulation_results r WHERE r.job_id = d.job_id)
                         ORDER BY d.priority + date_diff('millisecond', d.queued_at, ?::TIMESTAMP) / (1000.0 * ?) DESC, d.queued_at, d.job_id
                         LIMIT ?""")
-                .params(utc(now), utc(now), agingSeconds, limit)
+                .params(utc(now), surrogate == null, surrogate != null && surrogate, utc(now), agingSeconds, limit)
                 .query((rs, i) -> dispatchRow(rs)).list();
+    }
+
+    List<Dispatch> dispatchable(Instant now, double agingSeconds, int limit) {
+        return dispatchable(now, agingSeconds, limit, null);
     }
 
     /** RUNNING jobs per device class. */
@@ -176,12 +183,5 @@ class PipelineRepository {
                 rs.getString("device_class"), instant(rs, "dispatched_at"), rs.getString("last_error"));
     }
 
-    private static LocalDateTime utc(Instant t) {
-        return t == null ? null : LocalDateTime.ofInstant(t, ZoneOffset.UTC);
-    }
 
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        LocalDateTime t = rs.getObject(column, LocalDateTime.class);
-        return t == null ? null : t.toInstant(ZoneOffset.UTC);
-    }
 }

@@ -41,17 +41,20 @@ class PipelineStages {
                     return null; // no model yet: wait, the lifecycle retries
                 }
                 PreflightDecision d = decision.get();
-                for (var v : d.prediction().constraints().violations()) {
-                    Counter.builder("lto.constraint.violations").description("Constraint violations predicted at preflight")
-                            .tag("constraint_type", v.constraint()).tag("severity", v.severity().name())
-                            .register(meters).increment();
-                }
+                Runnable countViolations = () -> d.prediction().constraints().violations().forEach(v ->
+                        Counter.builder("lto.constraint.violations").description("Constraint violations predicted at preflight")
+                                .tag("constraint_type", v.constraint()).tag("severity", v.severity().name())
+                                .register(meters).increment());
                 if (d.blocked()) {
-                    return new Transition(JobState.BLOCKED, d.reason(), () -> predictions.store(job.jobId(), d));
+                    return new Transition(JobState.BLOCKED, d.reason(), () -> {
+                        predictions.store(job.jobId(), d);
+                        JobLifecycle.afterCommit(countViolations);
+                    });
                 }
                 String reason = ingested ? "result already ingested from an external simulator; gate not applied" : d.reason();
                 return new Transition(JobState.QUEUED, reason, () -> {
                     predictions.store(job.jobId(), d);
+                    JobLifecycle.afterCommit(countViolations);
                     if (!ingested) {
                         pipeline.enqueue(job.jobId(), job.parameters().priority(), Instant.now());
                     }

@@ -1,10 +1,10 @@
 package dev.lto.intelligence.models;
 
+import static dev.lto.intelligence.storage.StoredTime.instant;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -90,10 +90,6 @@ class ModelRegistry {
                 (Double) rs.getObject("critical_accuracy"), rs.getString("artifact_path"));
     }
 
-    private static Instant instant(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
-        LocalDateTime t = rs.getObject(column, LocalDateTime.class);
-        return t == null ? null : t.toInstant(ZoneOffset.UTC);
-    }
 
     private static Double finite(Double v) {
         return v == null || !Double.isFinite(v) ? null : v;

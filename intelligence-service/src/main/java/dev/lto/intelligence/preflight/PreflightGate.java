@@ -6,6 +6,7 @@ import dev.lto.contracts.JobParameters;
 import dev.lto.contracts.SignalEstimate;
 import dev.lto.contracts.TradeoffSignals;
 import dev.lto.contracts.TradeoffPrediction;
+import dev.lto.intelligence.constraints.BlockOn;
 import dev.lto.intelligence.constraints.ConstraintEvaluator;
 import dev.lto.intelligence.constraints.ConstraintProperties;
 import dev.lto.intelligence.models.ModelService;
@@ -74,8 +75,9 @@ public class PreflightGate {
         List<ConstraintViolation> broken = prediction.constraints().violations().stream()
                 .filter(v -> props.blockingSeverities().contains(v.severity())).toList();
         boolean uncertain = prediction.uncertainty().recommendPhysicsSimulation();
-        boolean onScore = constraints.profile(job.constraintProfile()).map(ConstraintProperties.Profile::blockOn)
-                .map("score"::equals).orElse(props.blockOn() == PreflightProperties.BlockOn.SCORE);
+        BlockOn blockOn = constraints.profile(job.constraintProfile()).map(ConstraintProperties.Profile::blockOn)
+                .orElse(null);
+        boolean onScore = (blockOn != null ? blockOn : props.blockOn()) == BlockOn.SCORE;
         List<ConstraintViolation> blocking = broken.stream()
                 .filter(v -> onScore || !uncertain || certain(v, prediction))
                 .toList();

@@ -1,6 +1,7 @@
 package dev.lto.intelligence.preflight;
 
 import dev.lto.contracts.AlertSeverity;
+import dev.lto.intelligence.constraints.BlockOn;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -25,7 +26,4 @@ record PreflightProperties(
         @DefaultValue("3") int alternatives,
         @DefaultValue("240") int candidates,
         @DefaultValue("0.05") double minSeparation) {
-
-    /** What it takes for a predicted violation of a blocking limit to block the job. */
-    enum BlockOn { CONFIDENT, SCORE }
 }

@@ -23,7 +23,8 @@ public class TradeoffAnswers {
 
     /** {@code ms}: inference time attributed to this job, milliseconds. */
     public TradeoffPrediction answer(JobParameters p, TradeoffEstimate e, double ms) {
-        return new TradeoffPrediction("pred_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()), p,
+        // 64 random bits: the id is the key of stored predictions (32 bits collide by ~77k jobs).
+        return new TradeoffPrediction("pred_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()), p,
                 e.predictions(), e.uncertainty(), constraints.evaluate(p.constraintProfile(), e.predictions()),
                 e.featureImportance(), e.modelVersion(), Math.round(ms * 1000) / 1000.0);
     }

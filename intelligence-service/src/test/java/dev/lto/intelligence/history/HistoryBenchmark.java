@@ -1,5 +1,6 @@
 package dev.lto.intelligence.history;
 
+import dev.lto.intelligence.storage.StoredTime;
 import dev.lto.contracts.JobState;
 import dev.lto.contracts.TradeoffSignals;
 import java.nio.file.Files;
@@ -73,14 +74,14 @@ public final class HistoryBenchmark {
         // A cursor 90% of the way down the unfiltered order, and one at the oldest filtered page.
         Cursor deep = jdbc.sql("SELECT submitted_at, job_id FROM simulation_jobs ORDER BY submitted_at DESC, job_id DESC LIMIT 1 OFFSET ?")
                 .param(rows * 9 / 10)
-                .query((rs, i) -> new Cursor(Sql.instant(rs, "submitted_at"), rs.getString("job_id"))).single();
+                .query((rs, i) -> new Cursor(StoredTime.instant(rs, "submitted_at"), rs.getString("job_id"))).single();
         long filteredTotal = history.count(filtered);
         Cursor deepFiltered = jdbc.sql("""
                         SELECT submitted_at, job_id FROM simulation_jobs WHERE submitted_at >= ? AND submitted_at < ? AND job_class = 7
                           AND adapter_type = 'prolith' AND status IN ('COMPLETED', 'ANOMALY_FLAGGED')
                         ORDER BY submitted_at DESC, job_id DESC LIMIT 1 OFFSET ?""")
-                .params(Sql.utc(windowFrom), Sql.utc(END), Math.max(0, filteredTotal - 60))
-                .query((rs, i) -> new Cursor(Sql.instant(rs, "submitted_at"), rs.getString("job_id"))).single();
+                .params(StoredTime.utc(windowFrom), StoredTime.utc(END), Math.max(0, filteredTotal - 60))
+                .query((rs, i) -> new Cursor(StoredTime.instant(rs, "submitted_at"), rs.getString("job_id"))).single();
 
         System.out.printf(Locale.ROOT, "%-58s %9s %9s %9s  %s%n", "query (what one request runs)", "median ms", "p90 ms", "max ms", "result");
         time("history, first page of 50 + total, unfiltered", () -> history.page(all, null, 51).size() + " rows, total " + history.count(all));

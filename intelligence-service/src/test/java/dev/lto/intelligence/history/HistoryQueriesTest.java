@@ -1,5 +1,6 @@
 package dev.lto.intelligence.history;
 
+import dev.lto.intelligence.storage.StoredTime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -55,7 +56,7 @@ class HistoryQueriesTest {
                         INSERT INTO simulation_jobs (job_id, submitted_at, completed_at, status, job_class, adapter_type, na, dose_mj_cm2,
                             speed_vs_accuracy, resolution_vs_dof, cost_vs_fidelity, surrogate_reliability, yield_risk, overall_health)
                         VALUES (?, ?, ?, ?, ?, ?, 0.33, 30, ?, ?, ?, ?, ?, ?)""")
-                .params(id, Sql.utc(submittedAt), state.isTerminal() ? Sql.utc(submittedAt.plusSeconds(60)) : null, state.name(),
+                .params(id, StoredTime.utc(submittedAt), state.isTerminal() ? StoredTime.utc(submittedAt.plusSeconds(60)) : null, state.name(),
                         jobClass, adapter, s[0], s[1], s[2], s[3], s[4], s[5])
                 .update();
     }

@@ -43,7 +43,13 @@ class DispatchOrderTest {
     }
 
     private void queued(String id, JobPriority priority, Duration waited) {
-        JobParameters p = JobParameters.of(0.33, 30).withJobId(id);
+        queued(id, priority, waited, true);
+    }
+
+    private void queued(String id, JobPriority priority, Duration waited, boolean surrogate) {
+        JobParameters base = JobParameters.of(0.33, 30).withJobId(id);
+        JobParameters p = new JobParameters(id, base.na(), null, base.doseMjCm2(), null, null, null, null, surrogate, null,
+                null, null, null, null);
         jobs.insertIfAbsent(p, now.minus(waited), "synthetic", "e-" + id);
         jobs.updateState(id, JobState.SUBMITTED, JobState.QUEUED, now, null, false);
         pipeline.enqueue(id, priority, now.minus(waited));
@@ -88,5 +94,20 @@ class DispatchOrderTest {
         queued("job_c", JobPriority.NORMAL, Duration.ofSeconds(1));
         jobs.updateState("job_a", JobState.QUEUED, JobState.CANCELLED, now, "test", true);
         assertThat(pipeline.dispatchable(now, 60, 1)).extracting(PipelineRepository.Dispatch::jobId).containsExactly("job_b");
+    }
+
+    @Test
+    void eachPoolTakesItsOwnJobsSoAFullPoolNeverIdlesTheOther() {
+        // With CPU and GPU pools, full-Abbe jobs belong to the GPU pool, surrogate jobs to the CPU pool.
+        PipelineProperties both = new PipelineProperties(2, Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(60), 2, 4);
+        queued("job_abbe_critical", JobPriority.CRITICAL, Duration.ZERO, false);
+        queued("job_abbe_high", JobPriority.HIGH, Duration.ZERO, false);
+        queued("job_surrogate_low", JobPriority.LOW, Duration.ZERO, true);
+        assertThat(pipeline.dispatchable(now, 60, 1, both.surrogateJobsOf("cpu"))).extracting(PipelineRepository.Dispatch::jobId)
+                .containsExactly("job_surrogate_low");
+        assertThat(pipeline.dispatchable(now, 60, 5, both.surrogateJobsOf("gpu"))).extracting(PipelineRepository.Dispatch::jobId)
+                .containsExactly("job_abbe_critical", "job_abbe_high");
+        PipelineProperties cpuOnly = new PipelineProperties(2, Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(60), 2, 0);
+        assertThat(pipeline.dispatchable(now, 60, 5, cpuOnly.surrogateJobsOf("cpu"))).hasSize(3);
     }
 }

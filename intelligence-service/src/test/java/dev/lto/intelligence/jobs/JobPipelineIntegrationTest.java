@@ -294,6 +294,23 @@ class JobPipelineIntegrationTest {
     }
 
     @Test
+    void anIngestedResultWithOtherParametersIsKeptAsideNotEvaluated() throws Exception {
+        JobParameters p = job("job_pl00000g", 0.4, 30, Map.of());
+        submit(p);
+        JsonNode done = awaitEnd(p.jobId());
+        JobParameters other = job("job_pl00000g", 0.5, 60, Map.of());
+        SimulationResult r = new FakePhysics().runJob(other);
+        publisher.publish("lto.sim.results", EventEnvelope.of(EventTypes.SIMULATION_FINISHED, p.jobId(), "test",
+                new SimulationFinished(p.jobId(), null, "ingest", "ingest", r, null, Instant.now())));
+        JsonNode job = await().atMost(Duration.ofSeconds(20)).until(() -> jobOrNull(p.jobId()),
+                n -> n.has("conflicting_submissions"));
+        assertThat(job.get("state").asString()).isEqualTo(done.get("state").asString());
+        assertThat(job.get("history").size()).isEqualTo(done.get("history").size());
+        JsonNode report = json.readTree(get("/api/v1/jobs/" + p.jobId() + "/report").body());
+        assertThat(report.at("/result/parameters/na").asDouble()).isEqualTo(0.4);
+    }
+
+    @Test
     void higherPriorityIsDispatchedFirst() throws Exception {
         // Occupy both slots, queue a LOW then a CRITICAL job: the CRITICAL one must start first.
         submit(job("job_pl00000b", 0.4, 25, Map.of("sleep_ms", 2500)));

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -53,6 +54,8 @@ class JobLifecycle {
     private final Counter completed;
     private final Counter blocked;
     private final MeterRegistry meters;
+    /** Set by every committed transition; tells {@link #locked} there are state events to publish. */
+    private final AtomicBoolean moved = new AtomicBoolean();
     /** This process writes the job tables from one thread at a time. */
     private final ReentrantLock writer = new ReentrantLock();
 
@@ -83,7 +86,10 @@ class JobLifecycle {
         }
     }
 
-    /** Runs {@code work} holding the writer lock, then publishes the state events it produced. */
+    /**
+     * Runs {@code work} holding the writer lock, then publishes the state events it produced (only if
+     * it moved a job: the dispatcher calls this every 200 ms and mostly finds nothing to do).
+     */
     <T> T locked(Supplier<T> work) {
         writer.lock();
         try {
@@ -91,7 +97,9 @@ class JobLifecycle {
         } finally {
             writer.unlock();
             try {
-                outbox.flush();
+                if (moved.getAndSet(false)) {
+                    outbox.flush();
+                }
             } catch (RuntimeException e) {
                 // The work is committed; the scheduled sweep publishes what this flush could not.
                 log.warn("State events not flushed now ({}); the outbox sweep will", e.toString());
@@ -108,7 +116,9 @@ class JobLifecycle {
         var p = event.payload().parameters();
         locked(() -> {
             Boolean created = tx.execute(s -> jobs.insertIfAbsent(p, event.payload().submittedAt(), defaultAdapter, event.eventId()));
-            if (!Boolean.TRUE.equals(created)) {
+            if (Boolean.TRUE.equals(created)) {
+                moved.set(true); // the SUBMITTED history row is an event too
+            } else {
                 JobRecord existing = read(p.jobId());
                 if (!existing.parameters().equals(p)) {
                     jobs.recordConflict(p, event.eventId());
@@ -165,7 +175,9 @@ class JobLifecycle {
         var r = event.payload().result();
         JobParameters p = r.parameters().jobId().equals(r.jobId()) ? r.parameters() : r.parameters().withJobId(r.jobId());
         tx.executeWithoutResult(s -> {
-            jobs.insertIfAbsent(p, r.timestamp(), r.adapterType(), event.eventId());
+            if (jobs.insertIfAbsent(p, r.timestamp(), r.adapterType(), event.eventId())) {
+                afterCommit(() -> moved.set(true));
+            }
             JobRecord job = read(p.jobId());
             if (!job.parameters().equals(p)) {
                 // A result computed for other parameters would be judged against this job's prediction.
@@ -258,7 +270,7 @@ class JobLifecycle {
      */
     JobRecord move(JobRecord job, JobState target, String reason, Runnable effect) {
         JobState to = job.state().moveTo(target);
-        Boolean moved = tx.execute(s -> {
+        Boolean updated = tx.execute(s -> {
             if (effect != null) {
                 effect.run();
             }
@@ -268,10 +280,13 @@ class JobLifecycle {
             }
             return true;
         });
-        if (!Boolean.TRUE.equals(moved)) {
+        if (!Boolean.TRUE.equals(updated)) {
             throw new IllegalStateException("job " + job.jobId() + " left " + job.state() + " while the writer lock was held");
         }
-        afterCommit(() -> count(job, to));
+        afterCommit(() -> {
+            moved.set(true);
+            count(job, to);
+        });
         return job.inState(to);
     }
 

@@ -2,11 +2,9 @@ package dev.lto.ingestion.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lto.testsupport.TestHttp;
 import dev.lto.testsupport.TestRedis;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.List;
@@ -48,7 +46,7 @@ class IngestIntegrationTest {
     @Autowired
     MeterRegistry meters;
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final TestHttp http = TestHttp.localhost(() -> port);
     private final JsonMapper json = JsonMapper.builder().build();
 
     static String result(String jobId, String timestamp) {
@@ -78,7 +76,7 @@ class IngestIntegrationTest {
     @Test
     void aResultIsPublishedAsSimulationFinishedFromIngestAndAnswered202WithTheJob() throws Exception {
         double before = accepted("result");
-        HttpResponse<String> r = post("/ingest/job", result("ext_job-1", "2026-11-26T10:00:00+00:00"));
+        HttpResponse<String> r = http.post("/ingest/job", result("ext_job-1", "2026-11-26T10:00:00+00:00"));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
         assertThat(r.headers().firstValue("Location")).hasValue("/api/v1/jobs/ext_job-1");
         JsonNode receipt = json.readTree(r.body());
@@ -103,9 +101,9 @@ class IngestIntegrationTest {
 
     @Test
     void aRetriedResultCarriesTheSameEventIdAndAnotherResultOfTheJobAnotherOne() throws Exception {
-        assertThat(post("/ingest/job", result("ext_job-2", "2026-11-26T10:00:00Z")).statusCode()).isEqualTo(202);
-        assertThat(post("/ingest/job", result("ext_job-2", "2026-11-26T10:00:00.000Z")).statusCode()).isEqualTo(202);
-        assertThat(post("/ingest/job", result("ext_job-2", "2026-11-26T11:00:00Z")).statusCode()).isEqualTo(202);
+        assertThat(http.post("/ingest/job", result("ext_job-2", "2026-11-26T10:00:00Z")).statusCode()).isEqualTo(202);
+        assertThat(http.post("/ingest/job", result("ext_job-2", "2026-11-26T10:00:00.000Z")).statusCode()).isEqualTo(202);
+        assertThat(http.post("/ingest/job", result("ext_job-2", "2026-11-26T11:00:00Z")).statusCode()).isEqualTo(202);
         List<String> ids = eventIds("lto.sim.results", "ext_job-2");
         assertThat(ids).containsExactly("ext_job-2/result/2026-11-26T10:00:00Z", "ext_job-2/result/2026-11-26T10:00:00Z",
                 "ext_job-2/result/2026-11-26T11:00:00Z");
@@ -137,7 +135,7 @@ class IngestIntegrationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badResults")
     void aBadResultNamesEveryBadField(String name, String body, Map<String, String> expected) throws Exception {
-        assertProblem(post("/ingest/job", body), expected);
+        assertProblem(http.post("/ingest/job", body), expected);
     }
 
     // --- /ingest/metrics
@@ -145,13 +143,13 @@ class IngestIntegrationTest {
     @Test
     void oneSnapshotOrAnArrayIsPublishedOneEventEach() throws Exception {
         double before = accepted("metric_snapshot");
-        HttpResponse<String> single = post("/ingest/metrics", snapshot("ext_job-4", "2026-11-26T10:00:01Z"));
+        HttpResponse<String> single = http.post("/ingest/metrics", snapshot("ext_job-4", "2026-11-26T10:00:01Z"));
         assertThat(single.statusCode()).as(single.body()).isEqualTo(202);
         assertThat(json.readTree(single.body()).get("count").asInt()).isEqualTo(1);
 
         String batch = "[" + snapshot("ext_job-4", "2026-11-26T10:00:02Z") + "," + snapshot("ext_job-5", "2026-11-26T10:00:02Z")
                 + "," + snapshot("ext_job-4", "2026-11-26T10:00:03Z") + "]";
-        HttpResponse<String> r = post("/ingest/metrics", batch);
+        HttpResponse<String> r = http.post("/ingest/metrics", batch);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
         JsonNode receipt = json.readTree(r.body());
         assertThat(receipt.get("count").asInt()).isEqualTo(3);
@@ -170,17 +168,17 @@ class IngestIntegrationTest {
         String batch = "[" + snapshot("ext_job-6", "2026-11-26T10:00:00Z") + ","
                 + snapshot("ext_job-6", "2026-11-26T10:00:01Z").replace("\"progress\":0.5", "\"progress\":1.2") + ","
                 + snapshot("ext job", "2026-11-26T10:00:02Z").replace("\"stage\":\"imaging\",", "") + ",42]";
-        assertProblem(post("/ingest/metrics", batch), Map.of("[1].progress", "DecimalMax", "[2].job_id", "Pattern",
+        assertProblem(http.post("/ingest/metrics", batch), Map.of("[1].progress", "DecimalMax", "[2].job_id", "Pattern",
                 "[2].stage", "NotBlank", "[3]", "type"));
         assertThat(eventIds("lto.ingest.metrics", "ext_job-6")).isEmpty();
 
-        assertProblem(post("/ingest/metrics", snapshot("ext_job-6", "2026-11-26T10:00:00Z").replace("\"elapsed_s\":3.2", "\"elapsed_s\":-3")),
+        assertProblem(http.post("/ingest/metrics", snapshot("ext_job-6", "2026-11-26T10:00:00Z").replace("\"elapsed_s\":3.2", "\"elapsed_s\":-3")),
                 Map.of("elapsed_s", "PositiveOrZero"));
-        assertProblem(post("/ingest/metrics", "[]"), Map.of("$", "Size"));
+        assertProblem(http.post("/ingest/metrics", "[]"), Map.of("$", "Size"));
         String six = IntStream.range(0, 6).mapToObj(i -> snapshot("ext_job-6", "2026-11-26T10:00:0" + i + "Z"))
                 .collect(Collectors.joining(",", "[", "]"));
-        assertProblem(post("/ingest/metrics", six), Map.of("$", "Size"));
-        assertProblem(post("/ingest/metrics", "\"snapshot\""), Map.of("$", "type"));
+        assertProblem(http.post("/ingest/metrics", six), Map.of("$", "Size"));
+        assertProblem(http.post("/ingest/metrics", "\"snapshot\""), Map.of("$", "type"));
     }
 
     // --- /ingest/yield
@@ -188,7 +186,7 @@ class IngestIntegrationTest {
     @Test
     void aYieldIsPublishedAsYieldMeasured() throws Exception {
         double before = accepted("wafer_yield");
-        HttpResponse<String> r = post("/ingest/yield", waferYield("ext_job-7"));
+        HttpResponse<String> r = http.post("/ingest/yield", waferYield("ext_job-7"));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
         JsonNode receipt = json.readTree(r.body());
         assertThat(receipt.get("event_id").asString()).isEqualTo("ext_job-7/yield/2026-11-26T08:00:00Z/W07");
@@ -201,9 +199,9 @@ class IngestIntegrationTest {
 
     @Test
     void aBadYieldNamesEveryBadField() throws Exception {
-        assertProblem(post("/ingest/yield", "{\"job_id\":\"\",\"yield_fraction\":1.01,\"wafer\":\"W1\"}"),
+        assertProblem(http.post("/ingest/yield", "{\"job_id\":\"\",\"yield_fraction\":1.01,\"wafer\":\"W1\"}"),
                 Map.of("job_id", "NotBlank", "yield_fraction", "DecimalMax", "wafer", "unknown", "measured_at", "required"));
-        assertProblem(post("/ingest/yield", "{\"job_id\":7,\"yield_fraction\":\"93%\",\"measured_at\":\"2026-11-26T08:00:00Z\"}"),
+        assertProblem(http.post("/ingest/yield", "{\"job_id\":7,\"yield_fraction\":\"93%\",\"measured_at\":\"2026-11-26T08:00:00Z\"}"),
                 Map.of("job_id", "type", "yield_fraction", "type"));
     }
 
@@ -212,10 +210,10 @@ class IngestIntegrationTest {
     @Test
     void malformedJsonIsAProblemOnEveryEndpoint() throws Exception {
         for (String path : List.of("/ingest/job", "/ingest/metrics", "/ingest/yield")) {
-            HttpResponse<String> r = post(path, "{\"job_id\": \"x\",");
+            HttpResponse<String> r = http.post(path, "{\"job_id\": \"x\",");
             assertThat(r.statusCode()).as(path).isEqualTo(400);
             assertThat(json.readTree(r.body()).get("type").asString()).as(path).isEqualTo("https://lto.dev/problems/malformed-json");
-            assertThat(post(path, "").statusCode()).as(path).isEqualTo(400);
+            assertThat(http.post(path, "").statusCode()).as(path).isEqualTo(400);
         }
     }
 
@@ -223,17 +221,17 @@ class IngestIntegrationTest {
     void bodiesOverTheLimitAre413AndTheMetricsBatchHasItsOwnLimit() throws Exception {
         String padded = result("ext_job-8", "2026-11-26T10:00:00Z")
                 .replace("\"job_class\":3", "\"job_class\":3,\"metadata\":{\"note\":\"" + "x".repeat(5000) + "\"}");
-        HttpResponse<String> r = post("/ingest/job", padded);
+        HttpResponse<String> r = http.post("/ingest/job", padded);
         assertThat(r.statusCode()).isEqualTo(413);
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
-        assertThat(post("/ingest/yield", waferYield("ext_job-8").replace("\"W07\"", "\"" + "W".repeat(5000) + "\"")).statusCode()).isEqualTo(413);
+        assertThat(http.post("/ingest/yield", waferYield("ext_job-8").replace("\"W07\"", "\"" + "W".repeat(5000) + "\"")).statusCode()).isEqualTo(413);
 
         // Over the 4 KiB default but under the metrics path's 16 KiB: taken.
         String wide = snapshot("ext_job-8", "2026-11-26T10:00:00Z").replace("\"stage\":\"imaging\"", "\"stage\":\"" + "s".repeat(5000) + "\"");
         assertThat(wide.length()).isGreaterThan(4096);
-        assertThat(post("/ingest/metrics", wide).statusCode()).isEqualTo(202);
+        assertThat(http.post("/ingest/metrics", wide).statusCode()).isEqualTo(202);
         String tooWide = snapshot("ext_job-8", "2026-11-26T10:00:00Z").replace("\"stage\":\"imaging\"", "\"stage\":\"" + "s".repeat(17000) + "\"");
-        assertThat(post("/ingest/metrics", tooWide).statusCode()).isEqualTo(413);
+        assertThat(http.post("/ingest/metrics", tooWide).statusCode()).isEqualTo(413);
     }
 
     @Test
@@ -241,22 +239,22 @@ class IngestIntegrationTest {
         TestRedis shared = TestRedis.shared();
         shared.stop();
         try {
-            HttpResponse<String> job = post("/ingest/job", result("ext_job-9", "2026-11-26T10:00:00Z"));
+            HttpResponse<String> job = http.post("/ingest/job", result("ext_job-9", "2026-11-26T10:00:00Z"));
             assertUnavailable(job);
             assertThat(json.readTree(job.body()).get("event_id").asString()).isEqualTo("ext_job-9/result/2026-11-26T10:00:00Z");
 
-            HttpResponse<String> metrics = post("/ingest/metrics", "[" + snapshot("ext_job-9", "2026-11-26T10:00:00Z") + "]");
+            HttpResponse<String> metrics = http.post("/ingest/metrics", "[" + snapshot("ext_job-9", "2026-11-26T10:00:00Z") + "]");
             assertUnavailable(metrics);
             assertThat(json.readTree(metrics.body()).get("confirmed").asInt()).isZero();
             assertThat(json.readTree(metrics.body()).get("count").asInt()).isEqualTo(1);
 
-            HttpResponse<String> yield = post("/ingest/yield", waferYield("ext_job-9"));
+            HttpResponse<String> yield = http.post("/ingest/yield", waferYield("ext_job-9"));
             assertUnavailable(yield);
             assertThat(json.readTree(yield.body()).get("job_id").asString()).isEqualTo("ext_job-9");
         } finally {
             shared.start();
         }
-        assertThat(post("/ingest/yield", waferYield("ext_job-9")).statusCode()).isEqualTo(202);
+        assertThat(http.post("/ingest/yield", waferYield("ext_job-9")).statusCode()).isEqualTo(202);
     }
 
     private void assertUnavailable(HttpResponse<String> r) throws Exception {
@@ -297,10 +295,4 @@ class IngestIntegrationTest {
                 .map(e -> json.readTree((String) e.getValue().get("payload")));
     }
 
-    private HttpResponse<String> post(String path, String body) throws Exception {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return http.send(req, HttpResponse.BodyHandlers.ofString());
-    }
 }

@@ -2,10 +2,8 @@ package dev.lto.intelligence.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lto.testsupport.TestHttp;
 import dev.lto.testsupport.TestRedis;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -45,7 +43,7 @@ class HistoryApiIntegrationTest {
     @Autowired
     JdbcClient jdbc;
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final TestHttp http = TestHttp.localhost(() -> port);
     private final JsonMapper json = JsonMapper.builder().build();
 
     @BeforeEach
@@ -164,13 +162,13 @@ class HistoryApiIntegrationTest {
     }
 
     private JsonNode get200(String path) throws Exception {
-        HttpResponse<String> r = get(path);
+        HttpResponse<String> r = http.get(path);
         assertThat(r.statusCode()).as(path + " -> " + r.body()).isEqualTo(200);
         return json.readTree(r.body());
     }
 
     private void assertProblem(String path, Map<String, String> expected) throws Exception {
-        HttpResponse<String> r = get(path);
+        HttpResponse<String> r = http.get(path);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
         JsonNode problem = json.readTree(r.body());
@@ -180,7 +178,4 @@ class HistoryApiIntegrationTest {
         assertThat(found).as(r.body()).isEqualTo(expected);
     }
 
-    private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
-    }
 }

@@ -8,11 +8,9 @@ import dev.lto.contracts.events.EventEnvelope;
 import dev.lto.contracts.events.EventTypes;
 import dev.lto.contracts.events.WaferYield;
 import dev.lto.platform.streams.EventPublisher;
+import dev.lto.testsupport.TestHttp;
 import dev.lto.testsupport.TestRedis;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -62,7 +60,7 @@ class IngestIntakeIntegrationTest {
     @Autowired
     MeterRegistry meters;
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final TestHttp http = TestHttp.localhost(() -> port);
     private final JsonMapper json = JsonMapper.builder().build();
 
     static final Instant T = Instant.parse("2026-11-26T08:00:00Z");
@@ -147,9 +145,7 @@ class IngestIntakeIntegrationTest {
 
     private JsonNode history(String jobId) throws Exception {
         // The history API has no job id filter; job_class 4 and adapter prolith single this job out in this test's store.
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(
-                "http://localhost:" + port + "/api/v1/tradeoffs/history?job_class=4&adapter_type=prolith")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.get("/api/v1/tradeoffs/history?job_class=4&adapter_type=prolith");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode page = json.readTree(r.body());
         page.get("items").forEach(item -> assertThat(item.get("job_id").asString()).isEqualTo(jobId));

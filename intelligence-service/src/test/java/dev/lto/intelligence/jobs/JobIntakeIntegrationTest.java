@@ -9,10 +9,8 @@ import dev.lto.contracts.events.EventEnvelope;
 import dev.lto.contracts.events.EventTypes;
 import dev.lto.contracts.events.JobSubmitted;
 import dev.lto.platform.streams.EventPublisher;
+import dev.lto.testsupport.TestHttp;
 import dev.lto.testsupport.TestRedis;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -57,7 +55,7 @@ class JobIntakeIntegrationTest {
     @Autowired
     JdbcClient jdbc;
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final TestHttp http = TestHttp.localhost(() -> port);
     private final JsonMapper json = JsonMapper.builder().build();
 
     @Test
@@ -99,7 +97,7 @@ class JobIntakeIntegrationTest {
         JobParameters other = JobParameters.of(0.5, 60).withJobId(first.jobId());
         publisher.publish("lto.jobs.submitted", submission(other));
 
-        JsonNode job = await().atMost(Duration.ofSeconds(20)).until(() -> json.readTree(get("/api/v1/jobs/" + first.jobId()).body()),
+        JsonNode job = await().atMost(Duration.ofSeconds(20)).until(() -> json.readTree(http.get("/api/v1/jobs/" + first.jobId()).body()),
                 node -> node.has("conflicting_submissions"));
         assertThat(job.get("conflicting_submissions").asInt()).isEqualTo(1);
         assertThat(job.at("/parameters/na").asDouble()).isEqualTo(0.33);
@@ -120,7 +118,7 @@ class JobIntakeIntegrationTest {
 
     @Test
     void unknownJobIsA404Problem() throws Exception {
-        HttpResponse<String> r = get("/api/v1/jobs/job_nothere");
+        HttpResponse<String> r = http.get("/api/v1/jobs/job_nothere");
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
         assertThat(json.readTree(r.body()).get("detail").asString()).contains("job_nothere");
@@ -142,14 +140,11 @@ class JobIntakeIntegrationTest {
 
     private JsonNode awaitJob(String id, String state) {
         return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            HttpResponse<String> r = get("/api/v1/jobs/" + id);
+            HttpResponse<String> r = http.get("/api/v1/jobs/" + id);
             return r.statusCode() == 200 ? json.readTree(r.body()) : null;
         }, node -> node != null && state.equals(node.get("state").asString()));
     }
 
-    private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
-    }
 
     /** Event ids on a stream for one job, in stream order. */
     private List<String> eventIdsOn(String stream, String jobId) {

@@ -14,10 +14,8 @@ import dev.lto.contracts.events.SimulationFinished;
 import dev.lto.intelligence.campaign.FakePhysics;
 import dev.lto.platform.streams.EventPublisher;
 import dev.lto.simulator.spi.SimulatorInterface;
+import dev.lto.testsupport.TestHttp;
 import dev.lto.testsupport.TestRedis;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -96,13 +94,13 @@ class JobPipelineIntegrationTest {
     @Autowired
     JdbcClient jdbc;
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final TestHttp http = TestHttp.localhost(() -> port);
     private final JsonMapper json = JsonMapper.builder().build();
 
     @BeforeAll
     void modelServes() {
         await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> json.readTree(get("/api/v1/models/current").body()).path("status").asString().equals("READY"));
+                .until(() -> json.readTree(http.get("/api/v1/models/current").body()).path("status").asString().equals("READY"));
     }
 
     @Test
@@ -114,7 +112,7 @@ class JobPipelineIntegrationTest {
         assertThat(job.get("history").findValuesAsString("to")).containsSubsequence(
                 "SUBMITTED", "VALIDATING", "PREFLIGHT", "QUEUED", "RUNNING", "EVALUATING");
 
-        JsonNode report = json.readTree(get("/api/v1/jobs/" + p.jobId() + "/report").body());
+        JsonNode report = json.readTree(http.get("/api/v1/jobs/" + p.jobId() + "/report").body());
         assertThat(report.at("/prediction/model_version").asString()).isEqualTo("v1");
         assertThat(report.at("/preflight/blocked").asBoolean()).isFalse();
         assertThat(report.at("/execution/attempts").asInt()).isEqualTo(1);
@@ -148,7 +146,7 @@ class JobPipelineIntegrationTest {
         String reason = job.get("history").get(job.get("history").size() - 1).get("reason").asString();
         assertThat(reason).contains("profile 'gatekeeper' violated").contains("yield_risk");
 
-        JsonNode report = json.readTree(get("/api/v1/jobs/" + p.jobId() + "/report").body());
+        JsonNode report = json.readTree(http.get("/api/v1/jobs/" + p.jobId() + "/report").body());
         JsonNode alts = report.at("/preflight/alternatives");
         assertThat(alts.size()).isBetween(1, 3);
         double previous = -1;
@@ -159,7 +157,7 @@ class JobPipelineIntegrationTest {
             assertThat(alt.at("/parameters/job_class").asInt()).isEqualTo(p.jobClass());
             assertThat(alt.get("meets_profile").asBoolean()).isTrue();
             // Ask the engine again, independently: the alternative must satisfy the whole profile.
-            HttpResponse<String> again = post("/api/v1/tradeoffs/predict", json.writeValueAsString(alt.get("parameters")));
+            HttpResponse<String> again = http.post("/api/v1/tradeoffs/predict", json.writeValueAsString(alt.get("parameters")));
             assertThat(json.readTree(again.body()).at("/constraints/all_satisfied").asBoolean()).isTrue();
         }
         assertThat(count("SELECT count(*) FROM job_dispatch WHERE job_id = ?", p.jobId())).isZero();
@@ -172,7 +170,7 @@ class JobPipelineIntegrationTest {
         JobParameters p = job("job_pl00000f", 0.33, 1.0, Map.of());
         submit(p);
         JsonNode job = awaitEnd(p.jobId());
-        JsonNode report = json.readTree(get("/api/v1/jobs/" + p.jobId() + "/report").body());
+        JsonNode report = json.readTree(http.get("/api/v1/jobs/" + p.jobId() + "/report").body());
         assertThat(report.at("/prediction/uncertainty/recommend_physics_simulation").asBoolean()).as("precondition").isTrue();
         JsonNode yield = report.at("/prediction/predictions/yield_risk");
         assertThat(yield.get("ci_low").asDouble()).as("precondition: the interval straddles the limit").isLessThanOrEqualTo(0.5);
@@ -220,17 +218,17 @@ class JobPipelineIntegrationTest {
         submit(waiting);
         awaitState(waiting.jobId(), "QUEUED");
 
-        HttpResponse<String> cancelled = delete("/api/v1/jobs/" + waiting.jobId() + "?requested_by=alice");
+        HttpResponse<String> cancelled = http.delete("/api/v1/jobs/" + waiting.jobId() + "?requested_by=alice");
         assertThat(cancelled.statusCode()).isEqualTo(200);
         assertThat(json.readTree(cancelled.body()).get("state").asString()).isEqualTo("CANCELLED");
 
-        HttpResponse<String> refused = delete("/api/v1/jobs/" + slow1.jobId());
+        HttpResponse<String> refused = http.delete("/api/v1/jobs/" + slow1.jobId());
         assertThat(refused.statusCode()).isEqualTo(409);
         assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
         assertThat(json.readTree(refused.body()).get("state").asString()).isEqualTo("RUNNING");
-        assertThat(delete("/api/v1/jobs/job_nothere").statusCode()).isEqualTo(404);
+        assertThat(http.delete("/api/v1/jobs/job_nothere").statusCode()).isEqualTo(404);
         assertThat(awaitEnd(slow1.jobId()).get("state").asString()).isIn("COMPLETED", "ANOMALY_FLAGGED");
-        assertThat(json.readTree(get("/api/v1/jobs/" + waiting.jobId()).body()).get("state").asString()).isEqualTo("CANCELLED");
+        assertThat(json.readTree(http.get("/api/v1/jobs/" + waiting.jobId()).body()).get("state").asString()).isEqualTo("CANCELLED");
     }
 
     @Test
@@ -242,19 +240,19 @@ class JobPipelineIntegrationTest {
         assertThat(job.get("state").asString()).isEqualTo("ANOMALY_FLAGGED");
         assertThat(job.get("history").get(job.get("history").size() - 1).get("reason").asString()).contains("yield_risk");
 
-        assertThat(post("/api/v1/jobs/" + p.jobId() + "/review", "{\"action\": \"START\"}").statusCode()).isEqualTo(400);
-        HttpResponse<String> started = post("/api/v1/jobs/" + p.jobId() + "/review",
+        assertThat(http.post("/api/v1/jobs/" + p.jobId() + "/review", "{\"action\": \"START\"}").statusCode()).isEqualTo(400);
+        HttpResponse<String> started = http.post("/api/v1/jobs/" + p.jobId() + "/review",
                 "{\"action\": \"START\", \"reviewer\": \"bob\", \"note\": \"looking\"}");
         assertThat(json.readTree(started.body()).get("state").asString()).isEqualTo("ENGINEER_REVIEW");
-        HttpResponse<String> cleared = post("/api/v1/jobs/" + p.jobId() + "/review",
+        HttpResponse<String> cleared = http.post("/api/v1/jobs/" + p.jobId() + "/review",
                 "{\"action\": \"CLEAR\", \"reviewer\": \"bob\", \"note\": \"resist lot issue, not the model\"}");
         JsonNode done = json.readTree(cleared.body());
         assertThat(done.get("state").asString()).isEqualTo("CLEARED");
         assertThat(done.get("history").get(done.get("history").size() - 1).get("reason").asString())
                 .isEqualTo("cleared by bob: resist lot issue, not the model");
-        assertThat(post("/api/v1/jobs/" + p.jobId() + "/review", "{\"action\": \"ESCALATE\", \"reviewer\": \"bob\"}").statusCode())
+        assertThat(http.post("/api/v1/jobs/" + p.jobId() + "/review", "{\"action\": \"ESCALATE\", \"reviewer\": \"bob\"}").statusCode())
                 .isEqualTo(409);
-        JsonNode report = json.readTree(get("/api/v1/jobs/" + p.jobId() + "/report").body());
+        JsonNode report = json.readTree(http.get("/api/v1/jobs/" + p.jobId() + "/report").body());
         assertThat(report.get("reviews").findValuesAsString("action")).containsExactly("start", "clear");
     }
 
@@ -279,7 +277,7 @@ class JobPipelineIntegrationTest {
         assertThat(job.get("state").asString()).isIn("COMPLETED", "ANOMALY_FLAGGED");
         assertThat(job.get("adapter_type").asString()).isEqualTo("prolith");
         assertThat(job.get("history").findValuesAsString("reason")).anyMatch(reason -> reason != null && reason.contains("gate not applied"));
-        JsonNode report = json.readTree(get("/api/v1/jobs/" + p.jobId() + "/report").body());
+        JsonNode report = json.readTree(http.get("/api/v1/jobs/" + p.jobId() + "/report").body());
         assertThat(report.at("/execution/source").asString()).isEqualTo("ingest");
         assertThat(report.at("/result/simulator_version").asString()).isEqualTo("prolith-2024.1");
         assertThat(report.at("/evaluation/signals").size()).isEqualTo(6);
@@ -288,7 +286,7 @@ class JobPipelineIntegrationTest {
         publisher.publish("lto.ingest.yield", EventEnvelope.of(EventTypes.YIELD_MEASURED, p.jobId(), "test",
                 new dev.lto.contracts.events.WaferYield(p.jobId(), 0.93, "W07", "LOT42", Instant.parse("2026-11-20T08:00:00Z"))));
         JsonNode withYield = await().atMost(Duration.ofSeconds(20)).until(
-                () -> json.readTree(get("/api/v1/jobs/" + p.jobId() + "/report").body()), n -> n.has("wafer_yield"));
+                () -> json.readTree(http.get("/api/v1/jobs/" + p.jobId() + "/report").body()), n -> n.has("wafer_yield"));
         assertThat(withYield.at("/wafer_yield/yield_fraction").asDouble()).isEqualTo(0.93);
         assertThat(withYield.at("/wafer_yield/wafer_id").asString()).isEqualTo("W07");
     }
@@ -306,7 +304,7 @@ class JobPipelineIntegrationTest {
                 n -> n.has("conflicting_submissions"));
         assertThat(job.get("state").asString()).isEqualTo(done.get("state").asString());
         assertThat(job.get("history").size()).isEqualTo(done.get("history").size());
-        JsonNode report = json.readTree(get("/api/v1/jobs/" + p.jobId() + "/report").body());
+        JsonNode report = json.readTree(http.get("/api/v1/jobs/" + p.jobId() + "/report").body());
         assertThat(report.at("/result/parameters/na").asDouble()).isEqualTo(0.4);
     }
 
@@ -379,23 +377,10 @@ class JobPipelineIntegrationTest {
     }
 
     private JsonNode jobOrNull(String jobId) throws Exception {
-        HttpResponse<String> r = get("/api/v1/jobs/" + jobId);
+        HttpResponse<String> r = http.get("/api/v1/jobs/" + jobId);
         return r.statusCode() == 200 ? json.readTree(r.body()) : null;
     }
 
-    private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
 
-    private HttpResponse<String> delete(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).DELETE().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
 
-    private HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
 }

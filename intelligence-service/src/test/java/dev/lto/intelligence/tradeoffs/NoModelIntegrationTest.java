@@ -2,10 +2,8 @@ package dev.lto.intelligence.tradeoffs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lto.testsupport.TestHttp;
 import dev.lto.testsupport.TestRedis;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
@@ -29,28 +27,18 @@ class NoModelIntegrationTest {
     @LocalServerPort
     int port;
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final TestHttp http = TestHttp.localhost(() -> port);
 
     @Test
     void healthyWithoutAModelAndPredictIsUnavailable() throws Exception {
-        assertThat(send(HttpRequest.newBuilder(uri("/actuator/health")).GET()).statusCode()).isEqualTo(200);
-        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/api/v1/tradeoffs/predict"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"na\": 0.33, \"dose_mj_cm2\": 30}")));
+        assertThat(http.get("/actuator/health").statusCode()).isEqualTo(200);
+        HttpResponse<String> r = http.post("/api/v1/tradeoffs/predict", "{\"na\": 0.33, \"dose_mj_cm2\": 30}");
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("problem+json"));
         JsonNode problem = JsonMapper.builder().build().readTree(r.body());
         assertThat(problem.path("type").asString()).isEqualTo("https://lto.dev/problems/unavailable");
-        assertThat(send(HttpRequest.newBuilder(uri("/api/v1/models/performance")).GET()).statusCode()).isEqualTo(503);
-        JsonNode current = JsonMapper.builder().build().readTree(send(HttpRequest.newBuilder(uri("/api/v1/models/current")).GET()).body());
+        assertThat(http.get("/api/v1/models/performance").statusCode()).isEqualTo(503);
+        JsonNode current = JsonMapper.builder().build().readTree(http.get("/api/v1/models/current").body());
         assertThat(current.path("status").asString()).isIn("NONE", "LOADING");
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://localhost:" + port + path);
-    }
-
-    private HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

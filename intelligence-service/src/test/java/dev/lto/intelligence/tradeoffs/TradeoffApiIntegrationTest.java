@@ -6,10 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.lto.contracts.TradeoffSignals;
 import dev.lto.intelligence.campaign.FakePhysics;
 import dev.lto.simulator.spi.SimulatorInterface;
+import dev.lto.testsupport.TestHttp;
 import dev.lto.testsupport.TestRedis;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -56,20 +54,20 @@ class TradeoffApiIntegrationTest {
     @LocalServerPort
     int port;
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final TestHttp http = TestHttp.localhost(() -> port);
     private final JsonMapper json = JsonMapper.builder().build();
 
     @Test
     void bootstrapsAModelAndAnswersTheSeedShape() throws Exception {
-        assertThat(get("/actuator/health").statusCode()).isEqualTo(200);
+        assertThat(http.get("/actuator/health").statusCode()).isEqualTo(200);
         await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> json.readTree(get("/api/v1/models/current").body()).path("status").asString().equals("READY"));
-        JsonNode current = json.readTree(get("/api/v1/models/current").body());
+                .until(() -> json.readTree(http.get("/api/v1/models/current").body()).path("status").asString().equals("READY"));
+        JsonNode current = json.readTree(http.get("/api/v1/models/current").body());
         assertThat(current.path("model_version").asString()).isEqualTo("v1");
         assertThat(current.path("registry").path("status").asString()).isEqualTo("production");
         assertThat(current.path("artifact").path("sha256").size()).isGreaterThanOrEqualTo(10);
 
-        HttpResponse<String> r = post("/api/v1/tradeoffs/predict", "{\"na\": 0.33, \"dose_mj_cm2\": 15.2, \"wavelength_nm\": 13.5}");
+        HttpResponse<String> r = http.post("/api/v1/tradeoffs/predict", "{\"na\": 0.33, \"dose_mj_cm2\": 15.2, \"wavelength_nm\": 13.5}");
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode p = json.readTree(r.body());
         assertThat(p.path("job_id").asString()).startsWith("pred_");
@@ -87,39 +85,30 @@ class TradeoffApiIntegrationTest {
         assertThat(p.path("inference_time_ms").asDouble()).isPositive();
 
         // Low dose: the fake's yield risk is high, so the default profile's CRITICAL limit must fire.
-        JsonNode risky = json.readTree(post("/api/v1/tradeoffs/predict?explain=true",
+        JsonNode risky = json.readTree(http.post("/api/v1/tradeoffs/predict?explain=true",
                 "{\"na\": 0.33, \"dose_mj_cm2\": 1.1, \"constraint_profile\": \"strict\"}").body());
         assertThat(risky.path("constraints").path("all_satisfied").asBoolean()).isFalse();
         assertThat(risky.path("constraints").path("violations").findValuesAsString("signal")).contains("yield_risk");
         assertThat(risky.path("feature_importance").size()).isGreaterThan(5);
 
-        JsonNode batch = json.readTree(post("/api/v1/tradeoffs/predict/batch",
+        JsonNode batch = json.readTree(http.post("/api/v1/tradeoffs/predict/batch",
                 "{\"jobs\": [{\"na\": 0.3, \"dose_mj_cm2\": 30}, {\"na\": 0.5, \"dose_mj_cm2\": 60, \"constraint_profile\": \"exploratory\"}]}").body());
         assertThat(batch.path("count").asInt()).isEqualTo(2);
         assertThat(batch.path("predictions").get(1).path("constraints").path("profile").asString()).isEqualTo("exploratory");
 
-        HttpResponse<String> bad = post("/api/v1/tradeoffs/predict", "{\"na\": 0.9, \"constraint_profile\": \"nope\"}");
+        HttpResponse<String> bad = http.post("/api/v1/tradeoffs/predict", "{\"na\": 0.9, \"constraint_profile\": \"nope\"}");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(json.readTree(bad.body()).path("errors").findValuesAsString("field")).contains("na", "dose_mj_cm2");
-        HttpResponse<String> badProfile = post("/api/v1/tradeoffs/predict", "{\"na\": 0.3, \"dose_mj_cm2\": 30, \"constraint_profile\": \"nope\"}");
+        HttpResponse<String> badProfile = http.post("/api/v1/tradeoffs/predict", "{\"na\": 0.3, \"dose_mj_cm2\": 30, \"constraint_profile\": \"nope\"}");
         assertThat(badProfile.statusCode()).isEqualTo(400);
-        HttpResponse<String> badBatch = post("/api/v1/tradeoffs/predict/batch", "{\"jobs\": [{\"na\": 0.3, \"dose_mj_cm2\": 30}, {\"na\": \"x\"}]}");
+        HttpResponse<String> badBatch = http.post("/api/v1/tradeoffs/predict/batch", "{\"jobs\": [{\"na\": 0.3, \"dose_mj_cm2\": 30}, {\"na\": \"x\"}]}");
         assertThat(badBatch.statusCode()).isEqualTo(400);
         assertThat(badBatch.body()).contains("jobs[1].na");
 
-        JsonNode perf = json.readTree(get("/api/v1/models/performance").body());
+        JsonNode perf = json.readTree(http.get("/api/v1/models/performance").body());
         assertThat(perf.path("metrics").path("jobs").asInt()).isPositive();
         assertThat(perf.path("metrics").path("gates").size()).isEqualTo(5);
     }
 
-    private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
 
-    private HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
 }

@@ -1,0 +1,50 @@
+package dev.lto.testsupport;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.function.IntSupplier;
+
+/**
+ * Plain HTTP against a service a test started on localhost: the body comes back as a string with
+ * its status and headers, so tests assert on what a client really receives (problem types, Location,
+ * Retry-After). The port is read at each call: Spring injects {@code @LocalServerPort} after field
+ * initialisation.
+ */
+public final class TestHttp {
+
+    private final HttpClient client = HttpClient.newHttpClient();
+    private final IntSupplier port;
+
+    private TestHttp(IntSupplier port) {
+        this.port = port;
+    }
+
+    public static TestHttp localhost(IntSupplier port) {
+        return new TestHttp(port);
+    }
+
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return send(request(path).GET());
+    }
+
+    /** POST with {@code Content-Type: application/json}. */
+    public HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+        return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public HttpResponse<String> delete(String path) throws IOException, InterruptedException {
+        return send(request(path).DELETE());
+    }
+
+    /** A request to {@code path} on this service, for what the shortcuts do not cover (other headers, methods). */
+    public HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://localhost:" + port.getAsInt() + path));
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

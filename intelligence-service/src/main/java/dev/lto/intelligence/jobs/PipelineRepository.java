@@ -67,10 +67,6 @@ class PipelineRepository {
                 .query((rs, i) -> dispatchRow(rs)).list();
     }
 
-    List<Dispatch> dispatchable(Instant now, double agingSeconds, int limit) {
-        return dispatchable(now, agingSeconds, limit, null);
-    }
-
     /** RUNNING jobs per device class. */
     Map<String, Integer> runningByDeviceClass() {
         Map<String, Integer> m = new HashMap<>();

@@ -57,7 +57,7 @@ class TradeoffController {
         JobParameters p = reader.read(body, JobParameters.class);
         checkProfile(p, "constraint_profile");
         TradeoffEstimate e = models.predict(List.of(p), explain).getFirst();
-        return answer(p, e, (System.nanoTime() - t0) / 1e6);
+        return answers.answer(p, e, (System.nanoTime() - t0) / 1e6);
     }
 
     /** Batch answer: the model version, the whole batch's time, and one prediction per job. */
@@ -103,7 +103,7 @@ class TradeoffController {
         double ms = (System.nanoTime() - t0) / 1e6;
         List<TradeoffPrediction> out = new ArrayList<>(params.size());
         for (int i = 0; i < params.size(); i++) {
-            out.add(answer(params.get(i), est.get(i), ms / params.size()));
+            out.add(answers.answer(params.get(i), est.get(i), ms / params.size()));
         }
         return new BatchPrediction(est.getFirst().modelVersion(), out.size(), round(ms), out);
     }
@@ -113,10 +113,6 @@ class TradeoffController {
             throw new InvalidRequestException(List.of(new FieldProblem(field, "unknown",
                     "unknown constraint profile; known: " + constraints.profiles(), p.constraintProfile())));
         }
-    }
-
-    private TradeoffPrediction answer(JobParameters p, TradeoffEstimate e, double ms) {
-        return answers.answer(p, e, ms);
     }
 
     private static double round(double ms) {

@@ -60,7 +60,7 @@ class DispatchOrderTest {
         queued("job_low", JobPriority.LOW, Duration.ZERO);
         queued("job_critical", JobPriority.CRITICAL, Duration.ZERO);
         queued("job_normal", JobPriority.NORMAL, Duration.ZERO);
-        assertThat(pipeline.dispatchable(now, 60, 10)).extracting(PipelineRepository.Dispatch::jobId)
+        assertThat(pipeline.dispatchable(now, 60, 10, null)).extracting(PipelineRepository.Dispatch::jobId)
                 .containsExactly("job_critical", "job_normal", "job_low");
     }
 
@@ -70,7 +70,7 @@ class DispatchOrderTest {
         queued("job_critical", JobPriority.CRITICAL, Duration.ZERO);
         queued("job_low_old", JobPriority.LOW, Duration.ofMinutes(4));
         queued("job_low_recent", JobPriority.LOW, Duration.ofMinutes(2));
-        assertThat(pipeline.dispatchable(now, 60, 10)).extracting(PipelineRepository.Dispatch::jobId)
+        assertThat(pipeline.dispatchable(now, 60, 10, null)).extracting(PipelineRepository.Dispatch::jobId)
                 .containsExactly("job_low_old", "job_critical", "job_low_recent");
     }
 
@@ -82,8 +82,8 @@ class DispatchOrderTest {
         jdbc.sql("INSERT INTO simulation_results (job_id, source, worker, received_at, result) VALUES (?, 'ingest', 'x', ?, '{}')")
                 .params("job_ingested", LocalDateTime.ofInstant(now, ZoneOffset.UTC)).update();
         queued("job_ok", JobPriority.LOW, Duration.ZERO);
-        assertThat(pipeline.dispatchable(now, 60, 10)).extracting(PipelineRepository.Dispatch::jobId).containsExactly("job_ok");
-        assertThat(pipeline.dispatchable(now.plusSeconds(31), 60, 10)).extracting(PipelineRepository.Dispatch::jobId)
+        assertThat(pipeline.dispatchable(now, 60, 10, null)).extracting(PipelineRepository.Dispatch::jobId).containsExactly("job_ok");
+        assertThat(pipeline.dispatchable(now.plusSeconds(31), 60, 10, null)).extracting(PipelineRepository.Dispatch::jobId)
                 .containsExactly("job_backoff", "job_ok");
     }
 
@@ -93,7 +93,7 @@ class DispatchOrderTest {
         queued("job_b", JobPriority.NORMAL, Duration.ofSeconds(2));
         queued("job_c", JobPriority.NORMAL, Duration.ofSeconds(1));
         jobs.updateState("job_a", JobState.QUEUED, JobState.CANCELLED, now, "test", true);
-        assertThat(pipeline.dispatchable(now, 60, 1)).extracting(PipelineRepository.Dispatch::jobId).containsExactly("job_b");
+        assertThat(pipeline.dispatchable(now, 60, 1, null)).extracting(PipelineRepository.Dispatch::jobId).containsExactly("job_b");
     }
 
     @Test

@@ -2,7 +2,10 @@
 # Raw XADD rate (redis-benchmark) vs. Redis Streams binder throughput, on one private redis-server.
 #
 #   redis-streams-binder/bench/run-benchmark.sh            # 200000 messages of 1 KB
-#   MESSAGES=100000 PUBLISHERS=1,8,32 redis-streams-binder/bench/run-benchmark.sh
+#   MESSAGES=100000 PUBLISHERS=1,8,32 MODES=channels redis-streams-binder/bench/run-benchmark.sh
+#
+# MODES: functions (StreamBridge + Consumer bean, Spring Cloud Function on both sides) and/or
+# channels (explicit bindings: send to the bound output channel, handler on the bound input channel).
 #
 # Needs redis-server, redis-cli and redis-benchmark on PATH, and the module built once
 # (./mvnw -o -q -pl redis-streams-binder -am install). Never touches a Redis already running.
@@ -13,6 +16,7 @@ MESSAGES="${MESSAGES:-200000}"
 PUBLISHERS="${PUBLISHERS:-1,16}"
 BATCH_SIZE="${BATCH_SIZE:-200}"
 CONCURRENCY="${CONCURRENCY:-1}"
+MODES="${MODES:-functions,channels}"
 MVN_OFFLINE="${MVN_OFFLINE:--o}"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 
@@ -54,22 +58,25 @@ RAW_C50="$(raw_xadd 50)"
 echo "raw XADD (redis-benchmark -c 50): ${RAW_C50} req/s"
 redis-cli -p "$PORT" del benchstream >/dev/null
 
-echo "== binder (StreamBridge.send -> XADD -> XREADGROUP -> Consumer -> XACK), publishers: $PUBLISHERS"
+echo "== binder (send -> XADD -> XREADGROUP -> handler -> XACK), modes: $MODES, publishers: $PUBLISHERS"
 cd "$ROOT"
 RESULT="redis-streams-binder/target/benchmark-result.properties"
 rm -f "$RESULT"
 ./mvnw $MVN_OFFLINE -q -pl redis-streams-binder test -Dgroups=benchmark -Dbinder.excludedGroups=none \
   -Dtest=BinderThroughputBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
   -Dbench.redis.port="$PORT" -Dbench.messages="$MESSAGES" -Dbench.publishers="$PUBLISHERS" \
-  -Dbench.batch-size="$BATCH_SIZE" -Dbench.concurrency="$CONCURRENCY" >"$DIR/mvn.log" 2>&1 \
+  -Dbench.batch-size="$BATCH_SIZE" -Dbench.concurrency="$CONCURRENCY" -Dbench.modes="$MODES" >"$DIR/mvn.log" 2>&1 \
   || { tail -40 "$DIR/mvn.log" >&2; echo "benchmark run failed: see redis-streams-binder/target/surefire-reports" >&2; exit 1; }
 
 IFS=',' read -r -a PUBS <<< "$PUBLISHERS"
-for p in "${PUBS[@]}"; do
-  line="$(grep "^publishers.$p.line=" "$RESULT" | cut -d= -f2-)"
-  e2e="$(grep "^publishers.$p.end_to_end_rate=" "$RESULT" | cut -d= -f2)"
-  echo "$line"
-  awk -v e="$e2e" -v c1="$RAW_C1" -v c50="$RAW_C50" -v p="$p" \
-    'BEGIN { printf "  ratio end-to-end / raw XADD: %.0f%% of -c 1, %.0f%% of -c 50 (binder used %d publisher threads)\n", 100*e/c1, 100*e/c50, p }'
+IFS=',' read -r -a MODE_LIST <<< "$MODES"
+for m in "${MODE_LIST[@]}"; do
+  for p in "${PUBS[@]}"; do
+    line="$(grep "^$m.publishers.$p.line=" "$RESULT" | cut -d= -f2-)"
+    e2e="$(grep "^$m.publishers.$p.end_to_end_rate=" "$RESULT" | cut -d= -f2)"
+    echo "$line"
+    awk -v e="$e2e" -v c1="$RAW_C1" -v c50="$RAW_C50" -v p="$p" \
+      'BEGIN { printf "  ratio end-to-end / raw XADD: %.0f%% of -c 1, %.0f%% of -c 50 (binder used %d publisher threads)\n", 100*e/c1, 100*e/c50, p }'
+  done
 done
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

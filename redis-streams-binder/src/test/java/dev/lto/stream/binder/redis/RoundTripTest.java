@@ -35,7 +35,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Message format round trip (StreamBridge -> XADD -> XREADGROUP -> Consumer), a Function binding,
- * approximate MAXLEN trimming, concurrency consumer names, entries written by other tools, and the
+ * explicit input/output bindings used through their channels, approximate MAXLEN trimming, concurrency consumer names, entries written by other tools, and the
  * inspector / health / gauges of the bound groups.
  */
 @ExtendWith(TestRedisExtension.class)
@@ -67,7 +67,12 @@ class RoundTripTest {
         redis.command("XADD", "rt.in", "*", "origin", "redis-cli");
         app = TestApps.run(App.class,
                 "spring.cloud.function.definition=sink;upper",
-                "spring.cloud.stream.output-bindings=pub;trimmed",
+                "spring.cloud.stream.output-bindings=pub;trimmed;rawOut",
+                // explicit bindings used through their channels (no function): docs "Throughput: which way in"
+                "spring.cloud.stream.input-bindings=rawIn",
+                "spring.cloud.stream.bindings.rawOut.destination=rt.raw",
+                "spring.cloud.stream.bindings.rawIn.destination=rt.raw",
+                "spring.cloud.stream.bindings.rawIn.group=raw-group",
                 "spring.cloud.stream.bindings.pub.destination=rt.in",
                 "spring.cloud.stream.bindings.trimmed.destination=rt.trimmed",
                 "spring.cloud.stream.redis.bindings.trimmed.producer.max-length=10",
@@ -140,6 +145,33 @@ class RoundTripTest {
         Map<String, String> out = TestApps.xrange("rt.fn.out").getFirst().getValue();
         assertThat(out).containsEntry("payload", "HELLO").containsEntry("k", "v").containsEntry("stage", "upper")
                 .doesNotContainKeys("redis_streamMessageId", "redis_consumerGroup");
+    }
+
+    @Test
+    void explicitBindingsCarryMessagesThroughTheirChannelsAndAckOnlyAfterTheHandlerReturns() {
+        List<Message<?>> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.springframework.messaging.MessageHandler handler = m -> {
+            if ("fail".equals(new String((byte[]) m.getPayload(), StandardCharsets.UTF_8))) {
+                throw new IllegalStateException("handler refused it");
+            }
+            got.add(m);
+        };
+        org.springframework.messaging.SubscribableChannel in = app.getBean("rawIn", org.springframework.messaging.SubscribableChannel.class);
+        in.subscribe(handler);
+        try {
+            org.springframework.messaging.MessageChannel out = app.getBean("rawOut", org.springframework.messaging.MessageChannel.class);
+            assertThat(out.send(MessageBuilder.withPayload("one".getBytes(StandardCharsets.UTF_8)).setHeader("n", 1).build())).isTrue();
+            assertThat(out.send(MessageBuilder.withPayload("fail".getBytes(StandardCharsets.UTF_8)).build())).isTrue();
+            assertThat(out.send(MessageBuilder.withPayload("two".getBytes(StandardCharsets.UTF_8)).build())).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 2);
+            assertThat(got).extracting(m -> new String((byte[]) m.getPayload(), StandardCharsets.UTF_8)).containsExactly("one", "two");
+            assertThat(got.getFirst().getHeaders()).containsEntry("n", 1).containsKey(RedisStreamHeaders.STREAM_MESSAGE_ID);
+            // the failed entry is the only one left pending: it comes back after min-idle-time
+            await().atMost(Duration.ofSeconds(5)).until(() -> TestApps.pending("rt.raw", "raw-group") == 1);
+        }
+        finally {
+            in.unsubscribe(handler);
+        }
     }
 
     @Test

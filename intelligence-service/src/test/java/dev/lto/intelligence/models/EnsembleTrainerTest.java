@@ -88,6 +88,25 @@ class EnsembleTrainerTest {
     }
 
     @Test
+    void modelCardReportsEveryGateAndExplainsEachFailureFromTheMeasurements() {
+        ModelMetrics m = trained.metrics();
+        ModelStore.Metadata md = new ModelStore.Metadata("vtest", java.time.Instant.now(), trained.trainingSamples(),
+                trained.campaigns(), trained.trainSeconds(), FeatureEncoder.NAMES, List.of(), Map.of("xgboost", "test"), Map.of());
+        List<CampaignSample> test = EnsembleTrainer.of(data, dev.lto.intelligence.campaign.Split.TEST);
+        String card = ModelCard.render(trained.model(), md, m, test, List.of(), 1.5, "test");
+        for (ModelMetrics.Gate g : m.gates()) {
+            assertThat(card).contains("| " + g.name() + " | " + g.target() + " | " + g.measured() + " | " + (g.passed() ? "pass" : "**FAIL**"));
+        }
+        assertThat(card).contains("**This model does not meet the promotion gates.**")
+                .contains("held_out_jobs: only " + m.jobs() + " test jobs exist");
+        String best = m.componentAccuracy().entrySet().stream().filter(e -> !e.getKey().equals("ensemble"))
+                .max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        if (!m.gates().stream().filter(g -> g.name().equals("accuracy")).findFirst().orElseThrow().passed()) {
+            assertThat(card).contains("the best single component, " + best + ", " + ModelCard.pct(m.componentAccuracy().get(best)));
+        }
+    }
+
+    @Test
     void shapImportanceIsNormalisedAndSortedLargestFirst() {
         Map<String, Double> imp = trained.model().importance(List.of(JobParameters.of(0.33, 3)));
         assertThat(imp).hasSize(FeatureEncoder.size());

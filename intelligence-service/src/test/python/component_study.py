@@ -3,7 +3,7 @@ the product never runs Python). Uses Debian's python3-numpy/-scipy/-sklearn/-xgb
 
     /usr/bin/python3 intelligence-service/src/test/python/component_study.py data/holdout1000.csv
 
-Splits the jobs 70/30 (seeded), standardises 16 features close to FeatureEncoder's, and reports the
+Splits the jobs 70/30 (seeded), standardises FeatureEncoder's 18 features (tradeoff_reference.raw), and reports the
 validation MAE and accuracy (|err| <= 0.05, ML.md) of: the isotropic RBF GP the service uses (length
 = multiples of the median pairwise distance, three noise levels), XGBoost (the service's settings),
 one ARD RBF kernel shared by the six signals, one ARD kernel per signal (both fitted by maximum
@@ -11,6 +11,7 @@ marginal likelihood), and the seed's MLP in PyTorch (same training settings as t
 that the DJL-trained MLP's accuracy is the architecture's on this much data, not a training bug).
 """
 import csv
+import os
 import sys
 import time
 import warnings
@@ -23,31 +24,25 @@ from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import RBF, ConstantKernel as C, WhiteKernel
 
 warnings.filterwarnings("ignore")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tradeoff_reference import raw  # the 18 features of FeatureEncoder, as the latency reference computes them
 SIGNALS = ["speed_vs_accuracy", "resolution_vs_dof", "cost_vs_fidelity", "surrogate_reliability", "yield_risk",
            "overall_health"]
-COMPLEXITY = {"LOW": 0, "MEDIUM": 1, "HIGH": 2, "EXTREME": 3}
-
-
-def features(r):
-    na, lam, dose = float(r["na"]), float(r["wavelength_nm"]), float(r["dose_mj_cm2"])
-    sigma, resist, grid = float(r["sigma"]), float(r["resist_thickness_nm"]), float(r["grid_size_nm"])
-    k1 = float(r["k1"]) if r["k1"] else 0.3
-    return [na, np.log(lam), np.log(dose), sigma, np.log(resist), np.log(grid), COMPLEXITY.get(r["pattern_complexity"], 1),
-            1.0 if r["use_ai_surrogate"] == "true" else 0.0, float(r["job_class"]), k1,
-            np.log(k1 * lam / na), np.log(0.5 * lam / na ** 2), na * dose, np.log(lam / na), np.log(dose * lam),
-            np.log(grid * na / lam)]
-
-
 def report(name, pred, truth, extra=""):
     e = np.abs(pred - truth)
     print(f"{name}: MAE {e.mean():.4f} accuracy {(e <= 0.05).mean():.3f} per signal {np.round((e <= 0.05).mean(0), 3)} {extra}")
 
 
 rows = list(csv.DictReader(open(sys.argv[1])))
-X = np.array([features(r) for r in rows])
+idx = np.random.default_rng(1).permutation(len(rows))
+tr, va = idx[: int(0.7 * len(rows))], idx[int(0.7 * len(rows)):]
+k1 = {}
+for i in tr:  # pattern k1 per job class, learned from the fitting jobs only (FeatureEncoder: from TRAIN)
+    if rows[i]["k1"]:
+        k1.setdefault(int(rows[i]["job_class"]), []).append(float(rows[i]["k1"]))
+k1 = {c: sum(v) / len(v) for c, v in k1.items()}
+X = np.array([raw(r, k1) for r in rows])
 Y = np.array([[float(r[s]) for s in SIGNALS] for r in rows])
-idx = np.random.default_rng(1).permutation(len(X))
-tr, va = idx[: int(0.7 * len(X))], idx[int(0.7 * len(X)):]
 Xs = (X - X[tr].mean(0)) / (X[tr].std(0) + 1e-12)
 med = np.median(pdist(Xs[tr][:400]))
 print(f"{len(tr)} train / {len(va)} validation jobs; median pairwise distance {med:.3f}")

@@ -99,6 +99,8 @@ class EnsembleTrainerTest {
         }
         assertThat(card).contains("**This model does not meet the promotion gates.**")
                 .contains("held_out_jobs: only " + m.jobs() + " test jobs exist");
+        boolean everythingFlagged = m.missedCritical() == 0 && m.criticalMisses() > 0 && m.physicsRecommendedShare() >= 0.9;
+        assertThat(card.contains("Note on missed_critical: it passes because physics is recommended")).isEqualTo(everythingFlagged);
         String best = m.componentAccuracy().entrySet().stream().filter(e -> !e.getKey().equals("ensemble"))
                 .max(Map.Entry.comparingByValue()).orElseThrow().getKey();
         if (!m.gates().stream().filter(g -> g.name().equals("accuracy")).findFirst().orElseThrow().passed()) {

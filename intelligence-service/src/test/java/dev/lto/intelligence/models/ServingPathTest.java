@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The serving path (XGBoost trees and the MC-dropout MLP in Java, batches split across cores) must
- * give what the libraries give: XGBoost's {@code inplace_predict} and the libtorch MLP on the same
- * trained model and the same dropout masks.
+ * The serving path (XGBoost trees, the MC-dropout MLP and the GP posterior in Java, batches split
+ * across cores) must give what the libraries give: XGBoost's {@code inplace_predict}, the libtorch MLP
+ * on the same trained model and the same dropout masks, and Smile's GP prediction.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServingPathTest {
@@ -47,6 +47,27 @@ class ServingPathTest {
         // Else the comparisons below would compare the libraries with themselves.
         assertThat(model.xgb.servesInJava()).isTrue();
         assertThat(model.mlp.servesInJava()).isTrue();
+        assertThat(((SmileGaussianProcess) model.gp).fastPath()).isTrue();
+    }
+
+    @Test
+    void gpServingPathGivesSmilesPosterior() {
+        SmileGaussianProcess gp = (SmileGaussianProcess) model.gp;
+        double[][] x = jobs.stream().map(model.encoder::encode).toArray(double[][]::new);
+        double[][] mean = new double[x.length][6];
+        double[][] sd = new double[x.length][6];
+        double[][] smileMean = new double[x.length][6];
+        double[][] smileSd = new double[x.length][6];
+        gp.predict(x, mean, sd);
+        gp.predictWithSmile(x, smileMean, smileSd);
+        for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < 6; j++) {
+                assertThat(mean[i][j]).as("mean, job %d signal %d", i, j).isCloseTo(smileMean[i][j], within(SmileGaussianProcess.SERVING_TOLERANCE));
+                assertThat(sd[i][j]).as("sd, job %d signal %d", i, j).isCloseTo(smileSd[i][j], within(SmileGaussianProcess.SERVING_TOLERANCE));
+            }
+        }
+        // The far jobs' posterior sd approaches the prior's: the variance term is really computed, not zero.
+        assertThat(sd[x.length - 1][0]).isGreaterThan(sd[0][0]);
     }
 
     @Test

@@ -4,21 +4,25 @@
 Same model sizes as the Java engine: 6 XGBoost boosters x 500 trees (reg:logistic, depth 6), the seed's
 MLP (d -> 256 -> BN -> ReLU -> Dropout 0.3 -> 128 -> 64 -> 6) with 100 MC-dropout passes as one batched
 forward pass, an exact GP (sklearn, RBF) on the same subset size, the same 18 features and the same
-serving steps (features, three models, conformal intervals). One thread everywhere, as in the Java run.
+serving steps (features, three models, conformal intervals). LTO_REF_THREADS threads (default 1) for
+BLAS, torch and XGBoost; the Java engine runs one thread per library but splits a batch across the cores,
+so compare its batch rate with LTO_REF_THREADS=2 as well.
 
-Usage: /usr/bin/python3 tradeoff_reference.py campaign.csv [gp_points]
+Usage: [LTO_REF_THREADS=2] /usr/bin/python3 tradeoff_reference.py campaign.csv [gp_points]
 Needs Debian's python3-sklearn, python3-xgboost, python3-torch.
 """
 import csv, json, math, os, sys, time
-import numpy as np
 
-os.environ.setdefault("OMP_NUM_THREADS", "1")
+THREADS = int(os.environ.get("LTO_REF_THREADS", "1"))
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[var] = str(THREADS)  # before numpy loads its BLAS, which reads them once
+import numpy as np
 import torch
 import xgboost as xgb
 from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import RBF, WhiteKernel
 
-torch.set_num_threads(1)
+torch.set_num_threads(THREADS)
 torch.set_num_interop_threads(1)
 SIGNALS = ["speed_vs_accuracy", "resolution_vs_dof", "cost_vs_fidelity", "surrogate_reliability", "yield_risk", "overall_health"]
 COMPLEXITY = {"SIMPLE": 0, "MODERATE": 1, "COMPLEX": 2, "EXTREME": 3}
@@ -54,7 +58,7 @@ def main():
 
     t0 = time.time()
     boosters = [xgb.train({"objective": "reg:logistic", "max_depth": 6, "eta": 0.05, "subsample": 0.8,
-                           "colsample_bytree": 0.9, "tree_method": "hist", "nthread": 1},
+                           "colsample_bytree": 0.9, "tree_method": "hist", "nthread": THREADS},
                           xgb.DMatrix(Xs, label=Y[:, s]), 500) for s in range(6)]
     mlp = torch.nn.Sequential(torch.nn.Linear(d, 256), torch.nn.BatchNorm1d(256), torch.nn.ReLU(), torch.nn.Dropout(0.3),
                               torch.nn.Linear(256, 128), torch.nn.ReLU(), torch.nn.Linear(128, 64), torch.nn.ReLU(),
@@ -120,7 +124,7 @@ def main():
     for _ in range(5):
         predict(batch)
     per_s = 5000 / (time.perf_counter() - t)
-    print(json.dumps({"engine": "python reference", "xgboost": xgb.__version__, "torch": torch.__version__,
+    print(json.dumps({"engine": "python reference", "threads": THREADS, "xgboost": xgb.__version__, "torch": torch.__version__,
                       "train_s": round(train_s, 1), "gp_points": int(len(sub)), "single_p50_ms": pct(single, 50),
                       "single_p99_ms": pct(single, 99), "shap_p50_ms": pct(shap, 50), "shap_p99_ms": pct(shap, 99),
                       "batch_size": 1000, "batch_predictions_per_s": round(per_s), "load_average_1m": os.getloadavg()[0]},

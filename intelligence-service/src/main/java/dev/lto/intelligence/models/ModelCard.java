@@ -112,9 +112,10 @@ final class ModelCard {
                     + " need a campaign of ≈ 6700 jobs (≈ %.0f h at that rate). Every figure on this card carries the sampling error"
                     + " of %d jobs.", m.jobs(), secondsPerJob, md.trainingSamples(), 6700 * secondsPerJob / 3600, m.jobs());
             case "accuracy", "critical_accuracy" -> g.name() + ": " + g.measured() + " against " + g.target() + "; weakest signals "
-                    + worst + ". " + components(m) + " With " + md.trainingSamples() + " training jobs over 9 parameters no component"
-                    + " resolves the simulator's steep, clamped responses (yield risk is a log-probability step, signals saturate at 0"
-                    + " and 1); docs/ml.md §10 measures what each component could gain.";
+                    + worst + ". " + (g.name().equals("accuracy") ? components(m) + " " : "") + "With " + md.trainingSamples()
+                    + " training jobs over 9 parameters no component resolves the simulator's steep, clamped responses (yield risk"
+                    + " is a log-probability step, signals saturate at 0 and 1); docs/ml.md §10 measures what each component and"
+                    + " other weights could gain.";
             case "coverage_95" -> "coverage_95: " + g.measured() + " against " + g.target() + " on " + m.jobs() + " jobs × 6 signals;"
                     + " with few calibration jobs the conformal quantile is coarse, and the test sample itself is small.";
             case "missed_critical" -> "missed_critical: " + g.measured() + " critical jobs had an error > 0.05 while the flag stayed off;"
@@ -128,10 +129,11 @@ final class ModelCard {
         if (m.componentAccuracy() == null || m.componentAccuracy().isEmpty()) {
             return "";
         }
-        var best = m.componentAccuracy().entrySet().stream().filter(e -> !e.getKey().equals("ensemble"))
-                .max(java.util.Map.Entry.comparingByValue()).orElseThrow();
-        return "Accuracy on these jobs: the best single component, " + best.getKey() + ", " + pct(best.getValue())
-                + "; the weighted ensemble " + pct(m.componentAccuracy().getOrDefault("ensemble", m.accuracy())) + ".";
+        return m.componentAccuracy().entrySet().stream().filter(e -> !e.getKey().equals("ensemble"))
+                .max(java.util.Map.Entry.comparingByValue())
+                .map(best -> "Accuracy on these jobs: the best single component, " + best.getKey() + ", " + pct(best.getValue())
+                        + "; the weighted ensemble " + pct(m.componentAccuracy().getOrDefault("ensemble", m.accuracy())) + ".")
+                .orElse("");
     }
 
     static String pct(double v) {

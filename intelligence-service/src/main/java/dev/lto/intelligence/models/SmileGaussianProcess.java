@@ -33,22 +33,31 @@ final class SmileGaussianProcess implements EpistemicModel {
     private final Serving serving;
 
     private SmileGaussianProcess(GaussianProcessRegression<double[]>[] gps) {
-        this.gps = gps;
-        Serving candidate = Serving.of(gps);
-        double diff = candidate.differenceFromSmile(gps);
-        if (diff <= SERVING_TOLERANCE) {
-            this.serving = candidate;
-        }
-        else {
-            log.warn("GP serving path differs from Smile by {} (> {}) on probe rows; serving with Smile", diff, SERVING_TOLERANCE);
-            this.serving = null;
-        }
+        this(gps, SERVING_TOLERANCE);
     }
 
-    /** Smile only (the reference inside the serving path's own check). */
-    private SmileGaussianProcess(GaussianProcessRegression<double[]>[] gps, Serving serving) {
+    /** @param tolerance what the serving path may differ from Smile on the probe rows */
+    private SmileGaussianProcess(GaussianProcessRegression<double[]>[] gps, double tolerance) {
         this.gps = gps;
-        this.serving = serving;
+        Serving candidate = null;
+        try {
+            candidate = Serving.of(gps);
+            double diff = candidate.differenceFromSmile(gps);
+            if (!(diff <= tolerance)) {
+                log.warn("GP serving path differs from Smile by {} (> {}) on probe rows; serving with Smile", diff, tolerance);
+                candidate = null;
+            }
+        }
+        catch (RuntimeException ex) { // e.g. our Cholesky meets a matrix Smile's LAPACK factorised: Smile still serves
+            log.warn("GP serving path unavailable ({}); serving with Smile", ex.getMessage());
+            candidate = null;
+        }
+        this.serving = candidate;
+    }
+
+    /** The same trained GPs with another serving tolerance (tests: a negative one forces the fallback to Smile). */
+    SmileGaussianProcess withTolerance(double tolerance) {
+        return new SmileGaussianProcess(gps, tolerance);
     }
 
     /** Whether predictions come from the fast path (tests). */
@@ -133,6 +142,10 @@ final class SmileGaussianProcess implements EpistemicModel {
 
     /** Smile's own prediction: the reference the serving path is checked against. */
     void predictWithSmile(double[][] x, double[][] mean, double[][] sd) {
+        predictWithSmile(gps, x, mean, sd);
+    }
+
+    private static void predictWithSmile(GaussianProcessRegression<double[]>[] gps, double[][] x, double[][] mean, double[][] sd) {
         double[] musd = new double[2];
         for (int i = 0; i < x.length; i++) {
             gps[0].predict(x[i], musd);
@@ -250,7 +263,7 @@ final class SmileGaussianProcess implements EpistemicModel {
             double[][] m2 = new double[x.length][signals];
             double[][] s2 = new double[x.length][signals];
             predict(x, m1, s1);
-            new SmileGaussianProcess(gps, null).predictWithSmile(x, m2, s2);
+            predictWithSmile(gps, x, m2, s2);
             double worst = 0;
             for (int i = 0; i < x.length; i++) {
                 for (int s = 0; s < signals; s++) {

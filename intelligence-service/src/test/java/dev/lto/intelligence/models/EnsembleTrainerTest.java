@@ -106,6 +106,9 @@ class EnsembleTrainerTest {
         if (!m.gates().stream().filter(g -> g.name().equals("accuracy")).findFirst().orElseThrow().passed()) {
             assertThat(card).contains("the best single component, " + best + ", " + ModelCard.pct(m.componentAccuracy().get(best)));
         }
+        // Component accuracies are over all jobs: they must not be quoted as if they were critical-job figures.
+        card.lines().filter(l -> l.startsWith("- critical_accuracy:"))
+                .forEach(l -> assertThat(l).doesNotContain("best single component"));
     }
 
     @Test

@@ -71,6 +71,21 @@ class ServingPathTest {
     }
 
     @Test
+    void gpFallsBackToSmileWhenItsServingPathFailsTheCheck() {
+        SmileGaussianProcess strict = ((SmileGaussianProcess) model.gp).withTolerance(-1); // no difference is ≤ −1
+        assertThat(strict.fastPath()).isFalse();
+        double[][] x = jobs.stream().limit(5).map(model.encoder::encode).toArray(double[][]::new);
+        double[][] mean = new double[x.length][6];
+        double[][] sd = new double[x.length][6];
+        double[][] smileMean = new double[x.length][6];
+        double[][] smileSd = new double[x.length][6];
+        strict.predict(x, mean, sd);
+        strict.predictWithSmile(x, smileMean, smileSd);
+        assertThat(mean).isDeepEqualTo(smileMean);
+        assertThat(sd).isDeepEqualTo(smileSd);
+    }
+
+    @Test
     void javaTreesGiveXgboostsPredictions() {
         int d = FeatureEncoder.size();
         float[] x = model.encoder.encodeRows(jobs);

@@ -166,7 +166,7 @@ class RoundTripTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 2);
             assertThat(got).extracting(m -> new String((byte[]) m.getPayload(), StandardCharsets.UTF_8)).containsExactly("one", "two");
             assertThat(got.getFirst().getHeaders()).containsEntry("n", 1).containsKey(RedisStreamHeaders.STREAM_MESSAGE_ID);
-            // the failed entry is the only one left pending: it comes back after min-idle-time
+            // the failed entry is the only one left unacknowledged (redelivery after min-idle-time: DeadLetterTest)
             await().atMost(Duration.ofSeconds(5)).until(() -> TestApps.pending("rt.raw", "raw-group") == 1);
         }
         finally {

@@ -81,8 +81,9 @@ def mlp():
                               torch.nn.Dropout(0.3), torch.nn.Linear(256, 128), torch.nn.ReLU(),
                               torch.nn.Linear(128, 64), torch.nn.ReLU(), torch.nn.Linear(64, 6))
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
-    xt, yt = torch.tensor(Xs[tr], dtype=torch.float32), torch.tensor(Y[tr], dtype=torch.float32)
-    xv, yv = torch.tensor(Xs[va], dtype=torch.float32), torch.tensor(Y[va], dtype=torch.float32)
+    fit, stop = tr[:600], tr[600:]  # early stopping on jobs of its own, never on the scored ones
+    xt, yt = torch.tensor(Xs[fit], dtype=torch.float32), torch.tensor(Y[fit], dtype=torch.float32)
+    xv, yv = torch.tensor(Xs[stop], dtype=torch.float32), torch.tensor(Y[stop], dtype=torch.float32)
     best, bad, state, epoch = float("inf"), 0, None, 0
     for epoch in range(1, 401):  # ≤ 400 epochs, batch 64, early stopping with patience 25 (lto.models.mlp.*)
         net.train()
@@ -105,8 +106,8 @@ def mlp():
     net.load_state_dict(state)
     net.eval()
     with torch.no_grad():
-        return np.clip(net(xv).numpy(), 0, 1), epoch
+        return np.clip(net(torch.tensor(Xs[va], dtype=torch.float32)).numpy(), 0, 1), epoch
 
 
 P, epochs = mlp()
-report("MLP (seed architecture, PyTorch)", P, Y[va], f"({epochs} epochs)")
+report("MLP (seed architecture, PyTorch; 600 fit, 100 early stopping)", P, Y[va], f"(stopped after {epochs} epochs)")

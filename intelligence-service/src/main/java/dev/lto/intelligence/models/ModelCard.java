@@ -111,8 +111,10 @@ final class ModelCard {
                     + " job on the 2 shared cores, so the campaign behind this model stopped at %d training jobs; ≥ 1000 held-out jobs"
                     + " need a campaign of ≈ 6700 jobs (≈ %.0f h at that rate). Every figure on this card carries the sampling error"
                     + " of %d jobs.", m.jobs(), secondsPerJob, md.trainingSamples(), 6700 * secondsPerJob / 3600, m.jobs());
-            case "accuracy", "critical_accuracy" -> g.name() + ": " + g.measured() + " against " + g.target() + "; weakest signals "
-                    + worst + ". " + (g.name().equals("accuracy") ? components(m) + " " : "") + "With " + md.trainingSamples()
+            // Per-signal and per-component accuracies are over all jobs: quoted for the accuracy gate only.
+            case "accuracy", "critical_accuracy" -> g.name() + ": " + g.measured() + " against " + g.target()
+                    + (g.name().equals("accuracy") ? "; weakest signals " + worst + ". " + components(m) + " "
+                            : " on " + m.criticalJobs() + " critical jobs. ") + "With " + md.trainingSamples()
                     + " training jobs over 9 parameters no component resolves the simulator's steep, clamped responses (yield risk"
                     + " is a log-probability step, signals saturate at 0 and 1); docs/ml.md §10 measures what each component and"
                     + " other weights could gain.";

@@ -25,9 +25,7 @@ from sklearn.gaussian_process.kernels import RBF, ConstantKernel as C, WhiteKern
 
 warnings.filterwarnings("ignore")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tradeoff_reference import raw  # the 18 features of FeatureEncoder, as the latency reference computes them
-SIGNALS = ["speed_vs_accuracy", "resolution_vs_dof", "cost_vs_fidelity", "surrogate_reliability", "yield_risk",
-           "overall_health"]
+from tradeoff_reference import SIGNALS, raw  # the 18 features of FeatureEncoder, as the latency reference computes them
 def report(name, pred, truth, extra=""):
     e = np.abs(pred - truth)
     print(f"{name}: MAE {e.mean():.4f} accuracy {(e <= 0.05).mean():.3f} per signal {np.round((e <= 0.05).mean(0), 3)} {extra}")

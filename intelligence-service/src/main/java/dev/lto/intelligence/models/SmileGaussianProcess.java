@@ -9,7 +9,10 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import smile.math.kernel.GaussianKernel;
+import smile.math.kernel.MercerKernel;
 import smile.regression.GaussianProcessRegression;
 
 /**
@@ -23,7 +26,7 @@ import smile.regression.GaussianProcessRegression;
  */
 final class SmileGaussianProcess implements EpistemicModel {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SmileGaussianProcess.class);
+    private static final Logger log = LoggerFactory.getLogger(SmileGaussianProcess.class);
 
     /** Largest difference to Smile's own answer (mean and sd, in target units) the serving path may have. */
     static final double SERVING_TOLERANCE = 1e-6;
@@ -167,7 +170,7 @@ final class SmileGaussianProcess implements EpistemicModel {
      * variance is k(x,x) − ‖L⁻¹k*‖² with L⁻¹ (L the Cholesky factor of K + σ²I) computed once when
      * the model is built or loaded: m²/2 operations in independent dot products.
      */
-    private record Serving(double[][] points, smile.math.kernel.MercerKernel<double[]> kernel, double[][] weights,
+    private record Serving(double[][] points, MercerKernel<double[]> kernel, double[][] weights,
                            double[] targetMean, double[] targetSd, double[] lowerInverse) {
 
         static Serving of(GaussianProcessRegression<double[]>[] gps) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -25,6 +26,9 @@ import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.MessageHandler;
+import org.springframework.messaging.SubscribableChannel;
 import org.springframework.messaging.support.MessageBuilder;
 
 import dev.lto.testsupport.TestRedis;
@@ -149,17 +153,17 @@ class RoundTripTest {
 
     @Test
     void explicitBindingsCarryMessagesThroughTheirChannelsAndAckOnlyAfterTheHandlerReturns() {
-        List<Message<?>> got = new java.util.concurrent.CopyOnWriteArrayList<>();
-        org.springframework.messaging.MessageHandler handler = m -> {
+        List<Message<?>> got = new CopyOnWriteArrayList<>();
+        MessageHandler handler = m -> {
             if ("fail".equals(new String((byte[]) m.getPayload(), StandardCharsets.UTF_8))) {
                 throw new IllegalStateException("handler refused it");
             }
             got.add(m);
         };
-        org.springframework.messaging.SubscribableChannel in = app.getBean("rawIn", org.springframework.messaging.SubscribableChannel.class);
+        SubscribableChannel in = app.getBean("rawIn", SubscribableChannel.class);
         in.subscribe(handler);
         try {
-            org.springframework.messaging.MessageChannel out = app.getBean("rawOut", org.springframework.messaging.MessageChannel.class);
+            MessageChannel out = app.getBean("rawOut", MessageChannel.class);
             assertThat(out.send(MessageBuilder.withPayload("one".getBytes(StandardCharsets.UTF_8)).setHeader("n", 1).build())).isTrue();
             assertThat(out.send(MessageBuilder.withPayload("fail".getBytes(StandardCharsets.UTF_8)).build())).isTrue();
             assertThat(out.send(MessageBuilder.withPayload("two".getBytes(StandardCharsets.UTF_8)).build())).isTrue();

@@ -4,6 +4,7 @@ import dev.lto.contracts.AdapterHealth;
 import dev.lto.contracts.JobParameters;
 import dev.lto.contracts.MetricSnapshot;
 import dev.lto.contracts.SimulationResult;
+import dev.lto.contracts.TradeoffSignals;
 import java.util.List;
 import java.util.Optional;
 import reactor.core.publisher.Flux;
@@ -35,6 +36,34 @@ public interface SimulatorInterface {
      */
     default List<String> physicalProblems(JobParameters params) {
         return List.of();
+    }
+
+    /**
+     * The intermediates a finished job's signals were composed from; empty for adapters whose
+     * signals are not composed from {@link SignalIntermediates} (then learned models fall back to
+     * predicting the signals themselves).
+     */
+    default Optional<SignalIntermediates> intermediatesOf(SimulationResult result) {
+        return Optional.empty();
+    }
+
+    /**
+     * The six signals this adapter would report for a job with these intermediates: the closed-form
+     * cost terms of the parameters (FLOPs, grid term, surrogate error) combined with the given
+     * intermediates by the same function the simulator uses. Microseconds; no imaging. Empty when
+     * the adapter does not compose its signals this way.
+     */
+    default Optional<TradeoffSignals> composeSignals(JobParameters params, SignalIntermediates intermediates) {
+        return Optional.empty();
+    }
+
+    /**
+     * Physics-lite: the job's signals from a reduced-fidelity run of the adapter's own physics
+     * (roughly a tenth of a full job's cost). Empty for adapters that have none (external tools);
+     * the tradeoff engine then relies on its learned models alone.
+     */
+    default Optional<LiteEstimate> estimateSignals(JobParameters params) {
+        return Optional.empty();
     }
 
     /** Cheap self-test of the adapter and its compute device. */

@@ -66,6 +66,14 @@ public interface SimulatorInterface {
         return Optional.empty();
     }
 
+    /**
+     * The pattern family a job class stands for in this adapter's catalogue (e.g. {@code DENSE_LS}),
+     * for per-family reporting; empty when the adapter has no catalogue.
+     */
+    default Optional<String> patternFamily(int jobClass) {
+        return Optional.empty();
+    }
+
     /** Cheap self-test of the adapter and its compute device. */
     AdapterHealth healthCheck();
 

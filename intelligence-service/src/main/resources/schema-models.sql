@@ -82,6 +82,16 @@ CREATE TABLE IF NOT EXISTS training_samples (
     PRIMARY KEY (campaign_id, sample_idx)
 );
 
+-- Physical intermediates of the truth (SignalIntermediates) and the adapter's physics-lite estimate of
+-- the same job (signals, per-signal error estimate, intermediates, fidelity label, seconds); null when
+-- the adapter has none.
+ALTER TABLE training_samples ADD COLUMN IF NOT EXISTS intermediates DOUBLE[];
+ALTER TABLE training_samples ADD COLUMN IF NOT EXISTS lite_signals DOUBLE[];
+ALTER TABLE training_samples ADD COLUMN IF NOT EXISTS lite_error DOUBLE[];
+ALTER TABLE training_samples ADD COLUMN IF NOT EXISTS lite_intermediates DOUBLE[];
+ALTER TABLE training_samples ADD COLUMN IF NOT EXISTS lite_fidelity VARCHAR;
+ALTER TABLE training_samples ADD COLUMN IF NOT EXISTS lite_seconds DOUBLE;
+
 -- Which model version served when: registered, production, retired (audit and rollback).
 CREATE TABLE IF NOT EXISTS model_deployments (
     version         VARCHAR NOT NULL,

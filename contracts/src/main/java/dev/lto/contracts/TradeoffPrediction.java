@@ -2,12 +2,16 @@ package dev.lto.contracts;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The tradeoff engine's answer for one parameter set, in exactly the shape of the seed's
  * {@code /api/v1/tradeoffs/predict} example. {@code feature_importance} is present only when
  * asked for (it costs 20-80× a prediction); its map keeps the most important feature first.
+ * Two additions follow the seed's fields: {@code answered_by}, the cascade stage that answered
+ * ({@code first_stage} or {@code physics_lite}), and {@code physics_reasons}, why a full
+ * simulation is recommended (empty when it is not).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TradeoffPrediction(
@@ -18,5 +22,15 @@ public record TradeoffPrediction(
         ConstraintEvaluation constraints,
         @JsonProperty("feature_importance") Map<String, Double> featureImportance,
         @JsonProperty("model_version") String modelVersion,
-        @JsonProperty("inference_time_ms") double inferenceTimeMs) {
+        @JsonProperty("inference_time_ms") double inferenceTimeMs,
+        @JsonProperty("answered_by") String answeredBy,
+        @JsonProperty("physics_reasons") List<String> physicsReasons) {
+
+    /** The seed's shape alone, without the cascade's additions. */
+    public TradeoffPrediction(String jobId, JobParameters parameters, SignalPredictions predictions,
+                              UncertaintyAssessment uncertainty, ConstraintEvaluation constraints,
+                              Map<String, Double> featureImportance, String modelVersion, double inferenceTimeMs) {
+        this(jobId, parameters, predictions, uncertainty, constraints, featureImportance, modelVersion, inferenceTimeMs,
+                null, null);
+    }
 }

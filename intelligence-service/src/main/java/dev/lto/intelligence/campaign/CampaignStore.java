@@ -2,7 +2,13 @@ package dev.lto.intelligence.campaign;
 
 import dev.lto.contracts.JobParameters;
 import dev.lto.contracts.SimulationResult;
+import dev.lto.contracts.TradeoffSignals;
+import dev.lto.simulator.spi.LiteEstimate;
+import dev.lto.simulator.spi.SignalIntermediates;
 import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,7 +63,8 @@ public class CampaignStore {
                 .param(campaignId).query(Integer.class).list());
     }
 
-    void insert(String campaignId, int index, String stratum, SimulationResult r, boolean critical) {
+    void insert(String campaignId, int index, String stratum, SimulationResult r, boolean critical,
+                SignalIntermediates intermediates, LiteEstimate lite) {
         JobParameters p = r.parameters();
         double[] s = r.tradeoffSignals().toArray();
         var out = r.outputs();
@@ -66,16 +73,58 @@ public class CampaignStore {
                     dose_mj_cm2, sigma, resist_thickness_nm, grid_size_nm, pattern_complexity, use_ai_surrogate,
                     job_class, k1, resolution_nm, depth_of_focus_nm, pattern_fidelity, speed_vs_accuracy,
                     resolution_vs_dof, cost_vs_fidelity, surrogate_reliability, yield_risk, overall_health, critical,
-                    imaging_path, compute_time_s, simulator_version, simulated_at)
-                VALUES (?, ?, ?, ?, ?::JSON, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    imaging_path, compute_time_s, simulator_version, simulated_at, intermediates, lite_signals,
+                    lite_error, lite_intermediates, lite_fidelity, lite_seconds)
+                VALUES (?, ?, ?, ?, ?::JSON, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                        ?::DOUBLE[], ?::DOUBLE[], ?::DOUBLE[], ?::DOUBLE[], ?, ?)
                 ON CONFLICT (campaign_id, sample_idx) DO NOTHING""")
                 .params(campaignId, index, r.jobId(), stratum, json.writeValueAsString(p), p.na(), p.wavelengthNm(),
                         p.doseMjCm2(), p.sigma(), p.resistThicknessNm(), p.gridSizeNm(), p.patternComplexity().name(),
                         p.useAiSurrogate(), p.jobClass(), out.k1(), out.resolutionNm(), out.depthOfFocusNm(),
                         out.patternFidelity(), s[0], s[1], s[2], s[3], s[4], s[5], critical,
                         r.computeStats().imagingPath(), r.computeStats().computeTimeS(), r.simulatorVersion(),
-                        Timestamp.from(r.timestamp()))
+                        Timestamp.from(r.timestamp()), list(intermediates == null ? null : physical(intermediates)),
+                        list(lite == null ? null : lite.signals().toArray()), list(lite == null ? null : lite.errorEstimate()),
+                        list(lite == null ? null : physical(lite.intermediates())), lite == null ? null : lite.fidelity(),
+                        lite == null ? null : lite.computeSeconds())
                 .update();
+    }
+
+    /** The four intermediates in their physical units, {@link SignalIntermediates} order. */
+    static double[] physical(SignalIntermediates x) {
+        return new double[] {x.patternFidelity(), x.depthOfFocusNm(), x.failureProbability(), x.edgeLogSlope()};
+    }
+
+    /** A DuckDB list literal ({@code [1.0, 2.5]}) for a {@code ?::DOUBLE[]} parameter; null stays null. */
+    static String list(double[] v) {
+        if (v == null) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < v.length; i++) {
+            if (!Double.isFinite(v[i])) {
+                throw new IllegalArgumentException("non-finite value " + v[i] + " at position " + i);
+            }
+            b.append(i == 0 ? "" : ", ").append(v[i]);
+        }
+        return b.append(']').toString();
+    }
+
+    private static double[] doubles(ResultSet rs, String column) throws SQLException {
+        Array a = rs.getArray(column);
+        if (a == null) {
+            return null;
+        }
+        Object[] values = (Object[]) a.getArray();
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = ((Number) values[i]).doubleValue();
+        }
+        return out;
+    }
+
+    private static SignalIntermediates intermediates(double[] v) {
+        return v == null ? null : new SignalIntermediates(v[0], v[1], v[2], v[3]);
     }
 
     void assignSplits(String campaignId, List<CampaignSample> samples) {
@@ -90,7 +139,8 @@ public class CampaignStore {
         return jdbc.sql("""
                 SELECT sample_idx, stratum, split, parameters::VARCHAR AS p, speed_vs_accuracy, resolution_vs_dof,
                        cost_vs_fidelity, surrogate_reliability, yield_risk, overall_health, k1, critical,
-                       imaging_path, compute_time_s
+                       imaging_path, compute_time_s, intermediates, lite_signals, lite_error, lite_intermediates,
+                       lite_fidelity, lite_seconds
                 FROM training_samples WHERE campaign_id = ? ORDER BY sample_idx""")
                 .param(campaignId)
                 .query((rs, i) -> {
@@ -103,10 +153,15 @@ public class CampaignStore {
                         k1 = Double.NaN;
                     }
                     String split = rs.getString("split");
+                    double[] liteSignals = doubles(rs, "lite_signals");
+                    LiteEstimate lite = liteSignals == null ? null : new LiteEstimate(TradeoffSignals.fromArray(liteSignals),
+                            intermediates(doubles(rs, "lite_intermediates")), doubles(rs, "lite_error"),
+                            rs.getString("lite_fidelity"), rs.getDouble("lite_seconds"));
                     return new CampaignSample(campaignId, rs.getInt("sample_idx"), rs.getString("stratum"),
                             split == null ? null : Split.valueOf(split),
                             json.readValue(rs.getString("p"), JobParameters.class), sig, k1, rs.getBoolean("critical"),
-                            rs.getString("imaging_path"), rs.getDouble("compute_time_s"));
+                            rs.getString("imaging_path"), rs.getDouble("compute_time_s"),
+                            intermediates(doubles(rs, "intermediates")), lite);
                 }).list();
     }
 
@@ -142,6 +197,16 @@ public class CampaignStore {
         jdbc.sql("COPY (SELECT * EXCLUDE (parameters) FROM training_samples WHERE campaign_id = '" + campaignId
                 + "' ORDER BY sample_idx) TO '" + path + "' (" + format + ")").update();
         return file;
+    }
+
+    /** Every column of a campaign's jobs, parameters as JSON text, as zstd Parquet (reference data). */
+    void exportAll(String campaignId, Path file) {
+        if (!SAFE_ID.matcher(campaignId).matches()) {
+            throw new IllegalArgumentException("bad campaign id " + campaignId);
+        }
+        String path = file.toAbsolutePath().toString().replace("'", "''");
+        jdbc.sql("COPY (SELECT * REPLACE (parameters::VARCHAR AS parameters) FROM training_samples WHERE campaign_id = '"
+                + campaignId + "' ORDER BY sample_idx) TO '" + path + "' (FORMAT parquet, COMPRESSION zstd)").update();
     }
 
     List<String> ids() {

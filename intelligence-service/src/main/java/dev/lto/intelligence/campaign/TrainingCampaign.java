@@ -2,12 +2,13 @@ package dev.lto.intelligence.campaign;
 
 import dev.lto.contracts.JobParameters;
 import dev.lto.contracts.SimulationResult;
+import dev.lto.simulator.spi.LiteEstimate;
+import dev.lto.simulator.spi.SignalIntermediates;
 import dev.lto.simulator.spi.SimulatorAdapters;
 import dev.lto.simulator.spi.SimulatorInterface;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -139,13 +140,25 @@ public class TrainingCampaign {
             for (int i = 0; i < n; i++) {
                 Split split = i < nTrain ? Split.TRAIN : i < nTrain + nCal ? Split.CALIBRATION
                         : i < nTrain + nCal + nVal ? Split.VALIDATION : Split.TEST;
-                CampaignSample s = group.get(i);
-                out.add(new CampaignSample(s.campaignId(), s.index(), s.stratum(), split, s.parameters(), s.signals(),
-                        s.k1(), s.critical(), s.imagingPath(), s.computeTimeS()));
+                out.add(group.get(i).withSplit(split));
             }
         }
         out.sort(Comparator.comparingInt(CampaignSample::index));
         return out;
+    }
+
+    /** One campaign job's truth, its intermediates and the physics-lite estimate (null where the adapter has none). */
+    record Simulated(SimulationResult result, SignalIntermediates intermediates, LiteEstimate lite) {
+    }
+
+    /**
+     * The full-fidelity run and, where the adapter offers them, the intermediates of its signals and
+     * its physics-lite estimate (≈ a tenth of the job's cost): stored together, so training and the
+     * model card never re-simulate.
+     */
+    static Simulated simulate(SimulatorInterface sim, JobParameters job) {
+        SimulationResult res = sim.runJob(job);
+        return new Simulated(res, sim.intermediatesOf(res).orElse(null), sim.estimateSignals(job).orElse(null));
     }
 
     /** Runs jobs through the simulator, skipping those already stored, writing each as it finishes. */
@@ -183,16 +196,16 @@ public class TrainingCampaign {
             int threads = Math.max(1, spec.parallelism());
             ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("campaign-", 0).daemon().factory());
             try {
-                CompletionService<Map.Entry<JobParameters, SimulationResult>> cs = new ExecutorCompletionService<>(pool);
+                CompletionService<Simulated> cs = new ExecutorCompletionService<>(pool);
                 int submitted = 0;
                 int inFlight = 0;
                 while (submitted < todo.size() || inFlight > 0) {
                     while (inFlight < threads && submitted < todo.size()) {
                         JobParameters job = todo.get(submitted++);
-                        cs.submit(() -> Map.entry(job, sim.runJob(job)));
+                        cs.submit(() -> simulate(sim, job));
                         inFlight++;
                     }
-                    Map.Entry<JobParameters, SimulationResult> r;
+                    Simulated r;
                     try {
                         r = cs.take().get();
                     } catch (ExecutionException e) {
@@ -202,11 +215,11 @@ public class TrainingCampaign {
                         continue;
                     }
                     inFlight--;
-                    SimulationResult res = r.getValue();
+                    SimulationResult res = r.result();
                     simulatorVersion = res.simulatorVersion();
                     Double k1 = res.outputs().k1();
                     boolean crit = Criticality.isCritical(res.tradeoffSignals().toArray(), k1 == null ? Double.NaN : k1);
-                    store.insert(id, indexOf(r.getKey().jobId()), stratum, res, crit);
+                    store.insert(id, indexOf(res.jobId()), stratum, res, crit, r.intermediates(), r.lite());
                     doneHere++;
                     doneTotal++;
                     critical += crit ? 1 : 0;

@@ -31,13 +31,21 @@ public record FeatureEncoder(
             "na", "wavelength_nm", "dose_mj_cm2", "sigma", "resist_thickness_nm", "grid_size_nm",
             "pattern_complexity", "use_ai_surrogate", "job_class",
             "k1", "log_resolution_nm", "log_depth_of_focus_nm", "mtf_pattern", "na_x_dose",
-            "log_lambda_over_na", "log_photons_per_cd2", "log_grid_na_over_lambda", "log_dose");
+            "log_lambda_over_na", "log_photons_per_cd2", "log_grid_na_over_lambda", "log_dose",
+            "log_blur_na_over_lambda", "first_order_share", "third_order_share", "beyond_cutoff", "log_mask_px");
 
     /** Number of leading features that are the job parameters themselves (the OOD test uses these). */
     public static final int PARAMETER_COUNT = 9;
 
     /** Rayleigh depth-of-focus constant k₂ used for the DoF feature (dimensionless; PHYSICS.md §8). */
     static final double K2 = 0.5;
+
+    /** Acid diffusion length per nm of resist thickness, the simulator's documented default (docs/physics.md §3). */
+    static final double DIFFUSION_PER_THICKNESS = 0.1;
+
+    /** Tile side in λ/NA and the mask raster's cap (docs/physics.md §2, the simulator's defaults): mask pixels ≈ min(cap, 16·λ/(NA·grid)). */
+    static final double TILE_LAMBDA_OVER_NA = 16;
+    static final double MAX_MASK_PX = 2048;
 
     /** Photons per nm² delivered by 1 mJ/cm² per nm of wavelength: 0.68 photons/nm² at 13.5 nm (PHYSICS.md), ∝ λ. */
     static final double PHOTONS_PER_NM2_PER_MJ_PER_NM = 0.68 / 13.5;
@@ -132,11 +140,37 @@ public record FeatureEncoder(
         double cd = k1 * lambda / na;                                   // pattern CD = k₁·λ/NA, nm
         double dof = K2 * lambda / (na * na);                           // DoF = k₂·λ/NA², nm
         double photons = dose * PHOTONS_PER_NM2_PER_MJ_PER_NM * lambda * cd * cd; // photons in a CD² area
+        double blur = DIFFUSION_PER_THICKNESS * p.resistThicknessNm() * na / lambda;   // resist blur in λ/NA
+        // A grating of pitch 2·CD sends its first order to 1/(2k₁) and its third to 3/(2k₁) (σ units of NA/λ).
+        double sigma = Math.max(p.sigma(), 1e-6);
+        double maskPx = Math.min(MAX_MASK_PX, TILE_LAMBDA_OVER_NA * lambda / (na * p.gridSizeNm()));
         return new double[] {
                 na, lambda, dose, p.sigma(), p.resistThicknessNm(), p.gridSizeNm(),
                 p.patternComplexity().ordinal(), Boolean.TRUE.equals(p.useAiSurrogate()) ? 1 : 0, cls,
                 k1, Math.log(cd), Math.log(dof), mtf(1 / (4 * k1)), na * dose,
-                Math.log(lambda / na), Math.log(photons), Math.log(p.gridSizeNm() * na / lambda), Math.log(dose)};
+                Math.log(lambda / na), Math.log(photons), Math.log(p.gridSizeNm() * na / lambda), Math.log(dose),
+                Math.log(blur), passingShare(sigma, 1 / (2 * k1)), passingShare(sigma, 3 / (2 * k1)),
+                1 / (2 * k1) > 1 + sigma ? 1 : 0, Math.log(maskPx)};
+    }
+
+    /**
+     * Share of a conventional source disk of radius σ whose diffraction order, shifted by {@code d}
+     * (σ units, i.e. NA/λ), still enters the unit pupil: the circle–circle intersection area over
+     * πσ² (PHYSICS.md, "Source sampling"). Image modulation of that order is proportional to it.
+     */
+    static double passingShare(double sigma, double d) {
+        double r1 = sigma;
+        double r2 = 1;
+        if (d >= r1 + r2) {
+            return 0;
+        }
+        if (d <= r2 - r1) {
+            return 1;
+        }
+        double a1 = r1 * r1 * Math.acos(Math.clamp((d * d + r1 * r1 - r2 * r2) / (2 * d * r1), -1, 1));
+        double a2 = r2 * r2 * Math.acos(Math.clamp((d * d + r2 * r2 - r1 * r1) / (2 * d * r2), -1, 1));
+        double k = 0.5 * Math.sqrt(Math.max(0, (-d + r1 + r2) * (d + r1 - r2) * (d - r1 + r2) * (d + r1 + r2)));
+        return Math.clamp((a1 + a2 - k) / (Math.PI * r1 * r1), 0, 1);
     }
 
     /**

@@ -3,15 +3,19 @@ package dev.lto.intelligence.models;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * What the calibration and validation splits fixed: ensemble weights, the split-conformal
- * quantile per signal (of |y − ŷ| / s, s the combined uncertainty scale), the physics-flag
- * threshold on the widest calibrated half-width, and the settings they were computed with.
+ * What the calibration and validation splits fixed: ensemble weights per learned target, the
+ * split-conformal quantile per signal (of |y − ŷ| / s, s the combined uncertainty scale), the
+ * physics-flag threshold on the widest calibrated half-width, and the settings they were computed with.
  *
+ * @param weights        per learned target (intermediate or signal), the weights of the XGBoost, MLP
+ *                       and GP means, fitted on the validation split (sum 1)
  * @param conformalQ     per signal; +∞ (stored as a very large number) when the calibration set is too small for α
  * @param flagThreshold  τ: a job whose widest calibrated half-width reaches τ is high-uncertainty
+ * @param routeThreshold the cascade lets this model answer a job only when its widest calibrated
+ *                       half-width is below this (tuned on validation); else physics-lite answers
  */
 record Calibration(
-        @JsonProperty("weights") double[] weights,
+        @JsonProperty("weights") double[][] weights,
         @JsonProperty("alpha") double alpha,
         @JsonProperty("conformal_q") double[] conformalQ,
         @JsonProperty("calibration_jobs") int calibrationJobs,
@@ -19,7 +23,19 @@ record Calibration(
         @JsonProperty("flag_threshold_source") String flagThresholdSource,
         @JsonProperty("scale_floor") double scaleFloor,
         @JsonProperty("mc_passes") int mcPasses,
-        @JsonProperty("dropout") double dropout) {
+        @JsonProperty("dropout") double dropout,
+        @JsonProperty("route_threshold") double routeThreshold,
+        @JsonProperty("route_threshold_source") String routeThresholdSource) {
+
+    Calibration withFlag(double tau, String source) {
+        return new Calibration(weights, alpha, conformalQ, calibrationJobs, tau, source, scaleFloor, mcPasses, dropout,
+                routeThreshold, routeThresholdSource);
+    }
+
+    Calibration withRoute(double tau, String source) {
+        return new Calibration(weights, alpha, conformalQ, calibrationJobs, flagThreshold, flagThresholdSource, scaleFloor,
+                mcPasses, dropout, tau, source);
+    }
 
     /** Stand-in for an infinite conformal quantile (fewer than ⌈(n+1)(1−α)⌉ calibration points): interval = [0, 1]. */
     static final double UNBOUNDED = 1e9;

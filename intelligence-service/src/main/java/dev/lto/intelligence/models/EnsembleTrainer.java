@@ -5,28 +5,38 @@ import dev.lto.intelligence.campaign.CampaignSample;
 import dev.lto.intelligence.campaign.Split;
 import dev.lto.intelligence.features.FeatureEncoder;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains the ensemble on a campaign's TRAIN split, early-stops the MLP and tunes the physics flag
- * on VALIDATION, fits the conformal quantiles on CALIBRATION, and measures everything on TEST.
- * No split sees another's job (splits are by job, stratified by criticality).
+ * Trains the first stage on a campaign's TRAIN split, early-stops the MLP and fits the ensemble
+ * weights, the physics flag and the cascade's routing threshold on VALIDATION, fits the conformal
+ * quantiles (first stage and physics-lite) on CALIBRATION, and measures everything on TEST. No split
+ * sees another's job (splits are by job, stratified by criticality).
+ *
+ * <p>With a {@link SignalComposer} and intermediates on every job the learners predict the four
+ * intermediates (structured targets, ML.md "Learnability, measured": +2–6 points over predicting the
+ * signals) and the signals are composed from them; else they predict the six signals.
  */
 final class EnsembleTrainer {
 
     private static final Logger log = LoggerFactory.getLogger(EnsembleTrainer.class);
 
-    /** A trained model, its test metrics and its lineage. */
-    record Trained(TradeoffModel model, ModelMetrics metrics, int trainingSamples, List<String> campaigns,
-                   double trainSeconds) {
+    /** Step of the weight grid on the simplex (231 candidate weightings per target). */
+    static final double WEIGHT_STEP = 0.05;
+
+    /** A trained model, its lite calibration (null without lite estimates), test metrics and lineage. */
+    record Trained(TradeoffModel model, LiteCalibration lite, ModelMetrics metrics, int trainingSamples,
+                   List<String> campaigns, double trainSeconds) {
     }
 
     private EnsembleTrainer() {
     }
 
-    static Trained train(String version, List<CampaignSample> samples, ModelProperties props, Set<String> unmodelled) {
+    static Trained train(String version, List<CampaignSample> samples, ModelProperties props, Set<String> unmodelled,
+                         SignalComposer composer) {
         long t0 = System.nanoTime();
         List<CampaignSample> train = of(samples, Split.TRAIN);
         List<CampaignSample> cal = of(samples, Split.CALIBRATION);
@@ -36,19 +46,22 @@ final class EnsembleTrainer {
             throw new IllegalArgumentException("too few jobs to train: train " + train.size() + ", calibration "
                     + cal.size() + ", validation " + val.size() + " (need ≥ 8, ≥ 1, ≥ 2)");
         }
-        log.info("Training {}: {} train, {} calibration, {} validation, {} test jobs", version, train.size(), cal.size(),
-                val.size(), test.size());
+        boolean structured = composer != null && samples.stream().allMatch(s -> s.intermediates() != null);
+        SignalComposer used = structured ? composer : null;
+        log.info("Training {}: {} train, {} calibration, {} validation, {} test jobs; targets: {}", version, train.size(),
+                cal.size(), val.size(), test.size(), structured ? "the 4 intermediates, signals composed" : "the 6 signals");
         FeatureEncoder encoder = FeatureEncoder.fit(params(train), train.stream().mapToDouble(CampaignSample::k1).toArray());
         int d = FeatureEncoder.size();
         double[][] xTrain = encode(encoder, train);
         float[] fTrain = encoder.encodeRows(params(train));
         float[] fVal = encoder.encodeRows(params(val));
-        double[][] yTrain = targets(train);
-        double[][] yVal = targets(val);
+        double[][] yTrain = targets(train, structured);
+        double[][] yVal = targets(val, structured);
+        int k = yTrain[0].length;
 
         long t = System.nanoTime();
         XgbSignals xgb = XgbSignals.train(fTrain, train.size(), d, yTrain, props.xgboost());
-        log.info("XGBoost: 6 × {} trees in {} s", props.xgboost().trees(), secs(t));
+        log.info("XGBoost: {} × {} trees in {} s", k, props.xgboost().trees(), secs(t));
         t = System.nanoTime();
         MlpSignals mlp = MlpSignals.train(fTrain, train.size(), fVal, val.size(), d, yTrain, yVal, props.mlp());
         log.info("MLP: {} epochs in {} s", mlp.epochs, secs(t));
@@ -58,9 +71,22 @@ final class EnsembleTrainer {
         Mahalanobis ood = Mahalanobis.fit(xTrain, FeatureEncoder.PARAMETER_COUNT, props.uncertainty().oodQuantile());
 
         ModelProperties.Uncertainty u = props.uncertainty();
-        Calibration provisional = new Calibration(props.normalisedWeights(), u.alpha(), new double[6], cal.size(),
-                Double.POSITIVE_INFINITY, "provisional", u.floor(), props.mlp().mcPasses(), props.mlp().dropout());
-        TradeoffModel model = new TradeoffModel(version, encoder, xgb, mlp, gp, ood, provisional, unmodelled);
+        double[][] seedWeights = new double[k][];
+        for (int j = 0; j < k; j++) {
+            seedWeights[j] = props.normalisedWeights();
+        }
+        Calibration provisional = new Calibration(seedWeights, u.alpha(), new double[6], cal.size(),
+                Double.POSITIVE_INFINITY, "provisional", u.floor(), props.mlp().mcPasses(), props.mlp().dropout(),
+                0, "provisional");
+        TradeoffModel model = new TradeoffModel(version, encoder, xgb, mlp, gp, ood, provisional, used, unmodelled);
+
+        // Ensemble weights per target on validation: the seed's [0.35, 0.40, 0.25] is where the search starts,
+        // and it stays when nothing on the simplex grid is measurably better.
+        double[][] weights = props.fitWeights() ? fitWeights(model.components(params(val)), yVal, props.normalisedWeights())
+                : seedWeights;
+        log.info("Ensemble weights per target {}: {}", model.targets(), fmt(weights));
+        model = model.withCalibration(new Calibration(weights, u.alpha(), new double[6], cal.size(), Double.POSITIVE_INFINITY,
+                "provisional", u.floor(), props.mlp().mcPasses(), props.mlp().dropout(), 0, "provisional"));
 
         // Split conformal: normalised scores |y − ŷ| / s on the calibration jobs, one quantile per signal.
         TradeoffModel.Components cc = model.components(params(cal));
@@ -68,13 +94,12 @@ final class EnsembleTrainer {
         for (int j = 0; j < 6; j++) {
             double[] scores = new double[cal.size()];
             for (int i = 0; i < cal.size(); i++) {
-                scores[i] = Math.abs(cal.get(i).signals()[j] - cc.ensemble()[i][j]) / cc.scale()[i][j];
+                scores[i] = Math.abs(cal.get(i).signals()[j] - cc.signals()[i][j]) / cc.signalScale()[i][j];
             }
             q[j] = Calibration.conformalQuantile(scores, u.alpha());
         }
-        Calibration withQ = new Calibration(provisional.weights(), u.alpha(), q, cal.size(), Double.POSITIVE_INFINITY,
-                "provisional", u.floor(), props.mlp().mcPasses(), props.mlp().dropout());
-        model = model.withCalibration(withQ);
+        model = model.withCalibration(new Calibration(weights, u.alpha(), q, cal.size(), Double.POSITIVE_INFINITY,
+                "provisional", u.floor(), props.mlp().mcPasses(), props.mlp().dropout(), 0, "provisional"));
 
         // Flag threshold: below the widest half-width of every validation critical miss, capped by config.
         List<Estimate> ve = model.predict(params(val));
@@ -91,17 +116,115 @@ final class EnsembleTrainer {
         String source = "configured lto.models.uncertainty.flag-half-width (no validation critical miss below it)";
         if (misses > 0 && u.flagMargin() * minMiss < tau) {
             tau = u.flagMargin() * minMiss;
-            source = String.format(java.util.Locale.ROOT,
+            source = String.format(Locale.ROOT,
                     "tuned on validation: %.2f × %.4f, the smallest score among %d critical misses", u.flagMargin(), minMiss, misses);
         }
-        log.info("Conformal q {}; flag threshold {} ({})", java.util.Arrays.toString(q), tau, source);
-        model = model.withCalibration(new Calibration(withQ.weights(), u.alpha(), q, cal.size(), tau, source, u.floor(),
-                props.mlp().mcPasses(), props.mlp().dropout()));
+        model = model.withCalibration(model.calibration.withFlag(tau, source));
+        Route route = routeThreshold(ve, val, props.cascade());
+        model = model.withCalibration(model.calibration.withRoute(route.threshold(), route.source()));
+        log.info("Conformal q {}; flag threshold {} ({}); route threshold {} ({})", java.util.Arrays.toString(q), tau, source,
+                route.threshold(), route.source());
+
+        LiteCalibration lite = samples.stream().anyMatch(s -> s.lite() != null)
+                ? LiteCalibration.fit(cal, val, u.alpha(), props.cascade().liteFloor(), u.flagHalfWidth(), u.flagMargin())
+                : null;
+        if (lite != null) {
+            log.info("Physics-lite calibration ({}): q {}, flag threshold {} ({})", lite.fidelity(),
+                    java.util.Arrays.toString(lite.conformalQ()), lite.flagThreshold(), lite.flagThresholdSource());
+        }
 
         ModelMetrics metrics = test.isEmpty() ? null
-                : Evaluation.evaluate(model, test, "TEST split (" + test.size() + " jobs) of " + campaigns(samples));
+                : Evaluation.evaluateFirstStage(model, test, "TEST split (" + test.size() + " jobs) of " + campaigns(samples));
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new Trained(model, metrics, train.size(), campaigns(samples), seconds);
+        return new Trained(model, lite, metrics, train.size(), campaigns(samples), seconds);
+    }
+
+    record Route(double threshold, String source) {
+    }
+
+    /**
+     * The cascade's routing threshold: the largest widest-half-width τ such that the validation jobs
+     * the first stage would answer (in distribution, no unmodelled metadata, uncertainty < τ) have
+     * pair accuracy ≥ {@code cascade.first-stage-accuracy} and no critical job among them is missed.
+     * 0 (the first stage never answers) when no τ qualifies.
+     */
+    static Route routeThreshold(List<Estimate> ve, List<CampaignSample> val, ModelProperties.Cascade cfg) {
+        Integer[] order = new Integer[val.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(i -> ve.get(i).uncertainty()));
+        int k = val.isEmpty() ? 6 : val.getFirst().signals().length;
+        long okPairs = 0;
+        int taken = 0;
+        double best = 0;
+        int bestTaken = 0;
+        for (int idx = 0; idx < order.length; idx++) {
+            int i = order[idx];
+            Estimate e = ve.get(i);
+            if (e.outOfDistribution() || e.unmodelledMetadata()) {
+                continue;
+            }
+            CampaignSample s = val.get(i);
+            int ok = 0;
+            for (int j = 0; j < k; j++) {
+                ok += Math.abs(e.score()[j] - s.signals()[j]) <= Evaluation.TOLERANCE ? 1 : 0;
+            }
+            if (s.critical() && ok < k) {
+                break;                                  // a critical miss: τ must stay below this job
+            }
+            okPairs += ok;
+            taken++;
+            boolean nextTies = idx + 1 < order.length && ve.get(order[idx + 1]).uncertainty() == e.uncertainty();
+            if (!nextTies && (double) okPairs / ((double) taken * k) >= cfg.firstStageAccuracy()) {
+                double next = idx + 1 < order.length ? ve.get(order[idx + 1]).uncertainty() : e.uncertainty() * 1.000001;
+                best = 0.5 * (e.uncertainty() + next);
+                bestTaken = taken;
+            }
+        }
+        if (bestTaken == 0) {
+            return new Route(0, "no uncertainty level keeps the validation pair accuracy ≥ "
+                    + pct(cfg.firstStageAccuracy()) + " without a critical miss: physics-lite answers every job");
+        }
+        return new Route(best, String.format(Locale.ROOT,
+                "tuned on validation: answers %d of %d jobs at pair accuracy ≥ %s, no critical miss among them",
+                bestTaken, val.size(), pct(cfg.firstStageAccuracy())));
+    }
+
+    /**
+     * Per target, the point of the weight simplex (step {@link #WEIGHT_STEP}) with the least squared
+     * error of the ensemble mean on validation; the seed weights win ties.
+     */
+    static double[][] fitWeights(TradeoffModel.Components vc, double[][] y, double[] seed) {
+        int k = y[0].length;
+        double[][] out = new double[k][];
+        int steps = (int) Math.round(1 / WEIGHT_STEP);
+        for (int j = 0; j < k; j++) {
+            double[] best = seed.clone();
+            double bestErr = sse(vc, y, j, seed);
+            for (int a = 0; a <= steps; a++) {
+                for (int b = 0; a + b <= steps; b++) {
+                    double[] w = {a * WEIGHT_STEP, b * WEIGHT_STEP, (steps - a - b) * WEIGHT_STEP};
+                    double err = sse(vc, y, j, w);
+                    if (err < bestErr - 1e-12) {
+                        bestErr = err;
+                        best = w;
+                    }
+                }
+            }
+            out[j] = best;
+        }
+        return out;
+    }
+
+    private static double sse(TradeoffModel.Components c, double[][] y, int j, double[] w) {
+        double s = 0;
+        for (int i = 0; i < y.length; i++) {
+            double m = TradeoffModel.clamp01(w[0] * c.xgb()[i][j] + w[1] * TradeoffModel.clamp01(c.mlpMean()[i][j])
+                    + w[2] * TradeoffModel.clamp01(c.gpMean()[i][j]));
+            s += (m - y[i][j]) * (m - y[i][j]);
+        }
+        return s;
     }
 
     static double maxError(double[] pred, double[] truth) {
@@ -128,11 +251,23 @@ final class EnsembleTrainer {
         return s.stream().map(x -> e.encode(x.parameters())).toArray(double[][]::new);
     }
 
-    private static double[][] targets(List<CampaignSample> s) {
-        return s.stream().map(CampaignSample::signals).toArray(double[][]::new);
+    private static double[][] targets(List<CampaignSample> s, boolean structured) {
+        return s.stream().map(x -> structured ? x.intermediates().unitScores() : x.signals()).toArray(double[][]::new);
+    }
+
+    private static String fmt(double[][] w) {
+        StringBuilder b = new StringBuilder();
+        for (double[] r : w) {
+            b.append(String.format(Locale.ROOT, "[%.2f %.2f %.2f]", r[0], r[1], r[2]));
+        }
+        return b.toString();
+    }
+
+    private static String pct(double v) {
+        return String.format(Locale.ROOT, "%.1f%%", 100 * v);
     }
 
     private static String secs(long t) {
-        return String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t) / 1e9);
+        return String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t) / 1e9);
     }
 }

@@ -7,9 +7,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import dev.lto.simulator.spi.LiteEstimate;
 
-/** Computes {@link ModelMetrics} for a model on held-out jobs, and the promotion gates (ML.md). */
+/**
+ * Computes {@link ModelMetrics} on held-out jobs for the first stage alone, physics-lite alone and the
+ * cascade, and the promotion gates (ML.md; the cascade adds the physics-recommended share).
+ */
 final class Evaluation {
 
     /** ML.md: a (job, signal) prediction is accurate when |error| ≤ 0.05. */
@@ -20,14 +27,51 @@ final class Evaluation {
     static final double COVERAGE_HIGH = 0.97;
     /** Held-out jobs a model card needs (issue: ≥ 1000; ML.md: coverage on ≥ 500 points). */
     static final int MIN_JOBS = 1000;
+    /** The cascade may send at most this share of jobs to full physics (issue #10's target). */
+    static final double MAX_PHYSICS_SHARE = 0.10;
 
     private Evaluation() {
     }
 
-    static ModelMetrics evaluate(TradeoffModel model, List<CampaignSample> jobs, String evaluatedOn) {
+    /** The first stage alone on every job (whatever the cascade would route), with each component's accuracy. */
+    static ModelMetrics evaluateFirstStage(TradeoffModel model, List<CampaignSample> jobs, String evaluatedOn) {
         List<JobParameters> params = jobs.stream().map(CampaignSample::parameters).toList();
         TradeoffModel.Components c = model.components(params);
-        List<Estimate> est = model.estimates(params, c);
+        Map<String, double[][]> comp = new LinkedHashMap<>();
+        comp.put("xgboost", model.signalsOf(params, c.xgb()));
+        comp.put("mlp", model.signalsOf(params, c.mlpMean()));
+        comp.put("gp", model.signalsOf(params, c.gpMean()));
+        return evaluate(model.estimates(params, c), jobs, evaluatedOn, comp, false);
+    }
+
+    /** Physics-lite alone on every job that carries a stored lite estimate, with its calibrated intervals. */
+    static ModelMetrics evaluateLite(LiteCalibration lite, List<CampaignSample> jobs, String evaluatedOn) {
+        List<CampaignSample> withLite = jobs.stream().filter(s -> s.lite() != null).toList();
+        Cascade liteOnly = new Cascade(null, lite);
+        List<Estimate> est = withLite.stream().map(s -> liteOnly.fromLite(s.lite(), s.parameters(), null)).toList();
+        return evaluate(est, withLite, evaluatedOn, Map.of(), false);
+    }
+
+    /**
+     * The cascade on stored jobs: the same routing as serving; physics-lite answers come from each job's
+     * stored estimate, or from {@code runLite} for jobs stored without one.
+     */
+    static ModelMetrics evaluateCascade(Cascade cascade, List<CampaignSample> jobs, String evaluatedOn,
+                                        Function<JobParameters, Optional<LiteEstimate>> runLite) {
+        Map<JobParameters, LiteEstimate> stored = new IdentityHashMap<>();
+        jobs.forEach(s -> {
+            if (s.lite() != null) {
+                stored.put(s.parameters(), s.lite());
+            }
+        });
+        List<JobParameters> params = jobs.stream().map(CampaignSample::parameters).toList();
+        List<Estimate> est = cascade.predict(params, routed -> routed.stream()
+                .map(p -> stored.containsKey(p) ? Optional.of(stored.get(p)) : runLite.apply(p)).toList());
+        return evaluate(est, jobs, evaluatedOn, Map.of(), true);
+    }
+
+    static ModelMetrics evaluate(List<Estimate> est, List<CampaignSample> jobs, String evaluatedOn,
+                                 Map<String, double[][]> components, boolean cascadeGates) {
         int k = TradeoffSignals.NAMES.size();
         int n = jobs.size();
         double[] absErr = new double[k];
@@ -40,10 +84,13 @@ final class Evaluation {
         int missed = 0;
         int flagged = 0;
         int ood = 0;
-        int[] compOk = new int[3];
+        Map<String, Integer> byStage = new LinkedHashMap<>();
+        Map<String, Integer> compOk = new LinkedHashMap<>();
+        components.keySet().forEach(name -> compOk.put(name, 0));
         for (int i = 0; i < n; i++) {
             CampaignSample s = jobs.get(i);
             Estimate e = est.get(i);
+            byStage.merge(e.stage().wire(), 1, Integer::sum);
             boolean bad = false;
             int ok = 0;
             for (int j = 0; j < k; j++) {
@@ -60,9 +107,11 @@ final class Evaluation {
                     cov[j]++;
                 }
                 width[j] += e.high()[j] - e.low()[j];
-                compOk[0] += Math.abs(c.xgb()[i][j] - y) <= TOLERANCE ? 1 : 0;
-                compOk[1] += Math.abs(TradeoffModel.clamp01(c.mlpMean()[i][j]) - y) <= TOLERANCE ? 1 : 0;
-                compOk[2] += Math.abs(TradeoffModel.clamp01(c.gpMean()[i][j]) - y) <= TOLERANCE ? 1 : 0;
+                for (var comp : components.entrySet()) {
+                    if (Math.abs(comp.getValue()[i][j] - y) <= TOLERANCE) {
+                        compOk.merge(comp.getKey(), 1, Integer::sum);
+                    }
+                }
             }
             flagged += e.recommendPhysics() ? 1 : 0;
             ood += e.outOfDistribution() ? 1 : 0;
@@ -93,10 +142,13 @@ final class Evaluation {
         double critical = critJobs == 0 ? Double.NaN : critPairsOk / ((double) critJobs * k);
         double coverage = covAll / pairs;
         Map<String, Double> comp = new LinkedHashMap<>();
-        comp.put("xgboost", r(compOk[0] / pairs));
-        comp.put("mlp", r(compOk[1] / pairs));
-        comp.put("gp", r(compOk[2] / pairs));
-        comp.put("ensemble", r(accuracy));
+        compOk.forEach((name, ok) -> comp.put(name, r(ok / pairs)));
+        if (!comp.isEmpty()) {
+            comp.put("ensemble", r(accuracy));
+        }
+        Map<String, Double> answered = new LinkedHashMap<>();
+        byStage.forEach((stage, count) -> answered.put(stage, r((double) count / Math.max(1, n))));
+        double physicsShare = (double) flagged / Math.max(1, n);
         List<ModelMetrics.Gate> gates = new ArrayList<>();
         gates.add(new ModelMetrics.Gate("accuracy", "≥ " + pct(ACCURACY_GATE), pct(accuracy), accuracy >= ACCURACY_GATE));
         gates.add(new ModelMetrics.Gate("critical_accuracy", "≥ " + pct(CRITICAL_GATE),
@@ -104,10 +156,13 @@ final class Evaluation {
         gates.add(new ModelMetrics.Gate("coverage_95", pct(COVERAGE_LOW) + "–" + pct(COVERAGE_HIGH), pct(coverage),
                 coverage >= COVERAGE_LOW && coverage <= COVERAGE_HIGH));
         gates.add(new ModelMetrics.Gate("missed_critical", "0", Integer.toString(missed), missed == 0));
+        if (cascadeGates) {
+            gates.add(new ModelMetrics.Gate("physics_recommended", "≤ " + pct(MAX_PHYSICS_SHARE), pct(physicsShare),
+                    physicsShare <= MAX_PHYSICS_SHARE));
+        }
         gates.add(new ModelMetrics.Gate("held_out_jobs", "≥ " + MIN_JOBS, Integer.toString(n), n >= MIN_JOBS));
         return new ModelMetrics(evaluatedOn, n, critJobs, r(accuracy), r(critical), r(coverage), r(widthAll / pairs),
-                criticalMisses, missed, r((double) flagged / Math.max(1, n)), r((double) ood / Math.max(1, n)), per, comp,
-                gates);
+                criticalMisses, missed, r(physicsShare), r((double) ood / Math.max(1, n)), per, comp, answered, gates);
     }
 
     private static double r(double v) {

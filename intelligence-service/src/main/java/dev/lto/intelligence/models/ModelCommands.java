@@ -7,6 +7,7 @@ import dev.lto.intelligence.campaign.CampaignSample;
 import dev.lto.intelligence.campaign.CampaignStore;
 import dev.lto.intelligence.campaign.Criticality;
 import dev.lto.intelligence.campaign.Split;
+import dev.lto.intelligence.campaign.ReferenceData;
 import dev.lto.intelligence.campaign.TrainingCampaign;
 import dev.lto.simulator.spi.SimulatorAdapters;
 import java.io.IOException;
@@ -48,6 +49,7 @@ class ModelCommands implements ApplicationRunner {
     private final CampaignProperties campaignProperties;
     private final ModelService models;
     private final SimulatorAdapters adapters;
+    private final ReferenceData reference;
     private final JsonMapper json;
     private final String command;
     private final String campaignId;
@@ -56,7 +58,8 @@ class ModelCommands implements ApplicationRunner {
     private final int probes;
 
     ModelCommands(ConfigurableApplicationContext context, TrainingCampaign campaign, CampaignStore campaigns,
-                  CampaignProperties campaignProperties, ModelService models, SimulatorAdapters adapters, JsonMapper json,
+                  CampaignProperties campaignProperties, ModelService models, SimulatorAdapters adapters,
+                  ReferenceData reference, JsonMapper json,
                   @Value("${lto.models.command}") String command,
                   @Value("${lto.models.campaign-id:}") String campaignId,
                   @Value("${lto.models.eval-campaign-id:}") String evalCampaignId,
@@ -68,6 +71,7 @@ class ModelCommands implements ApplicationRunner {
         this.campaignProperties = campaignProperties;
         this.models = models;
         this.adapters = adapters;
+        this.reference = reference;
         this.json = json;
         this.command = command;
         this.campaignId = campaignId;
@@ -89,11 +93,15 @@ class ModelCommands implements ApplicationRunner {
                     }
                 }
                 case "export" -> log.info("Exported {}", campaigns.export(campaignId, Path.of(out)));
+                case "reference" -> log.info("Reference data written: {}", reference.write(campaignId,
+                        Path.of(out.isBlank() ? "intelligence-service/src/main/resources/reference" : out),
+                        "java -jar intelligence-service.jar --lto.models.command=reference --lto.models.campaign-id=" + campaignId));
+                case "lite-study" -> liteStudy();
                 case "train" -> train();
                 case "model-card" -> modelCard();
                 case "benchmark" -> benchmark();
                 default -> throw new IllegalArgumentException("unknown lto.models.command '" + command
-                        + "'; known: campaign, export, train, model-card, benchmark");
+                        + "'; known: campaign, export, reference, train, model-card, lite-study, benchmark");
             }
         } catch (RuntimeException | IOException e) {
             log.error("Command {} failed", command, e);
@@ -134,53 +142,112 @@ class ModelCommands implements ApplicationRunner {
             throw new IllegalStateException("no production model; train one first");
         }
         ModelService.Serving sv = models.serving().orElseThrow();
-        TradeoffModel model = sv.model();
-        List<CampaignSample> test = new ArrayList<>(samples(String.join(",", sv.metadata().campaigns())).stream()
-                .filter(x -> x.split() == Split.TEST).toList());
-        if (!evalCampaignId.isBlank()) {
-            test.addAll(campaigns.load(evalCampaignId)); // a campaign never trained on: every job is held out
+        Cascade cascade = sv.cascade();
+        TradeoffModel model = cascade.firstStage();
+        if (evalCampaignId.isBlank()) {
+            throw new IllegalArgumentException("the model card needs a held-out campaign never trained on:"
+                    + " --lto.models.eval-campaign-id=<id> (docs/ml.md §9)");
         }
-        String on = "held-out TEST jobs of " + sv.metadata().campaigns()
-                + (evalCampaignId.isBlank() ? "" : " plus every job of " + evalCampaignId);
-        ModelMetrics m = Evaluation.evaluate(model, test, on);
+        if (sv.metadata().campaigns().contains(evalCampaignId)) {
+            throw new IllegalArgumentException("campaign " + evalCampaignId + " was trained on; the card needs one that was not");
+        }
+        List<CampaignSample> test = campaigns.load(evalCampaignId); // every job is held out
+        String on = "every job of campaign " + evalCampaignId + " (never trained on; the model learned from "
+                + sv.metadata().campaigns() + ")";
+        var sim = adapters.get(campaignProperties.adapter());
+        java.util.function.Function<JobParameters, java.util.Optional<dev.lto.simulator.spi.LiteEstimate>> runLite =
+                sim::estimateSignals;
+        ModelMetrics cascadeMetrics = Evaluation.evaluateCascade(cascade, test, on, runLite);
+        ModelMetrics first = Evaluation.evaluateFirstStage(model, test, on);
+        ModelMetrics lite = cascade.lite() == null ? null : Evaluation.evaluateLite(cascade.lite(), test, on);
         List<ModelCard.Slice> slices = new ArrayList<>();
-        slices.add(slice(model, "tool-line wavelengths", "test jobs at 13.5/193/248/365 nm",
-                test.stream().filter(x -> TOOL_LINES.contains(x.parameters().wavelengthNm())).toList()));
-        slices.add(slice(model, "off-line wavelengths", "test jobs elsewhere in 10–400 nm (20% of the design)",
-                test.stream().filter(x -> !TOOL_LINES.contains(x.parameters().wavelengthNm())).toList()));
-        slices.add(slice(model, "unmodelled metadata", probes + " jobs simulated with metadata.defocus_nm = 0.3·λ/NA²",
-                probeJobs(model)));
-        double secondsPerJob = test.stream().mapToDouble(CampaignSample::computeTimeS).average().orElse(Double.NaN);
-        String md = ModelCard.render(model, sv.metadata(), m, test, slices, secondsPerJob,
-                "java -jar intelligence-service.jar --lto.models.command=model-card");
+        for (double line : new double[] {13.5, 193, 248, 365}) {
+            slices.add(slice(cascade, "λ = " + (line == 13.5 ? "13.5 nm (EUV)" : (int) line + " nm"), "wavelength line",
+                    test.stream().filter(x -> x.parameters().wavelengthNm() == line).toList(), runLite));
+        }
+        slices.add(slice(cascade, "off-line wavelengths", "elsewhere in 10–400 nm",
+                test.stream().filter(x -> !TOOL_LINES.contains(x.parameters().wavelengthNm())).toList(), runLite));
+        Map<String, List<CampaignSample>> byFamily = new java.util.TreeMap<>();
+        for (CampaignSample x : test) {
+            byFamily.computeIfAbsent(sim.patternFamily(x.parameters().jobClass()).orElse("class " + x.parameters().jobClass()),
+                    f -> new ArrayList<>()).add(x);
+        }
+        byFamily.forEach((family, jobs) -> slices.add(slice(cascade, family, "pattern family", jobs, runLite)));
+        slices.add(slice(cascade, "surrogate (SOCS) jobs", "use_ai_surrogate = true",
+                test.stream().filter(x -> Boolean.TRUE.equals(x.parameters().useAiSurrogate())).toList(), runLite));
+        slices.add(slice(cascade, "unmodelled metadata", probes + " jobs simulated with metadata.defocus_nm = 0.3·λ/NA²",
+                probeJobs(), runLite));
+        String md = ModelCard.render(cascade, sv.metadata(), cascadeMetrics, first, lite, slices,
+                "java -jar intelligence-service.jar --lto.models.command=model-card --lto.models.eval-campaign-id=" + evalCampaignId);
         Path file = Path.of(out.isBlank() ? "docs/model-card.md" : out);
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.writeString(file, md);
-        log.info("Model card written to {}: {}", file.toAbsolutePath(), m.gates());
+        log.info("Model card written to {}: {}", file.toAbsolutePath(), cascadeMetrics.gates());
     }
 
-    private ModelCard.Slice slice(TradeoffModel model, String name, String how, List<CampaignSample> jobs) {
-        return new ModelCard.Slice(name, how, jobs.isEmpty() ? null : Evaluation.evaluate(model, jobs, name));
+    private ModelCard.Slice slice(Cascade cascade, String name, String how, List<CampaignSample> jobs,
+                                  java.util.function.Function<JobParameters, java.util.Optional<dev.lto.simulator.spi.LiteEstimate>> runLite) {
+        return new ModelCard.Slice(name, how, jobs.isEmpty() ? null : Evaluation.evaluateCascade(cascade, jobs, name, runLite));
     }
 
-    /** Jobs with a physics override the model cannot see, simulated for their truth. */
-    private List<CampaignSample> probeJobs(TradeoffModel model) {
+    /** Jobs with a physics override the first stage cannot see, simulated for their truth. */
+    private List<CampaignSample> probeJobs() {
         List<CampaignSample> out = new ArrayList<>();
         java.util.SplittableRandom r = new java.util.SplittableRandom(99);
         double[] lines = {13.5, 193, 248, 365};
+        var sim = adapters.get(campaignProperties.adapter());
         for (int i = 0; i < probes; i++) {
             double na = 0.15 + 0.4 * r.nextDouble();
             double lambda = lines[r.nextInt(4)];
             JobParameters p = new JobParameters("probe_" + i, na, lambda, 10 + 50 * r.nextDouble(), 0.3 + 0.6 * r.nextDouble(),
                     30.0, 1.0 + 3 * r.nextDouble(), null, r.nextBoolean(), 1 + r.nextInt(20), null, null, "model-card",
                     Map.of("defocus_nm", Math.round(0.3 * lambda / (na * na) * 10) / 10.0));
-            SimulationResult res = adapters.get(campaignProperties.adapter()).runJob(p);
+            SimulationResult res = sim.runJob(p);
             double k1 = res.outputs().k1() == null ? Double.NaN : res.outputs().k1();
             double[] sig = res.tradeoffSignals().toArray();
             out.add(new CampaignSample("probes", i, "probe", Split.TEST, p, sig, k1, Criticality.isCritical(sig, k1),
-                    res.computeStats().imagingPath(), res.computeStats().computeTimeS()));
+                    res.computeStats().imagingPath(), res.computeStats().computeTimeS(), sim.intermediatesOf(res).orElse(null),
+                    null));
         }
         return out;
+    }
+
+    /**
+     * Physics-lite at the configured fidelity against the stored full-fidelity truth of a campaign's
+     * jobs (the first {@code card-probes} of them, or all when 0): accuracy, critical accuracy, max
+     * error and time per job. Run it once per fidelity setting (lto.simulator.physics.lite.*).
+     */
+    private void liteStudy() {
+        List<CampaignSample> all = campaigns.load(campaignId);
+        List<CampaignSample> jobs = probes <= 0 || probes >= all.size() ? all : all.subList(0, probes);
+        var sim = adapters.get(campaignProperties.adapter());
+        int ok = 0;
+        int critOk = 0;
+        int crit = 0;
+        double maxErr = 0;
+        double seconds = 0;
+        String fidelity = null;
+        long t0 = System.nanoTime();
+        for (CampaignSample s : jobs) {
+            var e = sim.estimateSignals(s.parameters()).orElseThrow(() -> new IllegalStateException("the adapter has no physics-lite"));
+            fidelity = e.fidelity();
+            seconds += e.computeSeconds();
+            double[] y = e.signals().toArray();
+            for (int j = 0; j < y.length; j++) {
+                double err = Math.abs(y[j] - s.signals()[j]);
+                maxErr = Math.max(maxErr, err);
+                ok += err <= Evaluation.TOLERANCE ? 1 : 0;
+                if (s.critical()) {
+                    critOk += err <= Evaluation.TOLERANCE ? 1 : 0;
+                }
+            }
+            crit += s.critical() ? 1 : 0;
+        }
+        double wall = (System.nanoTime() - t0) / 1e9;
+        log.info(String.format(java.util.Locale.ROOT, "Lite study %s on %d jobs of %s (%d critical): accuracy %.2f%%, critical"
+                        + " accuracy %.2f%%, max |error| %.4f, %.3f s per job (estimator's own clock; wall %.1f s in all)",
+                fidelity, jobs.size(), campaignId, crit, 100.0 * ok / (6.0 * jobs.size()),
+                crit == 0 ? Double.NaN : 100.0 * critOk / (6.0 * crit), maxErr, seconds / jobs.size(), wall));
     }
 
     private void benchmark() throws IOException {

@@ -24,6 +24,7 @@ public record ModelMetrics(
         @JsonProperty("out_of_distribution_share") double outOfDistributionShare,
         @JsonProperty("per_signal") Map<String, SignalMetrics> perSignal,
         @JsonProperty("component_accuracy") Map<String, Double> componentAccuracy,
+        @JsonProperty("answered_by") Map<String, Double> answeredBy,
         @JsonProperty("gates") List<Gate> gates) {
 
     /** Per-signal MAE, accuracy, coverage and mean interval width. */

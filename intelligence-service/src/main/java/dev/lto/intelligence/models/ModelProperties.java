@@ -12,7 +12,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param mlp         MLP training and MC-dropout settings
  * @param gp          Gaussian-process settings
  * @param uncertainty conformal level, OOD cut-off and the physics-flag rule
- * @param bootstrap   first-start campaign when no production model exists
+ * @param bootstrap   first start when no production model exists
+ * @param fitWeights  fit the ensemble weights per learned target on the validation split (the seed's
+ *                    weights are the starting point and stay where nothing is measurably better)
+ * @param cascade     first stage → physics-lite → physics routing
  */
 @ConfigurationProperties("lto.models")
 public record ModelProperties(
@@ -21,7 +24,9 @@ public record ModelProperties(
         @DefaultValue Mlp mlp,
         @DefaultValue Gp gp,
         @DefaultValue Uncertainty uncertainty,
-        @DefaultValue Bootstrap bootstrap) {
+        @DefaultValue Bootstrap bootstrap,
+        @DefaultValue("true") boolean fitWeights,
+        @DefaultValue Cascade cascade) {
 
     public ModelProperties {
         if (weights.size() != 3 || weights.stream().anyMatch(w -> w < 0) || weights.stream().mapToDouble(Double::doubleValue).sum() <= 0) {
@@ -80,6 +85,17 @@ public record ModelProperties(
      */
     public record Bootstrap(@DefaultValue("true") boolean enabled, @DefaultValue("40") int samples,
                             @DefaultValue("20260101") long seed) {
+    }
+
+    /**
+     * @param firstStageAccuracy the routing threshold keeps the validation jobs the first stage answers
+     *                           at least this pair accuracy (and no critical miss)
+     * @param liteFloor          added to physics-lite's own error estimate before conformal scaling, so a
+     *                           zero estimate still gets a calibrated interval
+     * @param lite               use the adapter's physics-lite estimator where it has one
+     */
+    public record Cascade(@DefaultValue("0.99") double firstStageAccuracy, @DefaultValue("0.002") double liteFloor,
+                          @DefaultValue("true") boolean lite) {
     }
 
     double[] normalisedWeights() {

@@ -8,7 +8,12 @@ import dev.lto.contracts.UncertaintyAssessment;
 import dev.lto.intelligence.campaign.CampaignProgress;
 import dev.lto.intelligence.campaign.CampaignProperties;
 import dev.lto.intelligence.campaign.CampaignSample;
+import dev.lto.intelligence.campaign.ReferenceData;
+import dev.lto.intelligence.campaign.Split;
 import dev.lto.intelligence.campaign.TrainingCampaign;
+import dev.lto.simulator.spi.LiteEstimate;
+import dev.lto.simulator.spi.SimulatorAdapters;
+import dev.lto.simulator.spi.SimulatorInterface;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,19 +31,33 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
 /**
- * Holds the serving model and its lifecycle. After the application is ready (never before: the
- * service and /actuator/health come up without a model) a background thread loads the registry's
- * production model, or, when none exists and {@code lto.models.bootstrap.enabled}, runs a small
- * bootstrap campaign, trains, registers and promotes a first model. Until then predictions answer
- * {@link ModelUnavailableException} (503).
+ * Holds the serving cascade (first stage + physics-lite, docs/ml.md §11) and its lifecycle. After
+ * the application is ready (never before: the service and /actuator/health come up without a model)
+ * a background thread loads the registry's production model. When none exists it imports the
+ * reference campaign shipped with the service (if it was simulated by the adapter's current version):
+ * physics-lite serves from that moment, calibrated on it, while a first stage trains in the
+ * background and takes over where it is confident once trained. Without reference data it runs a
+ * small bootstrap campaign ({@code lto.models.bootstrap.*}). With neither a model nor physics-lite,
+ * predictions answer {@link ModelUnavailableException} (503).
  */
 @Service
 public class ModelService {
 
     private static final Logger log = LoggerFactory.getLogger(ModelService.class);
 
-    /** What serves: the model with its artifact metadata and test metrics. Swapped atomically. */
-    record Serving(TradeoffModel model, ModelStore.Metadata metadata, ModelMetrics metrics) {
+    /**
+     * What serves: the cascade (first stage, possibly null before one is trained, and the lite
+     * calibration), the first stage's artifact metadata and its test metrics. Swapped atomically.
+     */
+    record Serving(Cascade cascade, ModelStore.Metadata metadata, ModelMetrics metrics) {
+
+        TradeoffModel model() {
+            return cascade.firstStage();
+        }
+
+        String version() {
+            return model() != null ? model().version : "physics-lite-" + cascade.lite().fidelity();
+        }
     }
 
     private final ModelProperties props;
@@ -46,18 +65,23 @@ public class ModelService {
     private final TrainingCampaign campaign;
     private final ModelStore store;
     private final ModelRegistry registry;
+    private final ReferenceData reference;
+    private final SimulatorAdapters adapters;
     private final boolean commandMode;
     private final AtomicReference<Serving> serving = new AtomicReference<>();
     private volatile ModelStatus.State state = ModelStatus.State.NONE;
     private volatile String message = "no model loaded yet";
 
     ModelService(ModelProperties props, CampaignProperties campaignProps, TrainingCampaign campaign, ModelStore store,
-                 ModelRegistry registry, @Value("${lto.models.command:}") String command) {
+                 ModelRegistry registry, ReferenceData reference, SimulatorAdapters adapters,
+                 @Value("${lto.models.command:}") String command) {
         this.props = props;
         this.campaignProps = campaignProps;
         this.campaign = campaign;
         this.store = store;
         this.registry = registry;
+        this.reference = reference;
+        this.adapters = adapters;
         this.commandMode = !command.isBlank();
     }
 
@@ -74,6 +98,19 @@ public class ModelService {
             state = ModelStatus.State.LOADING;
             message = "loading the production model";
             if (loadProduction()) {
+                return;
+            }
+            Optional<List<CampaignSample>> ref = reference.load();
+            if (ref.isPresent()) {
+                List<CampaignSample> samples = ref.get();
+                liteFrom(samples).ifPresent(lite -> {
+                    swap(new Serving(new Cascade(null, lite), null, null));
+                    log.info("Tradeoff engine: physics-lite serves ({}), calibrated on the reference campaign; training"
+                            + " the first stage", lite.fidelity());
+                });
+                state = ModelStatus.State.TRAINING;
+                message = "physics-lite serves; training the first stage on the reference campaign " + reference.campaignId();
+                trainRegisterPromote(samples, "first start: trained on the reference campaign");
                 return;
             }
             if (!props.bootstrap().enabled()) {
@@ -105,10 +142,41 @@ public class ModelService {
         if (prod.isEmpty()) {
             return false;
         }
-        ModelStore.Loaded l = store.load(Path.of(prod.get().artifactPath()), unmodelled());
-        swap(new Serving(l.model(), l.metadata(), l.metrics()));
+        ModelStore.Loaded l;
+        try {
+            l = store.load(Path.of(prod.get().artifactPath()), unmodelled(), composer());
+        } catch (RuntimeException e) {
+            // An artifact of an older format (or damaged): say so and start over rather than serve nothing.
+            log.warn("Tradeoff engine: production model {} cannot be loaded ({}); starting as on a first start",
+                    prod.get().version(), e.getMessage());
+            return false;
+        }
+        swap(new Serving(new Cascade(l.model(), props.cascade().lite() ? l.lite() : null), l.metadata(), l.metrics()));
         log.info("Tradeoff engine: serving {} from {}", l.model().version, prod.get().artifactPath());
         return true;
+    }
+
+    /** The adapter the engine learns from and asks for physics-lite estimates (lto.models.campaign.adapter). */
+    Optional<SimulatorInterface> adapter() {
+        return adapters.find(campaignProps.adapter());
+    }
+
+    /** The adapter's signal composition, or null when it has none (then the learners predict the signals). */
+    SignalComposer composer() {
+        return SignalComposer.of(adapter().orElse(null), PROBE);
+    }
+
+    private static final JobParameters PROBE = new JobParameters("probe", 0.33, 193.0, 30.0, 0.5, 60.0, 1.0, null, false,
+            1, null, null, "probe", Map.of());
+
+    private Optional<LiteCalibration> liteFrom(List<CampaignSample> samples) {
+        if (!props.cascade().lite() || samples.stream().noneMatch(s -> s.lite() != null)) {
+            return Optional.empty();
+        }
+        ModelProperties.Uncertainty u = props.uncertainty();
+        return Optional.of(LiteCalibration.fit(EnsembleTrainer.of(samples, Split.CALIBRATION),
+                EnsembleTrainer.of(samples, Split.VALIDATION), u.alpha(), props.cascade().liteFloor(), u.flagHalfWidth(),
+                u.flagMargin()));
     }
 
     /**
@@ -118,7 +186,7 @@ public class ModelService {
      */
     ModelMetrics trainRegisterPromote(List<CampaignSample> samples, String reason) {
         String version = registry.nextVersion();
-        EnsembleTrainer.Trained t = EnsembleTrainer.train(version, samples, props, unmodelled());
+        EnsembleTrainer.Trained t = EnsembleTrainer.train(version, samples, props, unmodelled(), composer());
         Path dir = store.save(t, props);
         ModelMetrics m = t.metrics();
         registry.register(version, t.trainingSamples(), m == null ? null : m.accuracy(),
@@ -135,14 +203,18 @@ public class ModelService {
         } else {
             Serving cur = serving.get();
             boolean curFails = cur == null || cur.metrics() == null || !cur.metrics().allGatesPassed();
-            if (curFails && m != null && (cur == null || cur.metrics() == null || m.accuracy() > cur.metrics().accuracy())) {
+            if (cur != null && cur.model() == null) {
+                why = reason + "; promoted although gates failed (physics-lite served alone until now)";
+            } else
+            if (why == null && curFails && m != null
+                    && (cur == null || cur.metrics() == null || m.accuracy() > cur.metrics().accuracy())) {
                 why = "gates failed, but the serving model fails them too and this one is more accurate";
             }
         }
         if (why != null) {
             registry.promote(version, why);
-            ModelStore.Loaded l = store.load(dir, unmodelled());
-            swap(new Serving(l.model(), l.metadata(), l.metrics()));
+            ModelStore.Loaded l = store.load(dir, unmodelled(), composer());
+            swap(new Serving(new Cascade(l.model(), props.cascade().lite() ? l.lite() : null), l.metadata(), l.metrics()));
             t.model().close();
             log.info("Tradeoff engine: {} promoted to production ({})", version, why);
         } else {
@@ -155,10 +227,10 @@ public class ModelService {
     private void swap(Serving s) {
         Serving old = serving.getAndSet(s);
         state = ModelStatus.State.READY;
-        message = "serving " + s.model().version;
+        message = "serving " + s.version();
         // The previous model's native memory is not freed here: an in-flight prediction may still use it.
         if (old != null) {
-            log.info("Tradeoff engine: {} replaced by {}", old.model().version, s.model().version);
+            log.info("Tradeoff engine: {} replaced by {}", old.version(), s.version());
         }
     }
 
@@ -176,18 +248,28 @@ public class ModelService {
         if (s == null) {
             return new ModelStatus(state, null, message, progress, null, null, null, null);
         }
-        Calibration c = s.model().calibration;
         Map<String, Object> cal = new LinkedHashMap<>();
-        cal.put("weights", c.weights());
-        cal.put("alpha", c.alpha());
-        cal.put("conformal_q", c.conformalQ());
-        cal.put("calibration_jobs", c.calibrationJobs());
-        cal.put("flag_threshold", c.flagThreshold());
-        cal.put("flag_threshold_source", c.flagThresholdSource());
-        cal.put("mc_passes", c.mcPasses());
-        cal.put("ood_cutoff_chi2", s.model().ood.cutoff());
-        return new ModelStatus(state, s.model().version, message, progress,
-                registry.find(s.model().version).orElse(null), s.metadata(), cal,
+        TradeoffModel m = s.model();
+        if (m != null) {
+            Calibration c = m.calibration;
+            cal.put("targets", m.targets());
+            cal.put("weights", c.weights());
+            cal.put("alpha", c.alpha());
+            cal.put("conformal_q", c.conformalQ());
+            cal.put("calibration_jobs", c.calibrationJobs());
+            cal.put("flag_threshold", c.flagThreshold());
+            cal.put("flag_threshold_source", c.flagThresholdSource());
+            cal.put("route_threshold", c.routeThreshold());
+            cal.put("route_threshold_source", c.routeThresholdSource());
+            cal.put("mc_passes", c.mcPasses());
+            cal.put("ood_cutoff_chi2", m.ood.cutoff());
+        }
+        LiteCalibration lite = s.cascade().lite();
+        if (lite != null) {
+            cal.put("physics_lite", lite);
+        }
+        return new ModelStatus(state, s.version(), message, progress,
+                m == null ? null : registry.find(m.version).orElse(null), s.metadata(), cal,
                 s.metrics() == null ? null : s.metrics().allGatesPassed());
     }
 
@@ -196,19 +278,57 @@ public class ModelService {
     }
 
     public String currentVersion() {
-        return serving().map(s -> s.model().version).orElse(null);
+        return serving().map(Serving::version).orElse(null);
     }
 
-    /** Predicts every job with the model serving at the call's start; importance per job when {@code explain}. */
+    /**
+     * Predicts every job with the cascade serving at the call's start; importance per job when
+     * {@code explain} (from the first stage's trees, when one exists).
+     */
     public List<TradeoffEstimate> predict(List<JobParameters> jobs, boolean explain) {
         Serving s = serving.get();
-        if (s == null) {
+        if (s == null || !s.cascade().canAnswer()) {
             throw new ModelUnavailableException("no tradeoff model is loaded (" + state + ": " + message + ")");
         }
+        return toContract(s, jobs, s.cascade().predict(jobs, this::lite), explain);
+    }
+
+    /**
+     * First-stage answers for every job without the cascade's routing: a fast screen for searches over
+     * many candidate parameter sets. Empty before a first stage is trained.
+     */
+    public Optional<List<TradeoffEstimate>> screen(List<JobParameters> jobs) {
+        Serving s = serving.get();
+        if (s == null || s.model() == null) {
+            return Optional.empty();
+        }
+        Cascade firstOnly = new Cascade(s.model(), null);
+        return Optional.of(toContract(s, jobs, firstOnly.predict(jobs, this::lite), false));
+    }
+
+    /**
+     * Physics-lite answers with calibrated intervals for every job (to verify a few chosen parameter
+     * sets). Empty when the adapter has no physics-lite or no lite calibration exists.
+     */
+    public Optional<List<TradeoffEstimate>> predictWithLite(List<JobParameters> jobs) {
+        Serving s = serving.get();
+        if (s == null || s.cascade().lite() == null) {
+            return Optional.empty();
+        }
+        List<Optional<LiteEstimate>> les = lite(jobs);
+        if (les.stream().anyMatch(Optional::isEmpty)) {
+            return Optional.empty();
+        }
+        List<Estimate> est = new ArrayList<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            est.add(s.cascade().fromLite(les.get(i).get(), jobs.get(i), null));
+        }
+        return Optional.of(toContract(s, jobs, est, false));
+    }
+
+    private List<TradeoffEstimate> toContract(Serving s, List<JobParameters> jobs, List<Estimate> est, boolean explain) {
         TradeoffModel m = s.model();
-        List<Estimate> est = m.predict(jobs);
         List<TradeoffEstimate> out = new ArrayList<>(jobs.size());
-        double tau = m.calibration.flagThreshold();
         for (int i = 0; i < jobs.size(); i++) {
             Estimate e = est.get(i);
             SignalEstimate[] se = new SignalEstimate[e.score().length];
@@ -216,14 +336,33 @@ public class ModelService {
                 se[j] = new SignalEstimate(round(e.score()[j]), round(Math.min(e.low()[j], e.score()[j])),
                         round(Math.max(e.high()[j], e.score()[j])));
             }
+            double tau = e.stage() == Stage.PHYSICS_LITE ? s.cascade().lite().flagThreshold() : m.calibration.flagThreshold();
             ConfidenceLevel level = e.recommendPhysics() ? ConfidenceLevel.LOW
                     : e.uncertainty() >= tau / 2 ? ConfidenceLevel.MEDIUM : ConfidenceLevel.HIGH;
-            Map<String, Double> importance = explain ? m.importance(List.of(jobs.get(i))) : null;
+            Map<String, Double> importance = explain && m != null ? m.importance(List.of(jobs.get(i))) : null;
             out.add(new TradeoffEstimate(SignalPredictions.fromArray(se),
                     new UncertaintyAssessment(e.highUncertainty() || e.outOfDistribution(), e.recommendPhysics(), level),
-                    importance, m.version, round(e.uncertainty()), round(e.mahalanobis2()), e.outOfDistribution()));
+                    importance, s.version(), round(e.uncertainty()),
+                    Double.isFinite(e.mahalanobis2()) ? round(e.mahalanobis2()) : null, e.outOfDistribution(),
+                    e.stage().wire(), e.reasons()));
         }
         return out;
+    }
+
+    /**
+     * Physics-lite estimates of the jobs the cascade routed to it, in order; several jobs run in
+     * parallel on the common pool (each is independent; a single job runs on the caller's thread).
+     */
+    private List<Optional<LiteEstimate>> lite(List<JobParameters> jobs) {
+        Optional<SimulatorInterface> a = adapter();
+        if (a.isEmpty() || !props.cascade().lite()) {
+            return jobs.stream().map(j -> Optional.<LiteEstimate>empty()).toList();
+        }
+        SimulatorInterface sim = a.get();
+        if (jobs.size() == 1) {
+            return List.of(sim.estimateSignals(jobs.getFirst()));
+        }
+        return jobs.parallelStream().map(sim::estimateSignals).toList();
     }
 
     /** Rounded to 4 decimals: more digits would claim a precision the model does not have. */

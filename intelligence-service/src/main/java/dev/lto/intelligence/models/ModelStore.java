@@ -2,6 +2,7 @@ package dev.lto.intelligence.models;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lto.contracts.TradeoffSignals;
+import dev.lto.simulator.spi.SignalIntermediates;
 import dev.lto.intelligence.features.FeatureEncoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,6 +37,7 @@ class ModelStore {
                     @JsonProperty("train_seconds") double trainSeconds,
                     @JsonProperty("features") List<String> features,
                     @JsonProperty("signals") List<String> signals,
+                    @JsonProperty("targets") List<String> targets,
                     @JsonProperty("components") Map<String, String> components,
                     @JsonProperty("sha256") Map<String, String> sha256) {
     }
@@ -60,12 +62,15 @@ class ModelStore {
             Map<String, byte[]> files = new LinkedHashMap<>();
             files.put("encoder.json", json.writeValueAsBytes(m.encoder));
             for (int s = 0; s < m.xgb.signals(); s++) {
-                files.put("xgb_" + TradeoffSignals.NAMES.get(s) + ".ubj", m.xgb.serialize(s));
+                files.put("xgb_" + m.targets().get(s) + ".ubj", m.xgb.serialize(s));
             }
             files.put("mlp.params", m.mlp.parameters());
             files.put("gp.ser", m.gp.serialize());
             files.put("ood.json", json.writeValueAsBytes(m.ood));
             files.put("calibration.json", json.writeValueAsBytes(m.calibration));
+            if (t.lite() != null) {
+                files.put("lite.json", json.writeValueAsBytes(t.lite()));
+            }
             if (t.metrics() != null) {
                 files.put("metrics.json", json.writeValueAsBytes(t.metrics()));
             }
@@ -78,11 +83,11 @@ class ModelStore {
             components.put("xgboost", "xgboost4j 3.4.0, " + props.xgboost().trees() + " trees/signal, " + props.xgboost().objective()
                     + ", max_depth " + props.xgboost().maxDepth() + ", eta " + props.xgboost().eta());
             components.put("mlp", "DJL/PyTorch " + FeatureEncoder.size() + "→256→BN→ReLU→Dropout " + props.mlp().dropout()
-                    + "→128→ReLU→64→ReLU→6, " + m.mlp.epochs + " epochs, MC passes " + props.mlp().mcPasses());
+                    + "→128→ReLU→64→ReLU→" + m.targets().size() + ", " + m.mlp.epochs + " epochs, MC passes " + props.mlp().mcPasses());
             components.put("gp", "Smile exact GP, RBF, " + m.gp.size() + " points, noise " + props.gp().noise());
             components.put("ood", "Mahalanobis on " + m.ood.dims() + " parameters, χ² cut-off " + String.format("%.2f", m.ood.cutoff()));
             Metadata md = new Metadata(m.version, Instant.now(), t.trainingSamples(), t.campaigns(), t.trainSeconds(),
-                    FeatureEncoder.NAMES, TradeoffSignals.NAMES, components, hashes);
+                    FeatureEncoder.NAMES, TradeoffSignals.NAMES, m.targets(), components, hashes);
             Files.write(dir.resolve("metadata.json"), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(md));
             return dir;
         } catch (IOException e) {
@@ -90,10 +95,14 @@ class ModelStore {
         }
     }
 
-    record Loaded(TradeoffModel model, Metadata metadata, ModelMetrics metrics) {
+    record Loaded(TradeoffModel model, Metadata metadata, ModelMetrics metrics, LiteCalibration lite) {
     }
 
-    Loaded load(Path dir, Set<String> unmodelled) {
+    /**
+     * Loads and checks a stored model. A model whose learners predict intermediates needs the
+     * adapter's {@code composer}; one of an older format (no targets recorded) is refused.
+     */
+    Loaded load(Path dir, Set<String> unmodelled, SignalComposer composer) {
         try {
             Metadata md = json.readValue(Files.readAllBytes(dir.resolve("metadata.json")), Metadata.class);
             Map<String, byte[]> files = new LinkedHashMap<>();
@@ -104,10 +113,19 @@ class ModelStore {
                 }
                 files.put(e.getKey(), b);
             }
+            if (md.targets() == null || !md.features().equals(FeatureEncoder.NAMES)) {
+                throw new IllegalStateException("model " + md.version() + " has an older artifact format (features or targets"
+                        + " differ from this release's)");
+            }
+            boolean structured = md.targets().equals(SignalIntermediates.NAMES);
+            if (structured && composer == null) {
+                throw new IllegalStateException("model " + md.version() + " predicts signal intermediates, but the adapter"
+                        + " does not compose signals from them");
+            }
             FeatureEncoder encoder = json.readValue(files.get("encoder.json"), FeatureEncoder.class);
-            byte[][] boosters = new byte[TradeoffSignals.NAMES.size()][];
+            byte[][] boosters = new byte[md.targets().size()][];
             for (int s = 0; s < boosters.length; s++) {
-                boosters[s] = files.get("xgb_" + TradeoffSignals.NAMES.get(s) + ".ubj");
+                boosters[s] = files.get("xgb_" + md.targets().get(s) + ".ubj");
             }
             Calibration cal = json.readValue(files.get("calibration.json"), Calibration.class);
             XgbSignals xgb = XgbSignals.load(boosters, FeatureEncoder.size());
@@ -117,7 +135,10 @@ class ModelStore {
             Mahalanobis ood = json.readValue(files.get("ood.json"), Mahalanobis.class);
             ModelMetrics metrics = files.containsKey("metrics.json")
                     ? json.readValue(files.get("metrics.json"), ModelMetrics.class) : null;
-            return new Loaded(new TradeoffModel(md.version(), encoder, xgb, mlp, gp, ood, cal, unmodelled), md, metrics);
+            LiteCalibration lite = files.containsKey("lite.json")
+                    ? json.readValue(files.get("lite.json"), LiteCalibration.class) : null;
+            return new Loaded(new TradeoffModel(md.version(), encoder, xgb, mlp, gp, ood, cal, structured ? composer : null,
+                    unmodelled), md, metrics, lite);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read model from " + dir, e);
         }

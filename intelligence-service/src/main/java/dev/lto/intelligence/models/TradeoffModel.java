@@ -10,13 +10,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A loaded tradeoff model: feature encoder, XGBoost, MLP with MC dropout, GP, Mahalanobis OOD
+ * A loaded first-stage model: feature encoder, XGBoost, MLP with MC dropout, GP, Mahalanobis OOD
  * test and the conformal calibration. Immutable once built, so promotion swaps one reference and
  * in-flight predictions finish on the model they started with.
  *
- * <p>Per signal j the ensemble mean is ŷ = w₁·xgb + w₂·mlp + w₃·gp; the uncertainty scale is
- * s = √(σ_mc² + σ_gp² + spread² + floor²) (MC-dropout sd, GP posterior sd, sd of the three model
- * means, a floor); the 95% interval is ŷ ± q_j·s, q_j the split-conformal quantile, clipped to [0,1].
+ * <p>The learners predict {@code targets}: the adapter's four physical intermediates (unit scores,
+ * {@link dev.lto.simulator.spi.SignalIntermediates}) when a {@link SignalComposer} is present, else
+ * the six signals. Per target t the ensemble mean is m = w_t·(xgb, mlp, gp), w_t fitted on validation
+ * data; its scale is s_t = √(σ_mc² + σ_gp² + spread² + floor²) (MC-dropout sd, GP posterior sd, sd of the
+ * three model means, a floor). Signals are composed from m; a signal's scale is the root sum of
+ * squares of its change when each target moves by ±s_t (plus the floor). The 95% interval is
+ * ŷ ± q_j·scale_j, q_j the split-conformal quantile of signal j, clipped to [0,1].
  */
 final class TradeoffModel implements AutoCloseable {
 
@@ -27,10 +31,12 @@ final class TradeoffModel implements AutoCloseable {
     final EpistemicModel gp;
     final Mahalanobis ood;
     final Calibration calibration;
+    /** Null when the learners predict the signals themselves. */
+    final SignalComposer composer;
     private final Set<String> unmodelledMetadata;
 
     TradeoffModel(String version, FeatureEncoder encoder, XgbSignals xgb, MlpSignals mlp, EpistemicModel gp,
-                  Mahalanobis ood, Calibration calibration, Set<String> unmodelledMetadata) {
+                  Mahalanobis ood, Calibration calibration, SignalComposer composer, Set<String> unmodelledMetadata) {
         this.version = version;
         this.encoder = encoder;
         this.xgb = xgb;
@@ -38,16 +44,31 @@ final class TradeoffModel implements AutoCloseable {
         this.gp = gp;
         this.ood = ood;
         this.calibration = calibration;
+        this.composer = composer;
         this.unmodelledMetadata = Set.copyOf(unmodelledMetadata);
     }
 
     TradeoffModel withCalibration(Calibration c) {
-        return new TradeoffModel(version, encoder, xgb, mlp, gp, ood, c, unmodelledMetadata);
+        return new TradeoffModel(version, encoder, xgb, mlp, gp, ood, c, composer, unmodelledMetadata);
     }
 
-    /** Every model's output for a batch; what calibration, validation and serving share. */
+    /** Names of what the learners predict, in their output order. */
+    List<String> targets() {
+        return composer == null ? dev.lto.contracts.TradeoffSignals.NAMES : dev.lto.simulator.spi.SignalIntermediates.NAMES;
+    }
+
+    /** Whether a job carries metadata the learners never saw (the campaign never varies it). */
+    boolean unmodelled(JobParameters p) {
+        return p.metadata().keySet().stream().anyMatch(unmodelledMetadata::contains);
+    }
+
+    /**
+     * Every model's output for a batch in target space (ensemble mean and scale), the Mahalanobis D²,
+     * and the composed signals with their scales; what calibration, validation and serving share.
+     */
     record Components(double[][] xgb, double[][] mlpMean, double[][] mlpSd, double[][] gpMean, double[][] gpSd,
-                      double[][] ensemble, double[][] scale, double[] mahalanobis2) {
+                      double[][] ensemble, double[][] scale, double[] mahalanobis2, double[][] signals,
+                      double[][] signalScale) {
     }
 
     /**
@@ -68,7 +89,8 @@ final class TradeoffModel implements AutoCloseable {
         return new Components(rows(parts, Components::xgb), rows(parts, Components::mlpMean), rows(parts, Components::mlpSd),
                 rows(parts, Components::gpMean), rows(parts, Components::gpSd), rows(parts, Components::ensemble),
                 rows(parts, Components::scale),
-                parts.stream().flatMapToDouble(c -> java.util.Arrays.stream(c.mahalanobis2())).toArray());
+                parts.stream().flatMapToDouble(c -> java.util.Arrays.stream(c.mahalanobis2())).toArray(),
+                rows(parts, Components::signals), rows(parts, Components::signalScale));
     }
 
     private static double[][] rows(List<Components> parts, java.util.function.Function<Components, double[][]> f) {
@@ -103,8 +125,9 @@ final class TradeoffModel implements AutoCloseable {
         double[][] gm = new double[n][k];
         double[][] gs = new double[n][k];
         gp.predict(x, gm, gs);
-        double[] w = calibration.weights();
-        double floor2 = calibration.scaleFloor() * calibration.scaleFloor();
+        double[][] w = calibration.weights();
+        double floor = calibration.scaleFloor();
+        double floor2 = floor * floor;
         double[][] ens = new double[n][k];
         double[][] scale = new double[n][k];
         for (int i = 0; i < n; i++) {
@@ -112,13 +135,55 @@ final class TradeoffModel implements AutoCloseable {
                 double a = xg[i][j];
                 double b = clamp01(mc[0][i][j]);
                 double c = clamp01(gm[i][j]);
-                ens[i][j] = clamp01(w[0] * a + w[1] * b + w[2] * c);
+                ens[i][j] = clamp01(w[j][0] * a + w[j][1] * b + w[j][2] * c);
                 double m = (a + b + c) / 3;
                 double spread2 = ((a - m) * (a - m) + (b - m) * (b - m) + (c - m) * (c - m)) / 3;
                 scale[i][j] = Math.sqrt(mc[1][i][j] * mc[1][i][j] + gs[i][j] * gs[i][j] + spread2 + floor2);
             }
         }
-        return new Components(xg, mc[0], mc[1], gm, gs, ens, scale, d2);
+        if (composer == null) {
+            return new Components(xg, mc[0], mc[1], gm, gs, ens, scale, d2, ens, scale);
+        }
+        double[][] sig = new double[n][];
+        double[][] sigScale = new double[n][];
+        for (int i = 0; i < n; i++) {
+            JobParameters p = jobs.get(i);
+            sig[i] = composer.compose(p, ens[i]);
+            double[] s2 = new double[sig[i].length];
+            for (int t = 0; t < k; t++) {
+                double[] up = ens[i].clone();
+                double[] down = ens[i].clone();
+                up[t] = clamp01(up[t] + scale[i][t]);
+                down[t] = clamp01(down[t] - scale[i][t]);
+                double[] su = composer.compose(p, up);
+                double[] sd = composer.compose(p, down);
+                for (int j = 0; j < s2.length; j++) {
+                    double dj = Math.max(Math.abs(su[j] - sig[i][j]), Math.abs(sd[j] - sig[i][j]));
+                    s2[j] += dj * dj;
+                }
+            }
+            sigScale[i] = new double[s2.length];
+            for (int j = 0; j < s2.length; j++) {
+                sigScale[i][j] = Math.sqrt(s2[j] + floor2);
+            }
+        }
+        return new Components(xg, mc[0], mc[1], gm, gs, ens, scale, d2, sig, sigScale);
+    }
+
+    /** One learner's target-space output composed into signals (for per-component accuracy). */
+    double[][] signalsOf(List<JobParameters> jobs, double[][] targetRows) {
+        if (composer == null) {
+            double[][] out = new double[targetRows.length][];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = java.util.Arrays.stream(targetRows[i]).map(TradeoffModel::clamp01).toArray();
+            }
+            return out;
+        }
+        double[][] out = new double[jobs.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = composer.compose(jobs.get(i), java.util.Arrays.stream(targetRows[i]).map(TradeoffModel::clamp01).toArray());
+        }
+        return out;
     }
 
     List<Estimate> predict(List<JobParameters> jobs) {
@@ -130,20 +195,21 @@ final class TradeoffModel implements AutoCloseable {
         List<Estimate> out = new ArrayList<>(jobs.size());
         for (int i = 0; i < jobs.size(); i++) {
             int k = q.length;
-            double[] score = c.ensemble()[i].clone();
+            double[] score = c.signals()[i].clone();
             double[] lo = new double[k];
             double[] hi = new double[k];
             double u = 0;
             for (int j = 0; j < k; j++) {
-                double half = Math.min(1, q[j] * c.scale()[i][j]);
+                double half = Math.min(1, q[j] * c.signalScale()[i][j]);
                 lo[j] = Math.max(0, score[j] - half);
                 hi[j] = Math.min(1, score[j] + half);
                 u = Math.max(u, half);
             }
             boolean isOod = c.mahalanobis2()[i] > ood.cutoff();
-            boolean unmodelled = jobs.get(i).metadata().keySet().stream().anyMatch(unmodelledMetadata::contains);
+            boolean unmodelled = unmodelled(jobs.get(i));
             boolean high = u >= calibration.flagThreshold();
-            out.add(new Estimate(score, lo, hi, u, c.mahalanobis2()[i], isOod, unmodelled, high, high || isOod || unmodelled));
+            out.add(new Estimate(score, lo, hi, u, c.mahalanobis2()[i], isOod, unmodelled, high, high || isOod || unmodelled,
+                    Stage.FIRST_STAGE, List.of()));
         }
         return out;
     }
@@ -155,7 +221,7 @@ final class TradeoffModel implements AutoCloseable {
     Map<String, Double> importance(List<JobParameters> jobs) {
         int n = jobs.size();
         float[] xf = encoder.encodeRows(jobs);
-        float[][][] contrib = xgb.contributions(xf, n);
+        float[][][] contrib = xgb.contributions(xf, n); // per learned target
         int d = FeatureEncoder.size();
         double[] mean = new double[d];
         for (float[][] perSignal : contrib) {

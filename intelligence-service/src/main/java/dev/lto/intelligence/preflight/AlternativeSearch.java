@@ -3,6 +3,7 @@ package dev.lto.intelligence.preflight;
 import dev.lto.contracts.JobParameters;
 import dev.lto.contracts.TradeoffPrediction;
 import dev.lto.intelligence.models.ModelService;
+import dev.lto.intelligence.models.Stage;
 import dev.lto.intelligence.models.TradeoffEstimate;
 import dev.lto.intelligence.tradeoffs.TradeoffAnswers;
 import dev.lto.simulator.spi.SimulatorInterface;
@@ -11,6 +12,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -22,7 +24,12 @@ import java.util.SplittableRandom;
  * the best of them to the job, so the alternatives offered are as close as the model allows.
  * Offered: those predicted to meet every limit of the profile; only if none does, those that at
  * least clear its blocking limits (marked, with the limits they still break).
- * Deterministic per job id.
+ *
+ * <p>The passes screen candidates with the first stage alone (sub-millisecond per candidate, no
+ * routing). The closest screened candidates are then verified by physics-lite where the adapter has
+ * it: an alternative is offered as meeting the profile only when physics-lite's answer does, and
+ * carries physics-lite's predictions ({@code verified_by}). Before a first stage exists the search
+ * screens a small spread with physics-lite itself. Deterministic per job id.
  */
 final class AlternativeSearch {
 
@@ -58,11 +65,17 @@ final class AlternativeSearch {
         this.props = props;
     }
 
+    /** Candidates verified by physics-lite per blocked job (closest screened first). */
+    static final int VERIFIED = 8;
+    /** Per-knob spread when physics-lite must screen (no first stage yet): 5 knobs × 3 + 1 candidates. */
+    static final int LITE_SCREEN_PER_KNOB = 3;
+
     List<Alternative> find(JobParameters job, SimulatorInterface adapter) {
         double[] origin = unit(job);
         SplittableRandom rnd = new SplittableRandom(job.jobId().hashCode());
         List<Candidate> first = new ArrayList<>();
-        int perKnob = 8;
+        boolean cheapScreen = models.screen(List.of(job)).isPresent();
+        int perKnob = cheapScreen ? 8 : LITE_SCREEN_PER_KNOB;
         for (int k = 0; k < KNOBS.size(); k++) {
             for (int i = 0; i < perKnob; i++) {
                 double[] u = origin.clone();
@@ -71,7 +84,7 @@ final class AlternativeSearch {
             }
         }
         first.add(new Candidate(origin.clone(), !job.useAiSurrogate()));
-        int rest = Math.max(0, props.candidates() - first.size());
+        int rest = cheapScreen ? Math.max(0, props.candidates() - first.size()) : 0;
         for (int i = 0; i < rest; i++) {
             double[] u = new double[origin.length];
             boolean local = i < rest / 2;
@@ -83,7 +96,7 @@ final class AlternativeSearch {
         List<Scored> good = satisfying(job, adapter, first, origin);
         // Second pass: walk back from the closest good candidates towards the job.
         List<Candidate> second = new ArrayList<>();
-        good.stream().limit(10).forEach(g -> {
+        good.stream().limit(cheapScreen ? 10 : 2).forEach(g -> {
             for (double t : new double[] {0.2, 0.4, 0.6, 0.8}) {
                 double[] u = new double[origin.length];
                 for (int k = 0; k < u.length; k++) {
@@ -94,6 +107,7 @@ final class AlternativeSearch {
         });
         List<Scored> all = new ArrayList<>(good);
         all.addAll(satisfying(job, adapter, second, origin));
+        all = verified(all);
         // Candidates meeting the whole profile first; only when there are none, those that clear its blocking limits.
         boolean anyMeets = all.stream().anyMatch(Scored::meetsProfile);
         all.removeIf(sc -> anyMeets && !sc.meetsProfile());
@@ -110,15 +124,46 @@ final class AlternativeSearch {
             kept.add(s);
             chosen.add(new Alternative(chosen.size() + 1, changes(job, s.parameters), round(s.distance), s.parameters,
                     s.prediction.predictions(), s.prediction.uncertainty().recommendPhysicsSimulation(), s.meetsProfile(),
-                    s.meetsProfile() ? List.of() : s.prediction.constraints().violations()));
+                    s.meetsProfile() ? List.of() : s.prediction.constraints().violations(), s.prediction.answeredBy(),
+                    s.verified ? Stage.PHYSICS_LITE.wire() : null));
         }
         return chosen;
+    }
+
+    /**
+     * The {@link #VERIFIED} closest screened candidates (those meeting the whole profile first) re-predicted
+     * by physics-lite, replacing their screened answers; candidates physics-lite finds breaking a blocking
+     * limit are dropped. Unchanged when physics-lite is unavailable or already screened them.
+     */
+    private List<Scored> verified(List<Scored> screened) {
+        List<Scored> order = new ArrayList<>(screened);
+        order.sort(Comparator.comparing((Scored sc) -> !sc.meetsProfile()).thenComparingDouble(Scored::distance));
+        List<Scored> top = order.stream().filter(sc -> !Stage.PHYSICS_LITE.wire().equals(sc.prediction.answeredBy()))
+                .limit(VERIFIED).toList();
+        if (top.isEmpty()) {
+            return screened.stream().map(sc -> Stage.PHYSICS_LITE.wire().equals(sc.prediction.answeredBy())
+                    ? new Scored(sc.candidate, sc.parameters, sc.prediction, sc.distance, true) : sc).toList();
+        }
+        Optional<List<TradeoffEstimate>> lite = models.predictWithLite(top.stream().map(Scored::parameters).toList());
+        if (lite.isEmpty()) {
+            return screened;
+        }
+        List<Scored> out = new ArrayList<>();
+        for (int i = 0; i < top.size(); i++) {
+            Scored sc = top.get(i);
+            TradeoffPrediction pred = answers.answer(sc.parameters, lite.get().get(i), 0);
+            if (pred.constraints().violations().stream().noneMatch(v -> props.blockingSeverities().contains(v.severity()))) {
+                out.add(new Scored(sc.candidate, sc.parameters, pred, sc.distance, true));
+            }
+        }
+        return out;
     }
 
     private record Candidate(double[] unit, boolean surrogate) {
     }
 
-    private record Scored(Candidate candidate, JobParameters parameters, TradeoffPrediction prediction, double distance) {
+    private record Scored(Candidate candidate, JobParameters parameters, TradeoffPrediction prediction, double distance,
+                          boolean verified) {
         boolean meetsProfile() {
             return prediction.constraints().allSatisfied();
         }
@@ -138,13 +183,13 @@ final class AlternativeSearch {
         if (params.isEmpty()) {
             return List.of();
         }
-        List<TradeoffEstimate> est = models.predict(params, false);
+        List<TradeoffEstimate> est = models.screen(params).orElseGet(() -> models.predict(params, false));
         List<Scored> out = new ArrayList<>();
         Candidate self = new Candidate(origin, job.useAiSurrogate());
         for (int i = 0; i < params.size(); i++) {
             TradeoffPrediction pred = answers.answer(params.get(i), est.get(i), 0);
             if (pred.constraints().violations().stream().noneMatch(v -> props.blockingSeverities().contains(v.severity()))) {
-                out.add(new Scored(sound.get(i), params.get(i), pred, distance(self, sound.get(i))));
+                out.add(new Scored(sound.get(i), params.get(i), pred, distance(self, sound.get(i)), false));
             }
         }
         out.sort(Comparator.comparingDouble(Scored::distance));

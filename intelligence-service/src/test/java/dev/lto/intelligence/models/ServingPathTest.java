@@ -30,7 +30,7 @@ class ServingPathTest {
     @BeforeAll
     void train() {
         data = TestData.samples(300, 33);
-        model = EnsembleTrainer.train("vfast", data, TestData.smallModels(), Set.of("defocus_nm")).model();
+        model = EnsembleTrainer.train("vfast", data, TestData.smallModels(), Set.of("defocus_nm"), TestData.composer()).model();
         jobs = new ArrayList<>(EnsembleTrainer.params(data));
         // Far outside the training range too: the trees' extreme branches and saturated ReLUs.
         jobs.add(new JobParameters(null, 0.1, 400.0, 1.0, 0.1, 200.0, 10.0, null, null, 20, null, null, null, null));
@@ -54,14 +54,15 @@ class ServingPathTest {
     void gpServingPathGivesSmilesPosterior() {
         SmileGaussianProcess gp = (SmileGaussianProcess) model.gp;
         double[][] x = jobs.stream().map(model.encoder::encode).toArray(double[][]::new);
-        double[][] mean = new double[x.length][6];
-        double[][] sd = new double[x.length][6];
-        double[][] smileMean = new double[x.length][6];
-        double[][] smileSd = new double[x.length][6];
+        int k = model.targets().size();
+        double[][] mean = new double[x.length][k];
+        double[][] sd = new double[x.length][k];
+        double[][] smileMean = new double[x.length][k];
+        double[][] smileSd = new double[x.length][k];
         gp.predict(x, mean, sd);
         gp.predictWithSmile(x, smileMean, smileSd);
         for (int i = 0; i < x.length; i++) {
-            for (int j = 0; j < 6; j++) {
+            for (int j = 0; j < k; j++) {
                 assertThat(mean[i][j]).as("mean, job %d signal %d", i, j).isCloseTo(smileMean[i][j], within(SmileGaussianProcess.SERVING_TOLERANCE));
                 assertThat(sd[i][j]).as("sd, job %d signal %d", i, j).isCloseTo(smileSd[i][j], within(SmileGaussianProcess.SERVING_TOLERANCE));
             }
@@ -75,10 +76,11 @@ class ServingPathTest {
         SmileGaussianProcess strict = ((SmileGaussianProcess) model.gp).withTolerance(-1); // no difference is ≤ −1
         assertThat(strict.fastPath()).isFalse();
         double[][] x = jobs.stream().limit(5).map(model.encoder::encode).toArray(double[][]::new);
-        double[][] mean = new double[x.length][6];
-        double[][] sd = new double[x.length][6];
-        double[][] smileMean = new double[x.length][6];
-        double[][] smileSd = new double[x.length][6];
+        int k = model.targets().size();
+        double[][] mean = new double[x.length][k];
+        double[][] sd = new double[x.length][k];
+        double[][] smileMean = new double[x.length][k];
+        double[][] smileSd = new double[x.length][k];
         strict.predict(x, mean, sd);
         strict.predictWithSmile(x, smileMean, smileSd);
         assertThat(mean).isDeepEqualTo(smileMean);
@@ -92,8 +94,8 @@ class ServingPathTest {
         double[][] expected = model.xgb.predictNative(x, jobs.size());
         double[][] actual = model.xgb.predict(x, jobs.size());
         for (int i = 0; i < jobs.size(); i++) {
-            for (int j = 0; j < 6; j++) {
-                assertThat(actual[i][j]).as("job %d signal %d", i, j).isCloseTo(expected[i][j], within(XgbSignals.AGREEMENT));
+            for (int j = 0; j < actual[i].length; j++) {
+                assertThat(actual[i][j]).as("job %d target %d", i, j).isCloseTo(expected[i][j], within(XgbSignals.AGREEMENT));
             }
         }
         // Random rows over ±3 sd of every feature, the all-mean row, and a row of missing values (default branches).
@@ -110,8 +112,8 @@ class ServingPathTest {
             double[][][] expected = model.mlp.predictLibtorch(x, jobs.size(), d, passes);
             double[][][] actual = model.mlp.predict(x, jobs.size(), d, passes);
             for (int i = 0; i < jobs.size(); i++) {
-                for (int j = 0; j < 6; j++) {
-                    assertThat(actual[0][i][j]).as("mean, job %d signal %d, %d passes", i, j, passes)
+                for (int j = 0; j < actual[0][i].length; j++) {
+                    assertThat(actual[0][i][j]).as("mean, job %d target %d, %d passes", i, j, passes)
                             .isCloseTo(expected[0][i][j], within(MlpSignals.AGREEMENT));
                     assertThat(actual[1][i][j]).as("sd, job %d signal %d, %d passes", i, j, passes)
                             .isCloseTo(expected[1][i][j], within(MlpSignals.AGREEMENT));
@@ -145,9 +147,11 @@ class ServingPathTest {
             assertThat(fast.gpMean()[i]).isEqualTo(ref.gpMean()[i]);
             assertThat(fast.gpSd()[i]).isEqualTo(ref.gpSd()[i]);
             assertThat(fast.mahalanobis2()[i]).isEqualTo(ref.mahalanobis2()[i]);
-            for (int j = 0; j < 6; j++) {
+            for (int j = 0; j < fast.ensemble()[i].length; j++) {
                 assertThat(fast.ensemble()[i][j]).isCloseTo(ref.ensemble()[i][j], within(1e-5));
                 assertThat(fast.scale()[i][j]).isCloseTo(ref.scale()[i][j], within(1e-5));
+            }
+            for (int j = 0; j < 6; j++) {
                 assertThat(fastEst.get(i).low()[j]).isCloseTo(refEst.get(i).low()[j], within(1e-4));
                 assertThat(fastEst.get(i).high()[j]).isCloseTo(refEst.get(i).high()[j], within(1e-4));
             }

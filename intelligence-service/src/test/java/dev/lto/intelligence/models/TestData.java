@@ -14,6 +14,13 @@ import java.util.SplittableRandom;
 /** Small datasets from {@link FakePhysics}, and model settings small enough for a unit test. */
 final class TestData {
 
+    static final FakePhysics FAKE = new FakePhysics();
+
+    /** The fake adapter's composition, as the service would build it. */
+    static SignalComposer composer() {
+        return SignalComposer.of(FAKE, JobParameters.of(0.33, 30));
+    }
+
     private TestData() {
     }
 
@@ -30,7 +37,8 @@ final class TestData {
             double k1 = FakePhysics.k1(p);
             double u = r.nextDouble();
             Split split = u < 0.55 ? Split.TRAIN : u < 0.75 ? Split.CALIBRATION : u < 0.85 ? Split.VALIDATION : Split.TEST;
-            out.add(new CampaignSample("test", i, "base", split, p, s, k1, Criticality.isCritical(s, k1), "fake", 0));
+            out.add(new CampaignSample("test", i, "base", split, p, s, k1, Criticality.isCritical(s, k1), "fake", 0,
+                    FakePhysics.intermediates(p), FAKE.estimateSignals(p).orElseThrow()));
         }
         return out;
     }
@@ -41,6 +49,6 @@ final class TestData {
                 new ModelProperties.Mlp(150, 15, 32, 0.003, 0.3, 40, 42),
                 new ModelProperties.Gp(200, 0.01, 0, 7),
                 new ModelProperties.Uncertainty(0.05, 0.999, 0.05, 0.9, 0.002, List.of("defocus_nm")),
-                new ModelProperties.Bootstrap(false, 40, 1));
+                new ModelProperties.Bootstrap(false, 40, 1), true, new ModelProperties.Cascade(0.99, 0.002, true));
     }
 }

@@ -78,12 +78,13 @@ public class ReferenceData {
 
     /**
      * The reference campaign's jobs with their splits, imported into the store on first use; empty
-     * when the service carries none, or when the adapter's simulator version differs from the data's
-     * (then the data would teach a model the wrong physics).
+     * when the service carries none, when it was simulated by another adapter than {@code adapterType}
+     * (the one the engine learns from), or when that adapter's simulator version differs from the
+     * data's (then the data would teach a model the wrong physics).
      */
-    public Optional<List<CampaignSample>> load() {
+    public Optional<List<CampaignSample>> load(String adapterType) {
         Optional<Manifest> m = manifest();
-        if (m.isEmpty()) {
+        if (m.isEmpty() || !m.get().adapterType().equals(adapterType)) {
             return Optional.empty();
         }
         Manifest man = m.get();

@@ -256,7 +256,9 @@ class ModelCommands implements ApplicationRunner {
         }
         List<JobParameters> jobs = samples(String.join(",", models.serving().orElseThrow().metadata().campaigns())).stream()
                 .map(CampaignSample::parameters).toList();
-        Benchmark.Result r = Benchmark.run(models, jobs, 2000, 300, 1000, 5);
+        List<JobParameters> heldOut = evalCampaignId.isBlank() ? jobs
+                : campaigns.load(evalCampaignId).stream().map(CampaignSample::parameters).toList();
+        Benchmark.Result r = Benchmark.run(models, jobs, heldOut, 2000, 300, 1000, 5, 300);
         String text = json.writerWithDefaultPrettyPrinter().writeValueAsString(r);
         log.info("Benchmark: {}", text);
         if (!out.isBlank()) {

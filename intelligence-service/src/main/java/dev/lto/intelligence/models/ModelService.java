@@ -100,7 +100,13 @@ public class ModelService {
             if (loadProduction()) {
                 return;
             }
-            Optional<List<CampaignSample>> ref = reference.load();
+            if (!props.bootstrap().enabled()) {
+                state = ModelStatus.State.NONE;
+                message = "no production model and lto.models.bootstrap.enabled=false; run the campaign and train commands (docs/ml.md)";
+                log.warn("Tradeoff engine: {}", message);
+                return;
+            }
+            Optional<List<CampaignSample>> ref = reference.load(campaignProps.adapter());
             if (ref.isPresent()) {
                 List<CampaignSample> samples = ref.get();
                 liteFrom(samples).ifPresent(lite -> {
@@ -111,12 +117,6 @@ public class ModelService {
                 state = ModelStatus.State.TRAINING;
                 message = "physics-lite serves; training the first stage on the reference campaign " + reference.campaignId();
                 trainRegisterPromote(samples, "first start: trained on the reference campaign");
-                return;
-            }
-            if (!props.bootstrap().enabled()) {
-                state = ModelStatus.State.NONE;
-                message = "no production model and lto.models.bootstrap.enabled=false; run the campaign and train commands (docs/ml.md)";
-                log.warn("Tradeoff engine: {}", message);
                 return;
             }
             state = ModelStatus.State.BOOTSTRAPPING;

@@ -34,10 +34,12 @@ public record PreflightDecision(
         }
         String why = String.join("; ", blockingViolations.stream().map(ConstraintViolation::message).toList());
         boolean meet = alternatives.stream().allMatch(Alternative::meetsProfile);
+        boolean verified = !alternatives.isEmpty() && alternatives.stream().allMatch(a -> a.verifiedBy() != null);
+        String by = verified ? " (verified by physics-lite)" : "";
         return "profile '" + prediction.constraints().profile() + "' violated: " + why + "; "
                 + (alternatives.isEmpty() ? "no alternative nearby clears its blocking limits"
-                : meet ? alternatives.size() + " alternative(s) offered"
-                : "nothing nearby meets the whole profile; " + alternatives.size()
+                : meet ? alternatives.size() + " alternative(s) offered" + by
+                : "nothing nearby meets the whole profile" + by + "; " + alternatives.size()
                         + " alternative(s) offered that clear its blocking limits");
     }
 }

@@ -133,8 +133,11 @@ final class EnsembleTrainer {
                     java.util.Arrays.toString(lite.conformalQ()), lite.flagThreshold(), lite.flagThresholdSource());
         }
 
+        // Promotion is judged on the cascade this model would serve in (physics-lite from the stored estimates).
+        String on = "TEST split (" + test.size() + " jobs) of " + campaigns(samples);
         ModelMetrics metrics = test.isEmpty() ? null
-                : Evaluation.evaluateFirstStage(model, test, "TEST split (" + test.size() + " jobs) of " + campaigns(samples));
+                : lite != null ? Evaluation.evaluateCascade(new Cascade(model, lite), test, on, p -> java.util.Optional.empty())
+                : Evaluation.evaluateFirstStage(model, test, on);
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new Trained(model, lite, metrics, train.size(), campaigns(samples), seconds);
     }

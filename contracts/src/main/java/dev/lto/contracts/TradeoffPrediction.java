@@ -11,7 +11,9 @@ import java.util.Map;
  * asked for (it costs 20-80× a prediction); its map keeps the most important feature first.
  * Two additions follow the seed's fields: {@code answered_by}, the cascade stage that answered
  * ({@code first_stage} or {@code physics_lite}), and {@code physics_reasons}, why a full
- * simulation is recommended (empty when it is not).
+ * simulation is recommended (empty when it is not), and {@code job_interval_factor} κ: the job as a
+ * whole is inside its prediction when every signal lies within κ × its 95% half-width of the score
+ * (a joint rule calibrated so that a sound job leaves it by chance 5% of the time).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TradeoffPrediction(
@@ -24,13 +26,14 @@ public record TradeoffPrediction(
         @JsonProperty("model_version") String modelVersion,
         @JsonProperty("inference_time_ms") double inferenceTimeMs,
         @JsonProperty("answered_by") String answeredBy,
-        @JsonProperty("physics_reasons") List<String> physicsReasons) {
+        @JsonProperty("physics_reasons") List<String> physicsReasons,
+        @JsonProperty("job_interval_factor") Double jobIntervalFactor) {
 
     /** The seed's shape alone, without the cascade's additions. */
     public TradeoffPrediction(String jobId, JobParameters parameters, SignalPredictions predictions,
                               UncertaintyAssessment uncertainty, ConstraintEvaluation constraints,
                               Map<String, Double> featureImportance, String modelVersion, double inferenceTimeMs) {
         this(jobId, parameters, predictions, uncertainty, constraints, featureImportance, modelVersion, inferenceTimeMs,
-                null, null);
+                null, null, null);
     }
 }

@@ -24,7 +24,7 @@ public class ConstraintEvaluator {
 
     private final ConstraintProperties props;
 
-    ConstraintEvaluator(ConstraintProperties props) {
+    public ConstraintEvaluator(ConstraintProperties props) {
         this.props = props;
     }
 

@@ -115,11 +115,13 @@ class PipelineStages {
                 var decision = predictions.find(job.jobId()).orElseThrow(
                         () -> new IllegalStateException("job " + job.jobId() + " is EVALUATING without a preflight prediction"));
                 Evaluation e = Evaluation.of(decision.prediction().predictions(), decision.prediction().modelVersion(),
-                        job.parameters().constraintProfile(), result.result().tradeoffSignals(), constraints,
-                        gate.blockingSeverities());
+                        decision.prediction().jobIntervalFactor(), job.parameters().constraintProfile(),
+                        result.result().tradeoffSignals(), constraints, gate.blockingSeverities());
                 JobState to = e.anomaly() ? JobState.ANOMALY_FLAGGED : JobState.COMPLETED;
                 String reason = e.anomaly() ? String.join("; ", e.reasons())
-                        : "all " + e.signalsInside() + " signals inside their predicted 95% intervals";
+                        : String.format(java.util.Locale.ROOT, "prediction held (every signal within %.2f half-widths,"
+                                + " the job-level band; %d of 6 inside their 95%% intervals) and no blocking limit broken",
+                                e.jobIntervalFactor(), e.signalsInside());
                 return new Transition(to, reason, () -> {
                     pipeline.storeEvaluation(job.jobId(), e);
                     pipeline.addToTrainingBuffer(job.jobId(), result.result(), e.anomaly());

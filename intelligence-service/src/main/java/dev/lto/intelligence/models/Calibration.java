@@ -13,6 +13,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param flagThreshold  τ: a job whose widest calibrated half-width reaches τ is high-uncertainty
  * @param routeThreshold the cascade lets this model answer a job only when its widest calibrated
  *                       half-width is below this (tuned on validation); else physics-lite answers
+ * @param jobFactor      κ of the job-level anomaly rule ({@link Estimate#jobFactor}), on calibration jobs
  */
 record Calibration(
         @JsonProperty("weights") double[][] weights,
@@ -25,16 +26,22 @@ record Calibration(
         @JsonProperty("mc_passes") int mcPasses,
         @JsonProperty("dropout") double dropout,
         @JsonProperty("route_threshold") double routeThreshold,
-        @JsonProperty("route_threshold_source") String routeThresholdSource) {
+        @JsonProperty("route_threshold_source") String routeThresholdSource,
+        @JsonProperty("job_factor") double jobFactor) {
 
     Calibration withFlag(double tau, String source) {
         return new Calibration(weights, alpha, conformalQ, calibrationJobs, tau, source, scaleFloor, mcPasses, dropout,
-                routeThreshold, routeThresholdSource);
+                routeThreshold, routeThresholdSource, jobFactor);
     }
 
     Calibration withRoute(double tau, String source) {
         return new Calibration(weights, alpha, conformalQ, calibrationJobs, flagThreshold, flagThresholdSource, scaleFloor,
-                mcPasses, dropout, tau, source);
+                mcPasses, dropout, tau, source, jobFactor);
+    }
+
+    Calibration withJobFactor(double kappa) {
+        return new Calibration(weights, alpha, conformalQ, calibrationJobs, flagThreshold, flagThresholdSource, scaleFloor,
+                mcPasses, dropout, routeThreshold, routeThresholdSource, kappa);
     }
 
     /** Stand-in for an infinite conformal quantile (fewer than ⌈(n+1)(1−α)⌉ calibration points): interval = [0, 1]. */

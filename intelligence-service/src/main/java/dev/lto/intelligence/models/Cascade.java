@@ -97,12 +97,13 @@ record Cascade(TradeoffModel firstStage, LiteCalibration lite) {
         double d2 = firstStageEstimate == null ? Double.NaN : firstStageEstimate.mahalanobis2();
         boolean ood = firstStageEstimate != null && firstStageEstimate.outOfDistribution();
         return new Estimate(y, lo, hi, u, d2, ood, firstStageEstimate != null && firstStageEstimate.unmodelledMetadata(),
-                high, !reasons.isEmpty(), Stage.PHYSICS_LITE, List.copyOf(reasons));
+                high, !reasons.isEmpty(), Stage.PHYSICS_LITE, List.copyOf(reasons), lite.jobFactor());
     }
 
     private static Estimate withReasons(Estimate e, List<String> reasons) {
         return new Estimate(e.score(), e.low(), e.high(), e.uncertainty(), e.mahalanobis2(), e.outOfDistribution(),
-                e.unmodelledMetadata(), e.highUncertainty(), e.recommendPhysics(), e.stage(), List.copyOf(reasons));
+                e.unmodelledMetadata(), e.highUncertainty(), e.recommendPhysics(), e.stage(), List.copyOf(reasons),
+                e.jobFactor());
     }
 
     private List<String> firstStageReasons(Estimate e, JobParameters job) {

@@ -77,7 +77,7 @@ final class EnsembleTrainer {
         }
         Calibration provisional = new Calibration(seedWeights, u.alpha(), new double[6], cal.size(),
                 Double.POSITIVE_INFINITY, "provisional", u.floor(), props.mlp().mcPasses(), props.mlp().dropout(),
-                0, "provisional");
+                0, "provisional", 1);
         TradeoffModel model = new TradeoffModel(version, encoder, xgb, mlp, gp, ood, provisional, used, unmodelled);
 
         // Ensemble weights per target on validation: the seed's [0.35, 0.40, 0.25] is where the search starts,
@@ -86,7 +86,7 @@ final class EnsembleTrainer {
                 : seedWeights;
         log.info("Ensemble weights per target {}: {}", model.targets(), fmt(weights));
         model = model.withCalibration(new Calibration(weights, u.alpha(), new double[6], cal.size(), Double.POSITIVE_INFINITY,
-                "provisional", u.floor(), props.mlp().mcPasses(), props.mlp().dropout(), 0, "provisional"));
+                "provisional", u.floor(), props.mlp().mcPasses(), props.mlp().dropout(), 0, "provisional", 1));
 
         // Split conformal: normalised scores |y − ŷ| / s on the calibration jobs, one quantile per signal.
         TradeoffModel.Components cc = model.components(params(cal));
@@ -99,7 +99,7 @@ final class EnsembleTrainer {
             q[j] = Calibration.conformalQuantile(scores, u.alpha());
         }
         model = model.withCalibration(new Calibration(weights, u.alpha(), q, cal.size(), Double.POSITIVE_INFINITY,
-                "provisional", u.floor(), props.mlp().mcPasses(), props.mlp().dropout(), 0, "provisional"));
+                "provisional", u.floor(), props.mlp().mcPasses(), props.mlp().dropout(), 0, "provisional", 1));
 
         // Flag threshold: below the widest half-width of every validation critical miss, capped by config.
         List<Estimate> ve = model.predict(params(val));
@@ -120,6 +120,9 @@ final class EnsembleTrainer {
                     "tuned on validation: %.2f × %.4f, the smallest score among %d critical misses", u.flagMargin(), minMiss, misses);
         }
         model = model.withCalibration(model.calibration.withFlag(tau, source));
+        // Job-level anomaly rule: κ on the calibration jobs, so that a sound job is flagged by chance 5% of the time.
+        model = model.withCalibration(model.calibration.withJobFactor(
+                Estimate.jobFactor(model.predict(params(cal)), cal.stream().map(CampaignSample::signals).toList(), u.alpha())));
         Route route = routeThreshold(ve, val, props.cascade());
         model = model.withCalibration(model.calibration.withRoute(route.threshold(), route.source()));
         log.info("Conformal q {}; flag threshold {} ({}); route threshold {} ({})", java.util.Arrays.toString(q), tau, source,

@@ -84,6 +84,8 @@ final class Evaluation {
         int missed = 0;
         int flagged = 0;
         int ood = 0;
+        int jobFlags = 0;
+        int anyOutside = 0;
         Map<String, Integer> byStage = new LinkedHashMap<>();
         Map<String, Integer> compOk = new LinkedHashMap<>();
         components.keySet().forEach(name -> compOk.put(name, 0));
@@ -114,6 +116,12 @@ final class Evaluation {
                 }
             }
             flagged += e.recommendPhysics() ? 1 : 0;
+            jobFlags += e.jobScore(s.signals()) > e.jobFactor() ? 1 : 0;
+            boolean outside = false;
+            for (int j = 0; j < k; j++) {
+                outside |= s.signals()[j] < e.low()[j] || s.signals()[j] > e.high()[j];
+            }
+            anyOutside += outside ? 1 : 0;
             ood += e.outOfDistribution() ? 1 : 0;
             if (s.critical()) {
                 critJobs++;
@@ -162,7 +170,8 @@ final class Evaluation {
         }
         gates.add(new ModelMetrics.Gate("held_out_jobs", "≥ " + MIN_JOBS, Integer.toString(n), n >= MIN_JOBS));
         return new ModelMetrics(evaluatedOn, n, critJobs, r(accuracy), r(critical), r(coverage), r(widthAll / pairs),
-                criticalMisses, missed, r(physicsShare), r((double) ood / Math.max(1, n)), per, comp, answered, gates);
+                criticalMisses, missed, r(physicsShare), r((double) ood / Math.max(1, n)), per, comp, answered,
+                r((double) jobFlags / Math.max(1, n)), r((double) anyOutside / Math.max(1, n)), gates);
     }
 
     private static double r(double v) {

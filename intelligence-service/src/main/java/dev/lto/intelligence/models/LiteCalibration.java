@@ -13,7 +13,8 @@ import java.util.Locale;
  * Fitted from stored campaign jobs that carry a lite estimate; needs no learned model, so a fresh
  * install has it from its reference data before any training.
  *
- * @param fidelity the estimator's fidelity label these quantiles hold for (another fidelity voids them)
+ * @param fidelity  the estimator's fidelity label these quantiles hold for (another fidelity voids them)
+ * @param jobFactor κ of the job-level anomaly rule ({@link Estimate#jobFactor}), on the same calibration jobs
  */
 record LiteCalibration(
         @JsonProperty("conformal_q") double[] conformalQ,
@@ -21,7 +22,8 @@ record LiteCalibration(
         @JsonProperty("flag_threshold") double flagThreshold,
         @JsonProperty("flag_threshold_source") String flagThresholdSource,
         @JsonProperty("calibration_jobs") int calibrationJobs,
-        @JsonProperty("fidelity") String fidelity) {
+        @JsonProperty("fidelity") String fidelity,
+        @JsonProperty("job_factor") double jobFactor) {
 
     /** Half-widths of the calibrated 95% interval around a lite answer, per signal, each ≤ 1. */
     double[] halfWidths(LiteEstimate e) {
@@ -54,7 +56,10 @@ record LiteCalibration(
             q[j] = Calibration.conformalQuantile(scores, alpha);
         }
         String fidelity = c.getFirst().lite().fidelity();
-        LiteCalibration provisional = new LiteCalibration(q, floor, maxFlag, "", c.size(), fidelity);
+        LiteCalibration provisional = new LiteCalibration(q, floor, maxFlag, "", c.size(), fidelity, 1);
+        Cascade liteOnly = new Cascade(null, provisional);
+        double kappa = Estimate.jobFactor(c.stream().map(s -> liteOnly.fromLite(s.lite(), s.parameters(), null)).toList(),
+                c.stream().map(CampaignSample::signals).toList(), alpha);
         double minMiss = Double.POSITIVE_INFINITY;
         int misses = 0;
         for (CampaignSample s : val) {
@@ -75,7 +80,7 @@ record LiteCalibration(
             source = String.format(Locale.ROOT, "tuned on validation: %.2f × %.4f, the smallest half-width among %d critical lite misses",
                     margin, minMiss, misses);
         }
-        return new LiteCalibration(q, floor, tau, source, c.size(), fidelity);
+        return new LiteCalibration(q, floor, tau, source, c.size(), fidelity, kappa);
     }
 
     static double max(double[] v) {

@@ -50,6 +50,10 @@ final class ModelCard {
         }
         row(s, "**cascade**", m);
         s.append("\n");
+        s.append(String.format(Locale.ROOT, "Job-level anomaly rule on these jobs (a sound job is flagged when some signal"
+                        + " leaves κ × its 95%% half-width; κ calibrated for 5%%): the cascade flags %s of them by chance; the"
+                        + " rule it replaces (any signal outside its 95%% interval) would flag %s.%n%n",
+                pct(m.jobFlagRate()), pct(m.anySignalOutsideRate())));
         if (first.componentAccuracy() != null && !first.componentAccuracy().isEmpty()) {
             s.append("First-stage components alone on the same jobs (signals composed from each learner's targets): ");
             first.componentAccuracy().forEach((k, v) -> s.append(k).append(" ").append(pct(v)).append(", "));

@@ -8,7 +8,9 @@ import java.util.Map;
  * Measured quality of a model on held-out jobs (ML.md definitions): accuracy = share of
  * (job, signal) pairs with |error| ≤ 0.05; critical accuracy the same over critical jobs; coverage
  * = share of truths inside the 95% interval; missed critical = critical jobs with an error > 0.05
- * on some signal while recommend_physics_simulation was false.
+ * on some signal while recommend_physics_simulation was false. {@code job_flag_rate}: share of jobs
+ * the job-level anomaly rule (every signal within κ half-widths) would flag against this truth;
+ * {@code any_signal_outside_rate}: share with some signal outside its 95% interval (the old rule).
  */
 public record ModelMetrics(
         @JsonProperty("evaluated_on") String evaluatedOn,
@@ -25,6 +27,8 @@ public record ModelMetrics(
         @JsonProperty("per_signal") Map<String, SignalMetrics> perSignal,
         @JsonProperty("component_accuracy") Map<String, Double> componentAccuracy,
         @JsonProperty("answered_by") Map<String, Double> answeredBy,
+        @JsonProperty("job_flag_rate") double jobFlagRate,
+        @JsonProperty("any_signal_outside_rate") double anySignalOutsideRate,
         @JsonProperty("gates") List<Gate> gates) {
 
     /** Per-signal MAE, accuracy, coverage and mean interval width. */

@@ -344,7 +344,7 @@ public class ModelService {
                     new UncertaintyAssessment(e.highUncertainty() || e.outOfDistribution(), e.recommendPhysics(), level),
                     importance, s.version(), round(e.uncertainty()),
                     Double.isFinite(e.mahalanobis2()) ? round(e.mahalanobis2()) : null, e.outOfDistribution(),
-                    e.stage().wire(), e.reasons()));
+                    e.stage().wire(), e.reasons(), round(e.jobFactor())));
         }
         return out;
     }

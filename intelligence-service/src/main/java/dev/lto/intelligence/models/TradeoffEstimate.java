@@ -20,5 +20,6 @@ public record TradeoffEstimate(SignalPredictions predictions, UncertaintyAssessm
                                @JsonProperty("mahalanobis_d2") Double mahalanobis2,
                                @JsonProperty("out_of_distribution") boolean outOfDistribution,
                                @JsonProperty("answered_by") String answeredBy,
-                               @JsonProperty("physics_reasons") List<String> physicsReasons) {
+                               @JsonProperty("physics_reasons") List<String> physicsReasons,
+                               @JsonProperty("job_interval_factor") double jobIntervalFactor) {
 }

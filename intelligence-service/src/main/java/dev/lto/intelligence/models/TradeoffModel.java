@@ -209,7 +209,7 @@ final class TradeoffModel implements AutoCloseable {
             boolean unmodelled = unmodelled(jobs.get(i));
             boolean high = u >= calibration.flagThreshold();
             out.add(new Estimate(score, lo, hi, u, c.mahalanobis2()[i], isOod, unmodelled, high, high || isOod || unmodelled,
-                    Stage.FIRST_STAGE, List.of()));
+                    Stage.FIRST_STAGE, List.of(), calibration.jobFactor()));
         }
         return out;
     }

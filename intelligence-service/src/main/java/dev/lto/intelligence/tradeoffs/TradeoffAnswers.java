@@ -26,6 +26,7 @@ public class TradeoffAnswers {
         // 64 random bits: the id is the key of stored predictions (32 bits collide by ~77k jobs).
         return new TradeoffPrediction("pred_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()), p,
                 e.predictions(), e.uncertainty(), constraints.evaluate(p.constraintProfile(), e.predictions()),
-                e.featureImportance(), e.modelVersion(), Math.round(ms * 1000) / 1000.0, e.answeredBy(), e.physicsReasons());
+                e.featureImportance(), e.modelVersion(), Math.round(ms * 1000) / 1000.0, e.answeredBy(), e.physicsReasons(),
+                e.jobIntervalFactor());
     }
 }

@@ -80,7 +80,7 @@ class CascadeTest {
             if (i == 2 || i == 4) {
                 pred[0] = 0.6;
             }
-            est.add(new Estimate(pred, pred, pred, u, 1, false, false, false, false, Stage.FIRST_STAGE, List.of()));
+            est.add(new Estimate(pred, pred, pred, u, 1, false, false, false, false, Stage.FIRST_STAGE, List.of(), 1));
             val.add(new CampaignSample("v", i, "base", Split.VALIDATION, JobParameters.of(0.33, 30), y, 0.4, i == 4, "fake", 0,
                     null, null));
         }
@@ -142,6 +142,21 @@ class CascadeTest {
         assertThatThrownBy(() -> new Cascade(null, trained.lite()).predict(List.of(JobParameters.of(0.33, 30)),
                 routed -> routed.stream().map(j -> Optional.<LiteEstimate>empty()).toList()))
                 .isInstanceOf(ModelUnavailableException.class);
+    }
+
+    @Test
+    void theJobLevelRuleFlagsAboutOneSoundJobInTwentyWhereTheOldRuleFlaggedMore() {
+        // Held-out jobs of a larger fake campaign: the chance flag rate the docs state (5%) is measured, not assumed.
+        List<CampaignSample> more = TestData.samples(1500, 77);
+        Cascade cascade = new Cascade(trained.model(), trained.lite());
+        List<CampaignSample> held = more.stream().filter(s -> s.split() == Split.TEST || s.split() == Split.VALIDATION).toList();
+        ModelMetrics m = Evaluation.evaluateCascade(cascade, held, "held out", p -> Optional.empty());
+        assertThat(held.size()).isGreaterThan(300);
+        // 95% joint coverage: with n ≈ 370 the flag rate's sd is ≈ 1.1 points.
+        assertThat(m.jobFlagRate()).isBetween(0.01, 0.09);
+        assertThat(m.anySignalOutsideRate()).isGreaterThan(m.jobFlagRate());
+        assertThat(trained.model().calibration.jobFactor()).isGreaterThan(1);
+        assertThat(trained.lite().jobFactor()).isGreaterThan(0);
     }
 
     @Test

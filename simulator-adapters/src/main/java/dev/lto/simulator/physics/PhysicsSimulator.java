@@ -52,7 +52,7 @@ import reactor.core.publisher.Sinks;
 public final class PhysicsSimulator implements SimulatorInterface {
 
     public static final String ADAPTER_TYPE = "synthetic";
-    public static final String VERSION = "physics-1.0";
+    public static final String VERSION = "physics-1.1";
 
     private final PhysicsSimulatorProperties props;
     private final KernelCache kernels;

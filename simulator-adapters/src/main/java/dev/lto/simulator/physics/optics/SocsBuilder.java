@@ -69,20 +69,20 @@ public final class SocsBuilder {
             double trace = 0;
             for (int si = 0; si < s; si++) {
                 float a = (float) Math.sqrt(src.weight()[si]);
-                int cnt = 0;
+                double power = 0; // Σ_f |P_s(f)|² (soft rim: not a count of samples); focus does not change it
                 for (int zi = 0; zi < nz; zi++) {
                     int base = (zi * s + si) * f * 2;
                     for (int i = base; i < base + 2 * f; i += 2) {
                         if (buf[i] != 0 || buf[i + 1] != 0) {
+                            if (zi == 0) {
+                                power += (double) buf[i] * buf[i] + (double) buf[i + 1] * buf[i + 1];
+                            }
                             buf[i] *= a;
                             buf[i + 1] *= a;
-                            if (zi == 0) {
-                                cnt++;
-                            }
                         }
                     }
                 }
-                trace += cnt * (double) a * a;
+                trace += power * a * a;
             }
             NDArray p = m.create(buf, new Shape(nz, s, f, 2)).complex(); // Bᵀ [nz, S, F]
             NDArray pt = p.transpose(0, 2, 1);             // B   [nz, F, S]

@@ -398,9 +398,10 @@ public final class PhysicsSimulator implements SimulatorInterface {
      * Physics-lite: the same pipeline ({@link #simulate}) at the lite fidelity (coarser source,
      * capped mask raster, fewer focus points, Abbe only, no MEEF/Bossung/pictures/events), its
      * intermediates composed with the FULL job's cost terms. errorEstimate: per signal, the largest
-     * change when one intermediate moves by the lite run's own resolution (one lite FEM focus step of
-     * DoF, one lite mask pixel of edge placement on both edges of the CD in fidelity, a factor √10 in
-     * failure probability, 10 % in I_edge·NILS); recomposition only, no extra imaging.
+     * change when one intermediate moves by the lite run's own resolution (one step of the refined
+     * focus grid DoF is read on, half a lite mask pixel on both edges of the CD in fidelity, a factor
+     * √10 in failure probability, 10 % in I_edge·NILS); recomposition only, no extra imaging. A
+     * heuristic scale, not a calibrated interval (docs/physics.md gives its measured coverage).
      */
     @Override
     public Optional<LiteEstimate> estimateSignals(JobParameters p) {
@@ -413,9 +414,11 @@ public final class PhysicsSimulator implements SimulatorInterface {
         TradeoffSignals signals = Signals.compose(c, eps, in);
         double[] base = signals.toArray();
         double[] err = new double[base.length];
+        // DoF is read on the FEM focus grid refined ProcessWindow.REFINE× (its resolution); fidelity
+        // (IoU on the lite raster) moves by about one lite pixel over the CD when both edges move ½ px.
         double focusStep = 2 * lite.fem().focusRangeRayleigh() * p.wavelengthNm() / (p.na() * p.na())
-                / (Math.max(3, lite.fem().focusPoints()) - 1);
-        double fidStep = Math.min(1, 2 * run.setup().grid().maskPixelNm() / run.setup().layout().targetCdNm());
+                / (Math.max(3, lite.fem().focusPoints()) - 1) / ProcessWindow.REFINE;
+        double fidStep = Math.min(1, run.setup().grid().maskPixelNm() / run.setup().layout().targetCdNm());
         List<SignalIntermediates> moved = List.of(
                 new SignalIntermediates(in.patternFidelity(), in.depthOfFocusNm() + focusStep, in.failureProbability(), in.edgeLogSlope()),
                 new SignalIntermediates(in.patternFidelity(), Math.max(0, in.depthOfFocusNm() - focusStep), in.failureProbability(), in.edgeLogSlope()),

@@ -31,7 +31,22 @@ public record SimulationOutputs(
         @JsonProperty("surrogate_rmse") Double surrogateRmse,
         @JsonProperty("defocus_nm") Double defocusNm,
         @JsonProperty("illumination") String illumination,
-        @JsonProperty("resist_blur_nm") Double resistBlurNm) {
+        @JsonProperty("resist_blur_nm") Double resistBlurNm,
+        @JsonProperty("edge_log_slope") Double edgeLogSlope) {
+
+    /**
+     * Without {@code edge_log_slope} (I_edge·NILS: resist-image intensity at the target edge times the
+     * aerial NILS, dimensionless; what the physics adapter composes surrogate_reliability from).
+     */
+    public SimulationOutputs(Double resolutionNm, Double depthOfFocusNm, Double patternFidelity, Double k1,
+                             Double targetCdNm, Double cdNm, Double cdErrorNm, Double nils, Double imageContrast,
+                             Double doseToSizeMjCm2, Double exposureLatitudePct, Double meef,
+                             Double stochasticFailureProbability, Double surrogateRmse, Double defocusNm,
+                             String illumination, Double resistBlurNm) {
+        this(resolutionNm, depthOfFocusNm, patternFidelity, k1, targetCdNm, cdNm, cdErrorNm, nils, imageContrast,
+                doseToSizeMjCm2, exposureLatitudePct, meef, stochasticFailureProbability, surrogateRmse, defocusNm,
+                illumination, resistBlurNm, null);
+    }
 
     /** Without the echoed optical settings (defocus, illumination, resist blur). */
     public SimulationOutputs(Double resolutionNm, Double depthOfFocusNm, Double patternFidelity, Double k1,
@@ -40,12 +55,12 @@ public record SimulationOutputs(
                              Double stochasticFailureProbability, Double surrogateRmse) {
         this(resolutionNm, depthOfFocusNm, patternFidelity, k1, targetCdNm, cdNm, cdErrorNm, nils, imageContrast,
                 doseToSizeMjCm2, exposureLatitudePct, meef, stochasticFailureProbability, surrogateRmse,
-                null, null, null);
+                null, null, null, null);
     }
 
     /** Only the seed's three required outputs. */
     public static SimulationOutputs basic(double resolutionNm, double depthOfFocusNm, double patternFidelity) {
         return new SimulationOutputs(resolutionNm, depthOfFocusNm, patternFidelity,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

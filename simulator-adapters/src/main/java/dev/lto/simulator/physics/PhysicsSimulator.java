@@ -31,6 +31,8 @@ import dev.lto.simulator.physics.resist.Stochastics;
 import dev.lto.simulator.spi.BossungCurve;
 import dev.lto.simulator.spi.ImageArray;
 import dev.lto.simulator.spi.SimulationArtifacts;
+import dev.lto.simulator.spi.LiteEstimate;
+import dev.lto.simulator.spi.SignalIntermediates;
 import dev.lto.simulator.spi.SimulatorInterface;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,7 +54,7 @@ import reactor.core.publisher.Sinks;
 public final class PhysicsSimulator implements SimulatorInterface {
 
     public static final String ADAPTER_TYPE = "synthetic";
-    public static final String VERSION = "physics-1.0";
+    public static final String VERSION = "physics-2.0";
 
     private final PhysicsSimulatorProperties props;
     private final KernelCache kernels;
@@ -162,22 +164,55 @@ public final class PhysicsSimulator implements SimulatorInterface {
     }
 
     Setup setup(JobParameters p) {
+        return setup(p, props);
+    }
+
+    /** Resolves a job under a configuration (the full one, or physics-lite's). */
+    Setup setup(JobParameters p, PhysicsSimulatorProperties cfg) {
         Map<String, Object> md = p.metadata();
         double lambda = p.wavelengthNm();
         double na = p.na();
         IlluminationSpec ill = IlluminationSpec.fromJob(p.sigma(), md);
-        Source src = Source.sample(ill, props.source().stepSigma(), props.source().minPoints());
+        Source src = CostModel.source(ill, cfg.source().stepSigma(), cfg.source().minPoints());
         MaskLayout layout = PatternCatalogue.layout(p.jobClass(), p.patternComplexity(), lambda, na,
-                props.grid().tileLambdaOverNa(), props.grid().guardLambdaOverNa());
-        int maskPx = Math.min(ImagingGrid.niceSize((int) Math.ceil(layout.tileNm() / p.gridSizeNm())),
-                largestNiceAtMost(props.grid().maxMaskPx()));
+                cfg.grid().tileLambdaOverNa(), cfg.grid().guardLambdaOverNa());
+        int maskPx = maskPx(layout.tileNm(), p.gridSizeNm(), cfg.grid().maxMaskPx());
         ImagingGrid grid = ImagingGrid.of(layout.tileNm(), maskPx, na, lambda, src.maxRadius());
         double defocus = number(md.get("defocus_nm"), 0.0);
-        double blur = number(md.get("diffusion_nm"), props.resist().diffusionPerThickness() * p.resistThicknessNm());
+        double blur = number(md.get("diffusion_nm"), cfg.resist().diffusionPerThickness() * p.resistThicknessNm());
         boolean surrogate = Boolean.TRUE.equals(p.useAiSurrogate());
         boolean audit = surrogate && (Boolean.parseBoolean(String.valueOf(md.getOrDefault("audit", "false")))
                 || auditSampled(p.jobId()));
         return new Setup(p, lambda, na, p.doseMjCm2(), defocus, blur, ill, src, layout, grid, surrogate, audit);
+    }
+
+    /** Mask raster side: the tile on pixels of about grid_size_nm, a fast FFT size, capped by maxMaskPx. */
+    static int maskPx(double tileNm, double gridSizeNm, int maxMaskPx) {
+        return Math.min(ImagingGrid.niceSize((int) Math.ceil(tileNm / gridSizeNm)), largestNiceAtMost(maxMaskPx));
+    }
+
+    /**
+     * FEM focus values (nm), exactly symmetric about 0 so that ±z share an image: for a real (binary)
+     * mask and a point-symmetric source I(z) = I(−z). Range ±focusRangeRayleigh·λ/NA².
+     */
+    static double[] femFocus(double lambda, double na, PhysicsSimulatorProperties.Fem fem) {
+        double rayleighDof = lambda / (na * na);
+        int nf = Math.max(3, fem.focusPoints());
+        double[] focus = new double[nf];
+        for (int i = 0; i < nf; i++) {
+            focus[i] = fem.focusRangeRayleigh() * rayleighDof * (2 * i - (nf - 1)) / (nf - 1);
+        }
+        return focus;
+    }
+
+    /** The distinct |z| a job images in one batched pass (its focus and the FEM's), ascending. */
+    static double[] imagedFocus(double defocus, double[] femFocus) {
+        java.util.TreeSet<Double> distinct = new java.util.TreeSet<>();
+        distinct.add(Math.abs(defocus));
+        for (double z : femFocus) {
+            distinct.add(Math.abs(z));
+        }
+        return distinct.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     private boolean auditSampled(String jobId) {
@@ -195,7 +230,7 @@ public final class PhysicsSimulator implements SimulatorInterface {
         return best;
     }
 
-    private static double number(Object o, double dflt) {
+    static double number(Object o, double dflt) {
         if (o == null) {
             return dflt;
         }
@@ -206,26 +241,24 @@ public final class PhysicsSimulator implements SimulatorInterface {
     private final class Imager {
         final Setup s;
         final NDManager m;
+        final PhysicsSimulatorProperties cfg;
         double flops;
         double jobFlops;
         double buildFlops;
         int kernelCount = -1;
         long peakBytes;
 
-        Imager(Setup s, NDManager m) {
+        Imager(Setup s, NDManager m, PhysicsSimulatorProperties cfg) {
             this.s = s;
             this.m = m;
-        }
-
-        SocsKernels kernelsAt(double z) {
-            return kernelsAt(new double[] {z})[0];
+            this.cfg = cfg;
         }
 
         /** Kernels for each focus value; the missing ones are built in one batched pass and cached. */
         SocsKernels[] kernelsAt(double[] zs) {
             List<Object> keys = new ArrayList<>();
             for (double z : zs) {
-                keys.add(List.of(s.optical(z), props.socs()));
+                keys.add(List.of(s.optical(z), cfg.socs()));
             }
             return kernels.getAll(keys, missing -> {
                 List<OpticalSetting> settings = new ArrayList<>();
@@ -233,26 +266,27 @@ public final class PhysicsSimulator implements SimulatorInterface {
                     settings.add(s.optical(zs[i]));
                 }
                 OpticalSetting os = settings.get(0);
-                int r = Math.min(s.source().size(), props.socs().maxKernels() + props.socs().oversample());
+                int r = Math.min(s.source().size(), cfg.socs().maxKernels() + cfg.socs().oversample());
                 double fBins = Math.PI * Math.pow(os.cutoff() * (1 + s.source().maxRadius()) * os.tileNm(), 2);
                 buildFlops += missing.size() * 8.0 * fBins * s.source().size() * r
-                        * (3 + 2 * props.socs().powerIterations());
-                return List.of(SocsBuilder.buildAll(settings, s.source(), props.socs().maxKernels(),
-                        props.socs().energy(), props.socs().oversample(), props.socs().powerIterations()));
+                        * (3 + 2 * cfg.socs().powerIterations());
+                return List.of(SocsBuilder.buildAll(settings, s.source(), cfg.socs().maxKernels(),
+                        cfg.socs().oversample(), cfg.socs().powerIterations()));
             });
         }
 
-        /** Image of the window at focus z; intermediates are freed, the result belongs to the job's manager. */
-        NDArray image(NDArray maskWin, double z, boolean abbe) {
+        /** Image of the window at focus z (an audit image: not counted as the job's imaging). */
+        NDArray auditImage(NDArray maskWin, double z, boolean abbe) {
             int n = s.grid().imagePx();
-            return images(maskWin, new double[] {z}, abbe).reshape(n, n);
+            return images(maskWin, new double[] {z}, abbe, false).reshape(n, n);
         }
 
         /**
          * Images of one window ([n, n] → [nz, n, n]) or several ([B, n, n] → [B, nz, n, n]) at the focus
-         * values zs, in one batched pass through the job's path.
+         * values zs, in one batched pass through the job's path. {@code job}: FLOPs count toward the
+         * job's cost (CostModel reproduces exactly these).
          */
-        NDArray images(NDArray maskWins, double[] zs, boolean abbe) {
+        NDArray images(NDArray maskWins, double[] zs, boolean abbe, boolean job) {
             long t = System.nanoTime();
             int n = s.grid().imagePx();
             int masks = maskWins.getShape().dimension() == 2 ? 1 : (int) maskWins.getShape().get(0);
@@ -263,10 +297,10 @@ public final class PhysicsSimulator implements SimulatorInterface {
                     for (double z : zs) {
                         double f = masks * Imaging.abbeFlops(Imaging.effectiveSourcePoints(s.source(), z), n);
                         flops += f;
-                        jobFlops += f;
+                        jobFlops += job ? f : 0;
                     }
-                    peakBytes = Math.max(peakBytes, 3L * props.source().batch() * n * n * 8);
-                    img = Imaging.abbe(sub, maskWins, s.optical(zs[0]), zs, s.source(), props.source().batch());
+                    peakBytes = Math.max(peakBytes, 3L * cfg.source().batch() * n * n * 8);
+                    img = Imaging.abbe(sub, maskWins, s.optical(zs[0]), zs, s.source(), cfg.source().batch());
                 } else {
                     long tk = System.nanoTime();
                     SocsKernels[] ks = kernelsAt(zs);
@@ -277,7 +311,7 @@ public final class PhysicsSimulator implements SimulatorInterface {
                         kernelCount = k.count();
                         double f = masks * Imaging.socsFlops(k.count(), n);
                         flops += f;
-                        jobFlops += f;
+                        jobFlops += job ? f : 0;
                         total += k.count();
                         kb += k.bytes();
                     }
@@ -291,17 +325,153 @@ public final class PhysicsSimulator implements SimulatorInterface {
         }
     }
 
+    /**
+     * How much of the pipeline runs. FULL: everything, as the job asked. LITE: physics-lite (Abbe
+     * only, no audit, no MEEF, no Bossung curves, no pictures, no progress events) under the lite
+     * configuration.
+     */
+    enum Fidelity { FULL, LITE }
+
+    /** What one pass of the pipeline produced. */
+    record Run(Setup setup, SimulationOutputs outputs, SignalIntermediates intermediates, Double surrogateRmse,
+               ComputeStats stats, PhysicsArtifacts artifacts, double accumulatedJobFlops) {
+    }
+
     @Override
     public SimulationResult runJob(JobParameters p) {
         long t0 = System.nanoTime();
+        Run run = simulate(p, Fidelity.FULL, props);
+        CostModel.Terms costs = CostModel.of(p, props);
+        // The closed form must be what the imaging really did (same mask/grid, same FLOPs).
+        if (costs.maskPx() != run.setup().grid().maskPx() || costs.imagePx() != run.setup().grid().imagePx()
+                || Math.abs(costs.jobFlops() - run.accumulatedJobFlops()) > 1e-9 * costs.jobFlops()) {
+            throw new IllegalStateException("cost model drifted from the imaging: closed form " + costs
+                    + ", imaging " + run.accumulatedJobFlops() + " FLOPs on " + run.setup().grid());
+        }
+        double rmse = run.surrogateRmse() != null ? run.surrogateRmse() : costs.nominalSurrogateRmse();
+        TradeoffSignals signals = Signals.compose(costs, rmse, run.intermediates());
+        remember(run.artifacts());
+        emit(p.jobId(), "done", 1.0, t0, Map.of("cd_nm", run.outputs().cdNm(),
+                "depth_of_focus_nm", run.outputs().depthOfFocusNm()));
+        return new SimulationResult(p.jobId(), p, run.outputs(), signals, run.stats(), Instant.now(), VERSION,
+                ADAPTER_TYPE);
+    }
+
+    /**
+     * The intermediates a result's signals were composed from: pattern fidelity, depth of focus and
+     * failure probability as reported, I_edge·NILS from {@code edge_log_slope} (results before
+     * physics-2.0 lack it: then rebuilt from NILS and dose-to-size, I_edge = E_th/E_size, to rounding).
+     */
+    @Override
+    public Optional<SignalIntermediates> intermediatesOf(SimulationResult r) {
+        if (!ADAPTER_TYPE.equals(r.adapterType())) {
+            return Optional.empty();
+        }
+        SimulationOutputs o = r.outputs();
+        double slope;
+        if (o.edgeLogSlope() != null) {
+            slope = o.edgeLogSlope();
+        } else if (o.nils() != null && o.doseToSizeMjCm2() != null && o.nils() > 0 && o.doseToSizeMjCm2() > 0) {
+            slope = props.resist().threshold() * props.resist().referenceDoseMjCm2() / o.doseToSizeMjCm2() * o.nils();
+        } else {
+            slope = 0;
+        }
+        return Optional.of(new SignalIntermediates(o.patternFidelity(), o.depthOfFocusNm(),
+                o.stochasticFailureProbability() == null ? 1.0 : o.stochasticFailureProbability(), slope));
+    }
+
+    /**
+     * The signals a job with these intermediates gets: the job's closed-form cost terms
+     * ({@link CostModel}, the same function runJob uses) composed with the intermediates. No imaging.
+     * For jobs whose surrogate was audited (metadata.audit or audit.fraction) runJob uses the measured
+     * surrogate error; this gives the signals with the nominal (closed-form) error.
+     *
+     * @throws IllegalArgumentException for NaN intermediates
+     */
+    @Override
+    public Optional<TradeoffSignals> composeSignals(JobParameters p, SignalIntermediates intermediates) {
+        CostModel.Terms c = CostModel.of(p, props);
+        return Optional.of(Signals.compose(c, c.nominalSurrogateRmse(), intermediates));
+    }
+
+    /**
+     * Physics-lite: the same pipeline ({@link #simulate}) at the lite fidelity (coarser source,
+     * capped mask raster, fewer focus points, Abbe only, no MEEF/Bossung/pictures/events), its
+     * intermediates composed with the FULL job's cost terms. errorEstimate: per signal, the largest
+     * change when one intermediate moves by the lite run's own resolution (one step of the refined
+     * focus grid DoF is read on, half a lite mask pixel on both edges of the CD in fidelity, a factor
+     * √10 in failure probability, 10 % in I_edge·NILS); recomposition only, no extra imaging. A
+     * heuristic scale, not a calibrated interval (docs/physics.md gives its measured coverage).
+     */
+    @Override
+    public Optional<LiteEstimate> estimateSignals(JobParameters p) {
+        long t0 = System.nanoTime();
+        PhysicsSimulatorProperties lite = liteProps(p);
+        Run run = simulate(p, Fidelity.LITE, lite);
+        CostModel.Terms c = CostModel.of(p, props);
+        double eps = c.nominalSurrogateRmse();
+        SignalIntermediates in = run.intermediates();
+        TradeoffSignals signals = Signals.compose(c, eps, in);
+        double[] base = signals.toArray();
+        double[] err = new double[base.length];
+        // DoF is read on the FEM focus grid refined ProcessWindow.REFINE× (its resolution); fidelity
+        // (IoU on the lite raster) moves by about one lite pixel over the CD when both edges move ½ px.
+        double focusStep = 2 * lite.fem().focusRangeRayleigh() * p.wavelengthNm() / (p.na() * p.na())
+                / (Math.max(3, lite.fem().focusPoints()) - 1) / ProcessWindow.REFINE;
+        double fidStep = Math.min(1, run.setup().grid().maskPixelNm() / run.setup().layout().targetCdNm());
+        List<SignalIntermediates> moved = List.of(
+                new SignalIntermediates(in.patternFidelity(), in.depthOfFocusNm() + focusStep, in.failureProbability(), in.edgeLogSlope()),
+                new SignalIntermediates(in.patternFidelity(), Math.max(0, in.depthOfFocusNm() - focusStep), in.failureProbability(), in.edgeLogSlope()),
+                new SignalIntermediates(Math.min(1, in.patternFidelity() + fidStep), in.depthOfFocusNm(), in.failureProbability(), in.edgeLogSlope()),
+                new SignalIntermediates(Math.max(0, in.patternFidelity() - fidStep), in.depthOfFocusNm(), in.failureProbability(), in.edgeLogSlope()),
+                new SignalIntermediates(in.patternFidelity(), in.depthOfFocusNm(), Math.min(1, in.failureProbability() * Math.sqrt(10)), in.edgeLogSlope()),
+                new SignalIntermediates(in.patternFidelity(), in.depthOfFocusNm(), in.failureProbability() / Math.sqrt(10), in.edgeLogSlope()),
+                new SignalIntermediates(in.patternFidelity(), in.depthOfFocusNm(), in.failureProbability(), in.edgeLogSlope() * 1.1),
+                new SignalIntermediates(in.patternFidelity(), in.depthOfFocusNm(), in.failureProbability(), in.edgeLogSlope() / 1.1));
+        for (SignalIntermediates mi : moved) {
+            double[] v = Signals.compose(c, eps, mi).toArray();
+            for (int i = 0; i < v.length; i++) {
+                err[i] = Math.max(err[i], Math.abs(v[i] - base[i]));
+            }
+        }
+        String label = String.format(Locale.ROOT, "lite-%dpt-%dpx-%df", run.setup().source().size(),
+                run.setup().grid().maskPx(), lite.fem().focusPoints());
+        return Optional.of(new LiteEstimate(signals, in, err, label, (System.nanoTime() - t0) / 1e9));
+    }
+
+    /** The lite configuration: coarser source, smaller mask cap, fewer focus points (shape-aware pitch). */
+    PhysicsSimulatorProperties liteProps(JobParameters p) {
+        PhysicsSimulatorProperties.Lite lite = props.lite();
+        IlluminationSpec ill = IlluminationSpec.fromJob(p.sigma(), p.metadata());
+        // Pitch for ≈ sourcePoints lattice cells over the shape's area, never finer than the full run's.
+        double step = Math.max(props.source().stepSigma(),
+                Math.sqrt(CostModel.shapeArea(ill) / Math.max(1, lite.sourcePoints())));
+        step = Math.round(step * 1e4) / 1e4; // a stable key for the source cache
+        PhysicsSimulatorProperties.Fem f = props.fem();
+        return props.withSource(new PhysicsSimulatorProperties.Source(step, props.source().minPoints(),
+                        props.source().batch()))
+                .withGrid(new PhysicsSimulatorProperties.Grid(props.grid().tileLambdaOverNa(),
+                        props.grid().guardLambdaOverNa(), Math.min(props.grid().maxMaskPx(), lite.maxMaskPx())))
+                .withFem(new PhysicsSimulatorProperties.Fem(lite.focusPoints(), f.dosePoints(), f.focusRangeRayleigh(),
+                        f.doseStep(), f.cdTolerance(), f.exposureLatitudePct()));
+    }
+
+    /** One pass of the pipeline (full job or physics-lite) under configuration cfg. */
+    Run simulate(JobParameters p, Fidelity mode, PhysicsSimulatorProperties cfg) {
+        long t0 = System.nanoTime();
+        boolean full = mode == Fidelity.FULL;
         String jobId = p.jobId();
-        emit(jobId, "mask", 0.0, t0, null);
-        Setup s = setup(p);
+        if (full) {
+            emit(jobId, "mask", 0.0, t0, null);
+        }
+        Setup s = setup(p, cfg);
+        boolean socs = full && s.surrogate();
+        boolean audit = full && s.audit();
         MaskLayout layout = s.layout();
         ImagingGrid g = s.grid();
         int nMask = g.maskPx();
         double cdT = layout.targetCdNm();
-        double eTh = props.resist().threshold() * props.resist().referenceDoseMjCm2(); // mJ/cm²
+        double eTh = cfg.resist().threshold() * cfg.resist().referenceDoseMjCm2(); // mJ/cm²
         double level = eTh / s.dose();
         boolean line = layout.featureIsLine();
         double h = Math.min(cdT / 100, g.maskPixelNm());
@@ -309,43 +479,38 @@ public final class PhysicsSimulator implements SimulatorInterface {
         int cutCount = (int) Math.ceil(2 * layout.cutHalfWidthNm() / h) + 1;
 
         try (NDManager m = Djl.newManager()) {
-            Imager im = new Imager(s, m);
+            Imager im = new Imager(s, m, cfg);
             float[] raster = Rasterizer.rasterize(layout, nMask);
             NDArray win = Imaging.maskWindow(m, raster, nMask, g.imagePx());
             double maskFft = Imaging.fftFlops(nMask);
             im.flops += maskFft;
             im.jobFlops += maskFft;
             im.peakBytes = Math.max(im.peakBytes, (long) nMask * nMask * (4 + 8 + 8));
-            emit(jobId, "imaging", 0.1, t0, Map.of("source_points", (double) s.source().size(),
-                    "image_grid_px", (double) g.imagePx()));
-
-            // Focus values, exactly symmetric about 0 so that ±z share an image: for a real (binary)
-            // mask and a point-symmetric source I(z) = I(−z). All distinct |z| (the job's focus and the
-            // FEM's) are imaged in one batched pass.
-            PhysicsSimulatorProperties.Fem fem = props.fem();
-            double rayleighDof = s.wavelength() / (s.na() * s.na());
-            int nf = Math.max(3, fem.focusPoints());
-            double[] focus = new double[nf];
-            java.util.TreeSet<Double> distinct = new java.util.TreeSet<>();
-            distinct.add(Math.abs(s.defocus()));
-            for (int i = 0; i < nf; i++) {
-                focus[i] = fem.focusRangeRayleigh() * rayleighDof * (2 * i - (nf - 1)) / (nf - 1);
-                distinct.add(Math.abs(focus[i]));
+            if (full) {
+                emit(jobId, "imaging", 0.1, t0, Map.of("source_points", (double) s.source().size(),
+                        "image_grid_px", (double) g.imagePx()));
             }
-            double[] zs = distinct.stream().mapToDouble(Double::doubleValue).toArray();
-            BandLimitedImage[] focusImages = BandLimitedImage.ofAll(im.images(win, zs, !s.surrogate()), g.tileNm());
+
+            // All distinct |z| (the job's focus and the FEM's) are imaged in one batched pass.
+            PhysicsSimulatorProperties.Fem fem = cfg.fem();
+            double[] focus = femFocus(s.wavelength(), s.na(), fem);
+            int nf = focus.length;
+            double[] zs = imagedFocus(s.defocus(), focus);
+            BandLimitedImage[] focusImages = BandLimitedImage.ofAll(im.images(win, zs, !socs, true), g.tileNm());
             java.util.function.DoubleFunction<BandLimitedImage> focusImage =
                     z -> focusImages[java.util.Arrays.binarySearch(zs, Math.abs(z))];
 
             BandLimitedImage aerial = focusImage.apply(s.defocus());
             Double surrogateRmse = null;
-            if (s.audit()) {
-                NDArray socsImg = im.image(win, Math.abs(s.defocus()), false);
-                NDArray abbeImg = im.image(win, Math.abs(s.defocus()), true);
+            if (audit) {
+                NDArray socsImg = im.auditImage(win, Math.abs(s.defocus()), false);
+                NDArray abbeImg = im.auditImage(win, Math.abs(s.defocus()), true);
                 surrogateRmse = (double) socsImg.sub(abbeImg).square().mean().sqrt().getFloat();
             }
             trace("nominal+audit", t0);
-            emit(jobId, "resist", 0.3, t0, null);
+            if (full) {
+                emit(jobId, "resist", 0.3, t0, null);
+            }
             BandLimitedImage resist = aerial.blurred(s.blur());
             CutProfile aerialCut = new CutProfile(cutStart, h, aerial.lineX(layout.centerY(), cutStart, h, cutCount),
                     layout.centerX(), line);
@@ -360,53 +525,39 @@ public final class PhysicsSimulator implements SimulatorInterface {
             double contrast = (aerialCut.max() - aerialCut.min()) / (aerialCut.max() + aerialCut.min());
 
             trace("resist/metrics", t0);
-            emit(jobId, "fem", 0.45, t0, null);
+            if (full) {
+                emit(jobId, "fem", 0.45, t0, null);
+            }
             CutProfile[] profiles = new CutProfile[nf];
             for (int i = 0; i < nf; i++) {
                 BandLimitedImage fi = focusImage.apply(focus[i]).blurred(s.blur());
                 profiles[i] = new CutProfile(cutStart, h, fi.lineX(layout.centerY(), cutStart, h, cutCount),
                         layout.centerX(), line);
-                emit(jobId, "fem", 0.45 + 0.3 * (i + 1) / nf, t0, null);
+                if (full) {
+                    emit(jobId, "fem", 0.45 + 0.3 * (i + 1) / nf, t0, null);
+                }
             }
             ProcessWindow pw = ProcessWindow.of(focus, profiles, cdT, eTh, fem.cdTolerance(),
                     fem.exposureLatitudePct() / 100);
-            int nd = Math.max(1, fem.dosePoints());
-            List<BossungCurve> bossung = new ArrayList<>();
             double doseCentre = Double.isFinite(doseToSize) && doseToSize > 0 ? doseToSize : s.dose();
-            for (int j = 0; j < nd; j++) {
-                double e = doseCentre * (1 + fem.doseStep() * (j - (nd - 1) / 2.0));
-                double[] cds = new double[nf];
-                for (int i = 0; i < nf; i++) {
-                    CutProfile.Cd c = profiles[i].cd(eTh / e);
-                    cds[i] = c.ok() ? c.nm() : Double.NaN;
+            List<BossungCurve> bossung = new ArrayList<>();
+            double meef = Double.NaN;
+            if (full) {
+                int nd = Math.max(1, fem.dosePoints());
+                for (int j = 0; j < nd; j++) {
+                    double e = doseCentre * (1 + fem.doseStep() * (j - (nd - 1) / 2.0));
+                    double[] cds = new double[nf];
+                    for (int i = 0; i < nf; i++) {
+                        CutProfile.Cd c = profiles[i].cd(eTh / e);
+                        cds[i] = c.ok() ? c.nm() : Double.NaN;
+                    }
+                    bossung.add(new BossungCurve(e, focus.clone(), cds));
                 }
-                bossung.add(new BossungCurve(e, focus.clone(), cds));
+                trace("fem", t0);
+                emit(jobId, "metrics", 0.8, t0, null);
+                meef = meef(im, layout, s, nMask, g, cdT, cutStart, h, cutCount, line, eTh / doseCentre, maskFft);
+                trace("meef", t0);
             }
-
-            trace("fem", t0);
-            emit(jobId, "metrics", 0.8, t0, null);
-            // MEEF: uniform mask bias ±δ (wafer scale, i.e. mask CD / 4), CD at dose-to-size, job focus.
-            double delta = 0.05 * cdT;
-            double[] cdBias = new double[2];
-            NDList biasedWins = new NDList();
-            for (int k = 0; k < 2; k++) {
-                MaskLayout biased = layout.biased(k == 0 ? -delta : delta);
-                biasedWins.add(Imaging.maskWindow(m, Rasterizer.rasterize(biased, nMask), nMask, g.imagePx()));
-                im.flops += maskFft;
-                im.jobFlops += maskFft;
-            }
-            BandLimitedImage[] biasedImages = BandLimitedImage.ofAll(im.images(NDArrays.stack(biasedWins),
-                    new double[] {Math.abs(s.defocus())}, !s.surrogate()), g.tileNm());
-            for (int k = 0; k < 2; k++) {
-                BandLimitedImage bi = biasedImages[k].blurred(s.blur());
-                CutProfile bc = new CutProfile(cutStart, h, bi.lineX(layout.centerY(), cutStart, h, cutCount),
-                        layout.centerX(), line);
-                CutProfile.Cd c = bc.cd(eTh / doseCentre);
-                cdBias[k] = c.ok() ? c.nm() : Double.NaN;
-            }
-            double meef = (cdBias[1] - cdBias[0]) / (2 * delta);
-
-            trace("meef", t0);
             // Shot noise at the job's dose, margins at dose-to-size.
             double iClear = line ? resistCut.max() : resistCut.at(layout.centerX());
             double iStay = line ? resistCut.at(layout.centerX()) : resistCut.min();
@@ -414,44 +565,58 @@ public final class PhysicsSimulator implements SimulatorInterface {
             double pFail = Stochastics.failureProbability(s.dose(), s.wavelength(), p.resistThicknessNm(), area,
                     iEdge, iClear, iStay, STOCHASTIC_VOXELS);
 
-            // Full-resolution images for fidelity and reports.
-            float[] aerialFull = aerial.upsample(m, nMask);
+            // Full-resolution images for fidelity (and, in full runs, the report pictures).
             float[] resistFull = resist.upsample(m, nMask);
-            im.flops += 2 * Imaging.fftFlops(nMask);
+            float[] aerialFull = full ? aerial.upsample(m, nMask) : null;
+            im.flops += (full ? 2 : 1) * Imaging.fftFlops(nMask);
             im.peakBytes = Math.max(im.peakBytes, (long) nMask * nMask * (8 + 4 * 3));
             double fidelity = fidelity(layout, raster, resistFull, nMask, level);
             trace("full images", t0);
 
-            // Surrogate error: measured on audit, else estimated from the TCC energy the kept kernels
-            // leave out (ε ≈ 0.035·(1 − E_K), fitted on the standard mask, see docs/physics.md).
-            double rmseForSignals;
-            if (surrogateRmse != null) {
-                rmseForSignals = surrogateRmse;
-            } else {
-                SocsKernels k = im.kernelsAt(Math.abs(s.defocus()));
-                rmseForSignals = SURROGATE_RMSE_PER_TAIL * (1 - k.energyFraction(k.count()));
-            }
+            // I_edge·NILS: how much CD error an image error causes (0 when either is not positive).
+            double edgeLogSlope = nils > 0 && iEdge > 0 ? iEdge * nils : 0;
+            SignalIntermediates inter = new SignalIntermediates(fidelity, pw.dofNm(), pFail, edgeLogSlope);
             double resolution = s.wavelength() / (2 * s.na() * (1 + s.source().maxRadius()));
-            TradeoffSignals signals = Signals.compute(new Signals.Inputs(im.jobFlops, s.surrogate(), rmseForSignals,
-                    g.maskPixelNm(), s.wavelength() / s.na(), resolution, pw.dofNm(), fidelity, nils, iEdge, pFail));
-
             double cdNm = cd.ok() ? cd.nm() : (cd.status() == CutProfile.Status.MISSING ? 0 : 2 * layout.cutHalfWidthNm());
             SimulationOutputs out = new SimulationOutputs(resolution, pw.dofNm(), fidelity, layout.k1(), cdT, cdNm,
                     cdNm - cdT, finite(nils), finite(contrast), finite(doseToSize), finite(pw.exposureLatitudePct()),
-                    finite(meef), pFail, surrogateRmse, s.defocus(), s.illumination().describe(), s.blur());
+                    finite(meef), pFail, surrogateRmse, s.defocus(), s.illumination().describe(), s.blur(),
+                    edgeLogSlope);
             double wall = (System.nanoTime() - t0) / 1e9;
-            ComputeStats stats = new ComputeStats(wall, s.surrogate() ? "socs" : "abbe", s.source().size(), nMask,
-                    g.maskPixelNm(), s.surrogate() ? im.kernelCount : null, Djl.deviceName(),
+            ComputeStats stats = new ComputeStats(wall, socs ? "socs" : "abbe", s.source().size(), nMask,
+                    g.maskPixelNm(), socs ? im.kernelCount : null, Djl.deviceName(),
                     im.flops + im.buildFlops, im.peakBytes, g.imagePx());
-            remember(new PhysicsArtifacts(jobId, new ImageArray(nMask, nMask, g.maskPixelNm(), aerialFull),
-                    new ImageArray(nMask, nMask, g.maskPixelNm(), resistFull), level, cdT, fem.cdTolerance(), bossung));
-            emit(jobId, "done", 1.0, t0, Map.of("cd_nm", cdNm, "depth_of_focus_nm", pw.dofNm()));
-            return new SimulationResult(jobId, p, out, signals, stats, Instant.now(), VERSION, ADAPTER_TYPE);
+            PhysicsArtifacts art = full ? new PhysicsArtifacts(jobId, new ImageArray(nMask, nMask, g.maskPixelNm(),
+                    aerialFull), new ImageArray(nMask, nMask, g.maskPixelNm(), resistFull), level, cdT,
+                    fem.cdTolerance(), bossung) : null;
+            return new Run(s, out, inter, surrogateRmse, stats, art, im.jobFlops);
         }
     }
 
-    /** Image RMSE per unit of discarded TCC energy, fitted on the standard mask (SocsAccuracyTest). */
-    static final double SURROGATE_RMSE_PER_TAIL = 0.035;
+    /** MEEF: uniform mask bias ±δ (wafer scale, i.e. mask CD / 4), CD at dose-to-size, job focus. */
+    private double meef(Imager im, MaskLayout layout, Setup s, int nMask, ImagingGrid g, double cdT, double cutStart,
+                        double h, int cutCount, boolean line, double level, double maskFft) {
+        NDManager m = im.m;
+        double delta = 0.05 * cdT;
+        double[] cdBias = new double[2];
+        NDList biasedWins = new NDList();
+        for (int k = 0; k < 2; k++) {
+            MaskLayout biased = layout.biased(k == 0 ? -delta : delta);
+            biasedWins.add(Imaging.maskWindow(m, Rasterizer.rasterize(biased, nMask), nMask, g.imagePx()));
+            im.flops += maskFft;
+            im.jobFlops += maskFft;
+        }
+        BandLimitedImage[] biasedImages = BandLimitedImage.ofAll(im.images(NDArrays.stack(biasedWins),
+                new double[] {Math.abs(s.defocus())}, !s.surrogate(), true), g.tileNm());
+        for (int k = 0; k < 2; k++) {
+            BandLimitedImage bi = biasedImages[k].blurred(s.blur());
+            CutProfile bc = new CutProfile(cutStart, h, bi.lineX(layout.centerY(), cutStart, h, cutCount),
+                    layout.centerX(), line);
+            CutProfile.Cd c = bc.cd(level);
+            cdBias[k] = c.ok() ? c.nm() : Double.NaN;
+        }
+        return (cdBias[1] - cdBias[0]) / (2 * delta);
+    }
 
     /** Independent critical areas per feature for the stochastic estimate (a feature ~ 10 CD long / CD). */
     static final int STOCHASTIC_VOXELS = 10;

@@ -16,7 +16,8 @@ public record PhysicsSimulatorProperties(
         @DefaultValue Cache cache,
         @DefaultValue Fem fem,
         @DefaultValue Resist resist,
-        @DefaultValue Audit audit) {
+        @DefaultValue Audit audit,
+        @DefaultValue Lite lite) {
 
     /**
      * Tile and sampling. {@code tileLambdaOverNa}: side of the periodic tile in λ/NA;
@@ -37,11 +38,11 @@ public record PhysicsSimulatorProperties(
     }
 
     /**
-     * SOCS fast path: at most {@code maxKernels} kernels, fewer if {@code energy} of the TCC's trace
-     * is already held; randomized-SVD oversampling and power iterations.
+     * SOCS fast path: K = min(maxKernels, source points, frequencies) kernels (a closed form; no
+     * energy threshold since physics-1.1), randomized-SVD oversampling and power iterations.
      */
-    public record Socs(@DefaultValue("32") int maxKernels, @DefaultValue("0.999") double energy,
-                       @DefaultValue("16") int oversample, @DefaultValue("1") int powerIterations) {
+    public record Socs(@DefaultValue("32") int maxKernels, @DefaultValue("16") int oversample,
+                       @DefaultValue("1") int powerIterations) {
     }
 
     /** Memory bounds: bytes of cached SOCS kernels, finished jobs whose images are kept for reports. */
@@ -74,30 +75,46 @@ public record PhysicsSimulatorProperties(
     public record Audit(@DefaultValue("0.0") double fraction) {
     }
 
+    /**
+     * Physics-lite ({@code estimateSignals}): the same simulation at reduced fidelity, Abbe only, no
+     * SOCS build, MEEF, Bossung, pictures or progress events. {@code sourcePoints}: the source lattice
+     * pitch is widened to about this many points (never finer than {@code source.step-sigma});
+     * {@code maxMaskPx}: mask raster cap; {@code focusPoints}: FEM focus points. Defaults: the
+     * fidelity ML.md measured at 99.4 % accuracy (≈ 120 points, 512 px, 5 focus points).
+     */
+    public record Lite(@DefaultValue("120") int sourcePoints, @DefaultValue("512") int maxMaskPx,
+                       @DefaultValue("5") int focusPoints) {
+    }
+
     public static PhysicsSimulatorProperties defaults() {
         return new PhysicsSimulatorProperties(true,
                 new Grid(16, 2.5, 2048),
                 new Source(0.05, 8, 1024),
-                new Socs(32, 0.999, 16, 1),
+                new Socs(32, 16, 1),
                 new Cache(256L << 20, 16),
                 new Fem(7, 7, 1.5, 0.04, 0.10, 5),
                 new Resist(0.225, 30, 0.1),
-                new Audit(0.0));
+                new Audit(0.0),
+                new Lite(120, 512, 5));
     }
 
     public PhysicsSimulatorProperties withSource(Source s) {
-        return new PhysicsSimulatorProperties(enabled, grid, s, socs, cache, fem, resist, audit);
+        return new PhysicsSimulatorProperties(enabled, grid, s, socs, cache, fem, resist, audit, lite);
     }
 
     public PhysicsSimulatorProperties withGrid(Grid g) {
-        return new PhysicsSimulatorProperties(enabled, g, source, socs, cache, fem, resist, audit);
+        return new PhysicsSimulatorProperties(enabled, g, source, socs, cache, fem, resist, audit, lite);
     }
 
     public PhysicsSimulatorProperties withSocs(Socs s) {
-        return new PhysicsSimulatorProperties(enabled, grid, source, s, cache, fem, resist, audit);
+        return new PhysicsSimulatorProperties(enabled, grid, source, s, cache, fem, resist, audit, lite);
+    }
+
+    public PhysicsSimulatorProperties withLite(Lite l) {
+        return new PhysicsSimulatorProperties(enabled, grid, source, socs, cache, fem, resist, audit, l);
     }
 
     public PhysicsSimulatorProperties withFem(Fem f) {
-        return new PhysicsSimulatorProperties(enabled, grid, source, socs, cache, f, resist, audit);
+        return new PhysicsSimulatorProperties(enabled, grid, source, socs, cache, f, resist, audit, lite);
     }
 }

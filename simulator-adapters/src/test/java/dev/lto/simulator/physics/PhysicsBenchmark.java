@@ -73,7 +73,7 @@ public final class PhysicsBenchmark {
         float[] abbeImg;
         long t0 = System.nanoTime();
         int kBig = Math.max(48, props.socs().maxKernels());
-        SocsKernels k = SocsBuilder.build(os, src, kBig, 1.0, props.socs().oversample(),
+        SocsKernels k = SocsBuilder.build(os, src, kBig, props.socs().oversample(),
                 props.socs().powerIterations());
         double build = (System.nanoTime() - t0) / 1e9;
         int[] ks = {props.socs().maxKernels(), kBig};

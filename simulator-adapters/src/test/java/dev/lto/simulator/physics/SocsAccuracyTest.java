@@ -28,7 +28,7 @@ class SocsAccuracyTest {
                 true, 15, null, null, null, null);
         PhysicsSimulator.Setup s = sim.setup(p);
         int kmax = ks[ks.length - 1];
-        SocsKernels k = SocsBuilder.build(s.optical(0), s.source(), kmax, 1.0, props.socs().oversample(),
+        SocsKernels k = SocsBuilder.build(s.optical(0), s.source(), kmax, props.socs().oversample(),
                 props.socs().powerIterations());
         Map<Integer, Double> out = new LinkedHashMap<>();
         try (NDManager m = Djl.newManager()) {

@@ -14,7 +14,7 @@ final class TestJobs {
     static PhysicsSimulatorProperties fastProps() {
         PhysicsSimulatorProperties d = PhysicsSimulatorProperties.defaults();
         return d.withSource(new PhysicsSimulatorProperties.Source(0.1, 8, 256))
-                .withSocs(new PhysicsSimulatorProperties.Socs(24, 0.999, 12, 1));
+                .withSocs(new PhysicsSimulatorProperties.Socs(24, 12, 1));
     }
 
     static JobParameters job(String id, double na, double lambda, double dose, double sigma, int cls,

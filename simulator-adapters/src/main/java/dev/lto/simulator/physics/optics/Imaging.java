@@ -65,7 +65,7 @@ public final class Imaging {
     /**
      * Shifted pupils P(f + f_s) for source points [from, to) at the frequencies (fx, fy) (1/nm);
      * result [to − from, dims…] complex64, optionally weighted by √w_s. P(f) = circ(|f| ≤ NA/λ)·
-     * exp(iΦ(f)) with the exact defocus phase Φ = (2π/λ)·z·(1 − √(1 − (λ|f|)²)) (rad; z, λ in nm);
+     * exp(iΦ(f)), the circ softened at the rim by the source cell's passing share ({@link Source#pass}), with the exact defocus phase Φ = (2π/λ)·z·(1 − √(1 − (λ|f|)²)) (rad; z, λ in nm);
      * the phase is kept. Built on the heap in one pass (a dozen NDArray passes cost more) and
      * copied to the device once.
      */
@@ -75,19 +75,20 @@ public final class Imaging {
         int f = fx.length;
         float[] buf = new float[b * f * 2];
         double fc = os.cutoff();
-        double r2max = fc * fc * (1 + 1e-6); // inclusive rim, so that σ = 1 keeps the DC order
         double lam = os.wavelengthNm();
         double k = 2 * Math.PI / lam * os.defocusNm();
         for (int s = 0; s < b; s++) {
             double sx = src.sx()[from + s] * fc;
             double sy = src.sy()[from + s] * fc;
-            double amp = weighted ? Math.sqrt(src.weight()[from + s]) : 1.0;
+            double w = weighted ? Math.sqrt(src.weight()[from + s]) : 1.0;
             int base = s * f * 2;
             for (int i = 0; i < f; i++) {
-                double u = fx[i] + sx;
-                double v = fy[i] + sy;
-                double r2 = u * u + v * v;
-                if (r2 <= r2max) {
+                double pass = src.pass(from + s, fx[i] / fc, fy[i] / fc);
+                if (pass > 0) {
+                    double u = fx[i] + sx;
+                    double v = fy[i] + sy;
+                    double r2 = u * u + v * v;
+                    double amp = w * pass;
                     if (k == 0) {
                         buf[base + 2 * i] = (float) amp;
                     } else {
@@ -105,13 +106,12 @@ public final class Imaging {
         return m.create(buf, new Shape(shape)).complex();
     }
 
-    /** Clear-field intensity Σ_s w_s |P(f_s)|², the normalisation of every image. */
+    /** Clear-field intensity Σ_s w_s |P_s(0)|² (P_s: the soft pupil of {@link Source#pass}), the normalisation of every image. */
     public static double clearField(Source src, OpticalSetting os) {
         double sum = 0;
         for (int i = 0; i < src.size(); i++) {
-            if (Math.hypot(src.sx()[i], src.sy()[i]) <= 1 + 1e-6) {
-                sum += src.weight()[i];
-            }
+            double p = src.pass(i, 0, 0);
+            sum += src.weight()[i] * p * p;
         }
         return sum;
     }
@@ -260,7 +260,8 @@ public final class Imaging {
     /**
      * Shifted, defocused pupils P(f + f_s)·exp(iΦ_z) for source points order[from..to) and every focus
      * z_i, written z-major (pairs offset[i]..offset[i+1] of focus i take the first of those sources) as
-     * interleaved complex64 [pairs][f]. The geometry 1 − √(1 − (λ|f + f_s|)²) is computed once per
+     * interleaved complex64 [pairs][f], each scaled by the source cell's passing share at the pupil rim
+     * ({@link Source#pass}). The geometry 1 − √(1 − (λ|f + f_s|)²) is computed once per
      * sample and shared by all focus values; only samples inside the pupil are touched.
      */
     static float[] pupilSeries(float[] fx, float[] fy, Source src, int[] order, int from, int to, OpticalSetting os,
@@ -270,7 +271,6 @@ public final class Imaging {
         int nz = zs.length;
         float[] buf = new float[offset[nz] * f * 2];
         double fc = os.cutoff();
-        double r2max = fc * fc * (1 + 1e-6);
         double lam = os.wavelengthNm();
         double lam2 = lam * lam;
         double[] k = new double[nz];
@@ -286,12 +286,13 @@ public final class Imaging {
             double sx = src.sx()[idx] * fc;
             double sy = src.sy()[idx] * fc;
             for (int i = 0; i < f; i++) {
+                double pass = src.pass(idx, fx[i] / fc, fy[i] / fc);
+                if (pass == 0) {
+                    continue;
+                }
                 double u = fx[i] + sx;
                 double v = fy[i] + sy;
                 double r2 = u * u + v * v;
-                if (r2 > r2max) {
-                    continue;
-                }
                 double g = anyDefocus ? 1 - Math.sqrt(Math.max(0, 1 - lam2 * r2)) : 0;
                 for (int zi = 0; zi < nz; zi++) {
                     if (s >= cnt[zi]) {
@@ -299,11 +300,11 @@ public final class Imaging {
                     }
                     int o = ((offset[zi] + s) * f + i) * 2;
                     if (k[zi] == 0) {
-                        buf[o] = 1f;
+                        buf[o] = (float) pass;
                     } else {
                         double ph = k[zi] * g;
-                        buf[o] = (float) Math.cos(ph);
-                        buf[o + 1] = (float) Math.sin(ph);
+                        buf[o] = (float) (pass * Math.cos(ph));
+                        buf[o + 1] = (float) (pass * Math.sin(ph));
                     }
                 }
             }

@@ -20,9 +20,24 @@ public final class SocsBuilder {
     private SocsBuilder() {
     }
 
-    public static SocsKernels build(OpticalSetting os, Source src, int maxKernels, double energy, int oversample,
+    public static SocsKernels build(OpticalSetting os, Source src, int maxKernels, int oversample,
                                     int powerIterations) {
-        return buildAll(java.util.List.of(os), src, maxKernels, energy, oversample, powerIterations)[0];
+        return buildAll(java.util.List.of(os), src, maxKernels, oversample, powerIterations)[0];
+    }
+
+    /** Frequencies any shifted pupil of the source reaches (σ units: 1 + source radius, plus 1.5 bins). */
+    static double reach(OpticalSetting os, Source src) {
+        return os.cutoff() * (1 + src.maxRadius()) + 1.5 / os.tileNm();
+    }
+
+    /**
+     * The number of kernels a build keeps, in closed form: K = min(maxKernels, S, F). The TCC = B·Bᴴ
+     * with B of F frequencies × S source points has rank ≤ min(S, F), so no more kernels exist; no
+     * energy threshold (it made K depend on the eigenvalues, i.e. on a build).
+     */
+    public static int kernelCount(OpticalSetting os, Source src, int maxKernels) {
+        int f = supportBins(os.imagePx(), os.tileNm(), reach(os, src)).length;
+        return Math.min(maxKernels, Math.min(src.size(), f));
     }
 
     /**
@@ -33,7 +48,7 @@ public final class SocsBuilder {
      * exactly what a separate build would give.
      */
     public static SocsKernels[] buildAll(java.util.List<OpticalSetting> settings, Source src, int maxKernels,
-                                         double energy, int oversample, int powerIterations) {
+                                         int oversample, int powerIterations) {
         long t0 = System.nanoTime();
         OpticalSetting os = settings.get(0);
         for (OpticalSetting o : settings) {
@@ -46,8 +61,7 @@ public final class SocsBuilder {
         int nz = settings.size();
         int n = os.imagePx();
         double tile = os.tileNm();
-        double reach = os.cutoff() * (1 + src.maxRadius()) + 1.5 / tile;
-        int[] support = supportBins(n, tile, reach);
+        int[] support = supportBins(n, tile, reach(os, src));
         int f = support.length;
         int s = src.size();
         int r = Math.min(Math.min(s, f), maxKernels + oversample);
@@ -69,20 +83,20 @@ public final class SocsBuilder {
             double trace = 0;
             for (int si = 0; si < s; si++) {
                 float a = (float) Math.sqrt(src.weight()[si]);
-                int cnt = 0;
+                double power = 0; // Σ_f |P_s(f)|² (soft rim: not a count of samples); focus does not change it
                 for (int zi = 0; zi < nz; zi++) {
                     int base = (zi * s + si) * f * 2;
                     for (int i = base; i < base + 2 * f; i += 2) {
                         if (buf[i] != 0 || buf[i + 1] != 0) {
+                            if (zi == 0) {
+                                power += (double) buf[i] * buf[i] + (double) buf[i + 1] * buf[i + 1];
+                            }
                             buf[i] *= a;
                             buf[i + 1] *= a;
-                            if (zi == 0) {
-                                cnt++;
-                            }
                         }
                     }
                 }
-                trace += cnt * (double) a * a;
+                trace += power * a * a;
             }
             NDArray p = m.create(buf, new Shape(nz, s, f, 2)).complex(); // Bᵀ [nz, S, F]
             NDArray pt = p.transpose(0, 2, 1);             // B   [nz, F, S]
@@ -108,15 +122,10 @@ public final class SocsBuilder {
             int kmax = 0;
             for (int zi = 0; zi < nz; zi++) {
                 eig[zi] = HermitianEigen.of(hh[zi][0], hh[zi][1]);
-                int avail = eig[zi].values.length;
-                int k = 0;
-                double acc = 0;
-                while (k < Math.min(maxKernels, avail)) {
-                    acc += eig[zi].values[k];
-                    k++;
-                    if (acc / trace >= energy) {
-                        break;
-                    }
+                // K = min(maxKernels, S, F) = kernelCount(): r ≥ that and the eigenproblem is r×r.
+                int k = Math.min(maxKernels, Math.min(s, f));
+                if (k > eig[zi].values.length) {
+                    throw new IllegalStateException("eigenproblem of size " + eig[zi].values.length + " < K = " + k);
                 }
                 kz[zi] = k;
                 kmax = Math.max(kmax, k);

@@ -19,7 +19,7 @@ public record ProcessWindow(double[] focusNm, double[] doseLow, double[] doseHig
                             double windowDose, double exposureLatitudePct) {
 
     /** Focus samples interpolated between two FEM focus values, for the dose limits. */
-    static final int REFINE = 8;
+    public static final int REFINE = 8;
 
     public static ProcessWindow of(double[] focus, CutProfile[] profiles, double targetCd, double thresholdDose,
                                    double cdTolerance, double requiredLatitude) {

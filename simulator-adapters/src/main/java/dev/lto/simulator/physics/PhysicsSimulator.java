@@ -126,6 +126,12 @@ public final class PhysicsSimulator implements SimulatorInterface {
     }
 
     @Override
+    public Optional<String> patternFamily(int jobClass) {
+        return jobClass < 1 || jobClass > PatternCatalogue.entries().size() ? Optional.empty()
+                : Optional.of(PatternCatalogue.entry(jobClass).family().name());
+    }
+
+    @Override
     public AdapterHealth healthCheck() {
         try {
             // A clear tile must image to exactly 1: exercises the engine, FFTs and normalisation.

@@ -11,7 +11,8 @@ import dev.lto.contracts.TradeoffSignals;
  * @param intermediates  the reduced-fidelity intermediates the signals come from
  * @param errorEstimate  per signal (contract order), how far the answer may move within the reduced
  *                       run's own resolution (e.g. one focus step of DoF, one mask pixel of edge):
- *                       large near a cliff of the signal formulas, 0 far from them
+ *                       large near a cliff of the signal formulas, 0 far from them; a heuristic scale
+ *                       for escalation, not a calibrated interval
  * @param fidelity       which reduced fidelity ran, e.g. {@code lite-120pt-512px-5f}
  * @param computeSeconds wall time of the estimate on the calling thread
  */

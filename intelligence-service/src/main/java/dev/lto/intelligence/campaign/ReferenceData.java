@@ -15,14 +15,18 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.io.ClassPathResource;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.io.DefaultResourceLoader;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The reference campaign shipped inside the service ({@code reference/campaign.parquet} and its
- * manifest {@code reference/campaign.json}, made by the {@code reference} command, docs/ml.md §9): a
+ * manifest {@code reference/campaign.json} on the classpath, made by the {@code reference} command,
+ * docs/ml.md §9; {@code lto.models.reference-location} points elsewhere, e.g. {@code file:/opt/lto/reference/}): a
  * few thousand physics jobs with their intermediates and physics-lite estimates, so that a fresh
  * install calibrates physics-lite and trains a first stage in about a minute instead of simulating
  * for hours. Used only while the adapter's simulator version is the one the data was simulated with;
@@ -32,8 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class ReferenceData {
 
     private static final Logger log = LoggerFactory.getLogger(ReferenceData.class);
-    static final String PARQUET = "reference/campaign.parquet";
-    static final String MANIFEST = "reference/campaign.json";
+    static final String PARQUET = "campaign.parquet";
+    static final String MANIFEST = "campaign.json";
 
     /** The manifest: which campaign, which simulator, how it was made. */
     public record Manifest(@JsonProperty("campaign_id") String campaignId,
@@ -51,24 +55,32 @@ public class ReferenceData {
     private final CampaignStore store;
     private final SimulatorAdapters adapters;
     private final JsonMapper json;
+    private final String location;
+    private final ResourceLoader resources = new DefaultResourceLoader();
 
-    ReferenceData(JdbcClient jdbc, CampaignStore store, SimulatorAdapters adapters, JsonMapper json) {
+    ReferenceData(JdbcClient jdbc, CampaignStore store, SimulatorAdapters adapters, JsonMapper json,
+                  @Value("${lto.models.reference-location:classpath:reference/}") String location) {
         this.jdbc = jdbc;
         this.store = store;
         this.adapters = adapters;
         this.json = json;
+        this.location = location.endsWith("/") ? location : location + "/";
+    }
+
+    private Resource resource(String name) {
+        return resources.getResource(location + name);
     }
 
     /** The shipped manifest, if the service carries reference data. */
     public Optional<Manifest> manifest() {
-        ClassPathResource r = new ClassPathResource(MANIFEST);
+        Resource r = resource(MANIFEST);
         if (!r.exists()) {
             return Optional.empty();
         }
         try (InputStream in = r.getInputStream()) {
             return Optional.of(json.readValue(in, Manifest.class));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + MANIFEST, e);
+            throw new UncheckedIOException("cannot read " + location + MANIFEST, e);
         }
     }
 
@@ -104,7 +116,7 @@ public class ReferenceData {
     private void importParquet(Manifest man) {
         long t0 = System.nanoTime();
         Path tmp = null;
-        try (InputStream in = new ClassPathResource(PARQUET).getInputStream()) {
+        try (InputStream in = resource(PARQUET).getInputStream()) {
             tmp = Files.createTempFile("lto-reference-", ".parquet");
             Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
             String path = tmp.toAbsolutePath().toString().replace("'", "''");
@@ -121,7 +133,7 @@ public class ReferenceData {
             log.info("Reference campaign {} imported: {} jobs ({} {}) in {} ms", man.campaignId(), man.samples(),
                     man.adapterType(), man.simulatorVersion(), (System.nanoTime() - t0) / 1_000_000);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot import " + PARQUET, e);
+            throw new UncheckedIOException("cannot import " + location + PARQUET, e);
         } finally {
             if (tmp != null) {
                 try {
@@ -134,14 +146,15 @@ public class ReferenceData {
     }
 
     /**
-     * Writes a finished campaign as reference data into {@code dir} (campaign.parquet with every
-     * column, parameters as JSON text; campaign.json the manifest).
+     * Writes a campaign's jobs as reference data into {@code dir} (campaign.parquet with every column,
+     * parameters as JSON text; campaign.json the manifest). {@code s} are its jobs with their splits
+     * (an interrupted campaign's from its seed, as training assigns them); the splits are stored first.
      */
-    public Manifest write(String campaignId, Path dir, String command) {
-        List<CampaignSample> s = store.load(campaignId);
-        if (s.isEmpty() || s.stream().anyMatch(x -> x.split() == null)) {
-            throw new IllegalStateException("campaign " + campaignId + " is empty or unfinished");
+    public Manifest write(String campaignId, List<CampaignSample> s, Path dir, String command) {
+        if (s.isEmpty() || s.stream().anyMatch(x -> x.split() == null || !x.campaignId().equals(campaignId))) {
+            throw new IllegalArgumentException("campaign " + campaignId + ": no jobs, or jobs without a split");
         }
+        store.assignSplits(campaignId, s);
         var row = jdbc.sql("SELECT adapter_type, simulator_version, seed FROM training_campaigns WHERE campaign_id = ?")
                 .param(campaignId).query((rs, i) -> new Object[] {rs.getString(1), rs.getString(2), rs.getLong(3)}).single();
         String lite = s.stream().filter(x -> x.lite() != null).map(x -> x.lite().fidelity()).findFirst().orElse(null);

@@ -13,7 +13,8 @@ import java.util.Locale;
  * Fitted from stored campaign jobs that carry a lite estimate; needs no learned model, so a fresh
  * install has it from its reference data before any training.
  *
- * @param fidelity  the estimator's fidelity label these quantiles hold for (another fidelity voids them)
+ * @param fidelity  the most common fidelity label of the calibration jobs' lite estimates (labels are per
+ *                  job: source points and mask pixels its lite run used); another lite configuration voids q
  * @param jobFactor κ of the job-level anomaly rule ({@link Estimate#jobFactor}), on the same calibration jobs
  */
 record LiteCalibration(
@@ -55,7 +56,10 @@ record LiteCalibration(
             }
             q[j] = Calibration.conformalQuantile(scores, alpha);
         }
-        String fidelity = c.getFirst().lite().fidelity();
+        // Labels are per job (the source points and mask pixels a job's lite run really used): keep the most common.
+        String fidelity = c.stream().collect(java.util.stream.Collectors.groupingBy(x -> x.lite().fidelity(),
+                        java.util.stream.Collectors.counting()))
+                .entrySet().stream().max(java.util.Map.Entry.comparingByValue()).orElseThrow().getKey();
         LiteCalibration provisional = new LiteCalibration(q, floor, maxFlag, "", c.size(), fidelity, 1);
         Cascade liteOnly = new Cascade(null, provisional);
         double kappa = Estimate.jobFactor(c.stream().map(s -> liteOnly.fromLite(s.lite(), s.parameters(), null)).toList(),

@@ -93,7 +93,7 @@ class ModelCommands implements ApplicationRunner {
                     }
                 }
                 case "export" -> log.info("Exported {}", campaigns.export(campaignId, Path.of(out)));
-                case "reference" -> log.info("Reference data written: {}", reference.write(campaignId,
+                case "reference" -> log.info("Reference data written: {}", reference.write(campaignId, samples(campaignId),
                         Path.of(out.isBlank() ? "intelligence-service/src/main/resources/reference" : out),
                         "java -jar intelligence-service.jar --lto.models.command=reference --lto.models.campaign-id=" + campaignId));
                 case "lite-study" -> liteStudy();

@@ -56,7 +56,7 @@ public class ModelService {
         }
 
         String version() {
-            return model() != null ? model().version : "physics-lite-" + cascade.lite().fidelity();
+            return model() != null ? model().version : "physics-lite";
         }
     }
 

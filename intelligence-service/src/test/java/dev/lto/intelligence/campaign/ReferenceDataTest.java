@@ -36,7 +36,8 @@ class ReferenceDataTest {
         try {
             JdbcClient jdbc = JdbcClient.create(ds);
             CampaignStore store = DuckDbTestSupport.store(jdbc);
-            ReferenceData reference = new ReferenceData(jdbc, store, new SimulatorAdapters(List.of(physics)), json);
+            ReferenceData reference = new ReferenceData(jdbc, store, new SimulatorAdapters(List.of(physics)), json,
+                    "classpath:reference/");
             ReferenceData.Manifest man = reference.manifest().orElseThrow(() -> new AssertionError("no reference data in the jar"));
             assertThat(man.simulatorVersion()).as("reference data simulated by %s, the simulator is %s: remake it (docs/ml.md §9)",
                     man.simulatorVersion(), PhysicsSimulator.VERSION).isEqualTo(PhysicsSimulator.VERSION);

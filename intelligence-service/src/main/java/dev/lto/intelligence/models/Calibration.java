@@ -14,6 +14,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param routeThreshold the cascade lets this model answer a job only when its widest calibrated
  *                       half-width is below this (tuned on validation); else physics-lite answers
  * @param jobFactor      κ of the job-level anomaly rule ({@link Estimate#jobFactor}), on calibration jobs
+ * @param cascadeQ       per signal, the conformal quantile on the calibration jobs the cascade routes to this
+ *                       model (its intervals when it answers inside the cascade); null: use {@code conformalQ}
+ * @param cascadeJobFactor κ on those same jobs
  */
 record Calibration(
         @JsonProperty("weights") double[][] weights,
@@ -27,21 +30,28 @@ record Calibration(
         @JsonProperty("dropout") double dropout,
         @JsonProperty("route_threshold") double routeThreshold,
         @JsonProperty("route_threshold_source") String routeThresholdSource,
-        @JsonProperty("job_factor") double jobFactor) {
+        @JsonProperty("job_factor") double jobFactor,
+        @JsonProperty("cascade_conformal_q") double[] cascadeQ,
+        @JsonProperty("cascade_job_factor") double cascadeJobFactor) {
 
     Calibration withFlag(double tau, String source) {
         return new Calibration(weights, alpha, conformalQ, calibrationJobs, tau, source, scaleFloor, mcPasses, dropout,
-                routeThreshold, routeThresholdSource, jobFactor);
+                routeThreshold, routeThresholdSource, jobFactor, cascadeQ, cascadeJobFactor);
     }
 
     Calibration withRoute(double tau, String source) {
         return new Calibration(weights, alpha, conformalQ, calibrationJobs, flagThreshold, flagThresholdSource, scaleFloor,
-                mcPasses, dropout, tau, source, jobFactor);
+                mcPasses, dropout, tau, source, jobFactor, cascadeQ, cascadeJobFactor);
     }
 
     Calibration withJobFactor(double kappa) {
         return new Calibration(weights, alpha, conformalQ, calibrationJobs, flagThreshold, flagThresholdSource, scaleFloor,
-                mcPasses, dropout, routeThreshold, routeThresholdSource, kappa);
+                mcPasses, dropout, routeThreshold, routeThresholdSource, kappa, cascadeQ, cascadeJobFactor);
+    }
+
+    Calibration withCascade(double[] q, double kappa) {
+        return new Calibration(weights, alpha, conformalQ, calibrationJobs, flagThreshold, flagThresholdSource, scaleFloor,
+                mcPasses, dropout, routeThreshold, routeThresholdSource, jobFactor, q, kappa);
     }
 
     /** Stand-in for an infinite conformal quantile (fewer than ⌈(n+1)(1−α)⌉ calibration points): interval = [0, 1]. */

@@ -31,13 +31,22 @@ record Cascade(TradeoffModel firstStage, LiteCalibration lite) {
      * routed to it, in the given order; it is called once, with only those jobs.
      */
     List<Estimate> predict(List<JobParameters> jobs, Function<List<JobParameters>, List<Optional<LiteEstimate>>> liteOf) {
-        List<Estimate> fs = firstStage == null ? null : firstStage.predict(jobs);
+        List<Estimate> fs = null;
+        List<Estimate> inCascade = null;
+        if (firstStage != null) {
+            TradeoffModel.Components c = firstStage.components(jobs);
+            fs = firstStage.estimates(jobs, c);
+            Calibration cal = firstStage.calibration;
+            // Inside the cascade the first stage's intervals are calibrated on the jobs it answers there.
+            inCascade = lite == null || cal.cascadeQ() == null ? fs
+                    : firstStage.estimates(jobs, c, cal.cascadeQ(), cal.cascadeJobFactor());
+        }
         List<Estimate> out = new ArrayList<>(jobs.size());
         List<Integer> toLite = new ArrayList<>();
         for (int i = 0; i < jobs.size(); i++) {
             Estimate e = fs == null ? null : fs.get(i);
             if (e != null && (lite == null || firstStageAnswers(e))) {
-                out.add(lite == null ? withReasons(e, firstStageReasons(e, jobs.get(i))) : e);
+                out.add(lite == null ? withReasons(e, firstStageReasons(e, jobs.get(i))) : confident(inCascade.get(i)));
             } else {
                 out.add(null);
                 toLite.add(i);
@@ -61,6 +70,12 @@ record Cascade(TradeoffModel firstStage, LiteCalibration lite) {
             }
         }
         return out;
+    }
+
+    /** A routed first-stage answer: the router found it safe, so it recommends nothing. */
+    private static Estimate confident(Estimate e) {
+        return new Estimate(e.score(), e.low(), e.high(), e.uncertainty(), e.mahalanobis2(), e.outOfDistribution(),
+                e.unmodelledMetadata(), false, false, e.stage(), List.of(), e.jobFactor());
     }
 
     /** The first stage may answer: in distribution, no unseen metadata, uncertainty under the routing threshold. */

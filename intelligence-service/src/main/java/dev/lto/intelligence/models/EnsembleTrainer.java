@@ -24,6 +24,9 @@ final class EnsembleTrainer {
 
     private static final Logger log = LoggerFactory.getLogger(EnsembleTrainer.class);
 
+    /** Fewest calibration jobs routed to physics-lite for its intervals to be fitted on them alone. */
+    static final int MIN_CONDITIONAL_JOBS = 100;
+
     /** Step of the weight grid on the simplex (231 candidate weightings per target). */
     static final double WEIGHT_STEP = 0.05;
 
@@ -77,7 +80,7 @@ final class EnsembleTrainer {
         }
         Calibration provisional = new Calibration(seedWeights, u.alpha(), new double[6], cal.size(),
                 Double.POSITIVE_INFINITY, "provisional", u.floor(), props.mlp().mcPasses(), props.mlp().dropout(),
-                0, "provisional", 1);
+                0, "provisional", 1, null, 1);
         TradeoffModel model = new TradeoffModel(version, encoder, xgb, mlp, gp, ood, provisional, used, unmodelled);
 
         // Ensemble weights per target on validation: the seed's [0.35, 0.40, 0.25] is where the search starts,
@@ -86,7 +89,7 @@ final class EnsembleTrainer {
                 : seedWeights;
         log.info("Ensemble weights per target {}: {}", model.targets(), fmt(weights));
         model = model.withCalibration(new Calibration(weights, u.alpha(), new double[6], cal.size(), Double.POSITIVE_INFINITY,
-                "provisional", u.floor(), props.mlp().mcPasses(), props.mlp().dropout(), 0, "provisional", 1));
+                "provisional", u.floor(), props.mlp().mcPasses(), props.mlp().dropout(), 0, "provisional", 1, null, 1));
 
         // Split conformal: normalised scores |y − ŷ| / s on the calibration jobs, one quantile per signal.
         TradeoffModel.Components cc = model.components(params(cal));
@@ -99,7 +102,7 @@ final class EnsembleTrainer {
             q[j] = Calibration.conformalQuantile(scores, u.alpha());
         }
         model = model.withCalibration(new Calibration(weights, u.alpha(), q, cal.size(), Double.POSITIVE_INFINITY,
-                "provisional", u.floor(), props.mlp().mcPasses(), props.mlp().dropout(), 0, "provisional", 1));
+                "provisional", u.floor(), props.mlp().mcPasses(), props.mlp().dropout(), 0, "provisional", 1, null, 1));
 
         // Flag threshold: below the widest half-width of every validation critical miss, capped by config.
         List<Estimate> ve = model.predict(params(val));
@@ -128,9 +131,45 @@ final class EnsembleTrainer {
         log.info("Conformal q {}; flag threshold {} ({}); route threshold {} ({})", java.util.Arrays.toString(q), tau, source,
                 route.threshold(), route.source());
 
-        LiteCalibration lite = samples.stream().anyMatch(s -> s.lite() != null)
-                ? LiteCalibration.fit(cal, val, u.alpha(), props.cascade().liteFloor(), u.flagHalfWidth(), u.flagMargin())
-                : null;
+        // Each stage's intervals are calibrated on the calibration jobs it answers inside the cascade (split
+        // conformal holds for the population it was fitted on; the router sends each stage a different one).
+        LiteCalibration lite = null;
+        if (samples.stream().anyMatch(s -> s.lite() != null)) {
+            Cascade router = new Cascade(model, new LiteCalibration(new double[6], 1, 1, "", 0, "", 1));
+            List<Estimate> ce = model.predict(params(cal));
+            List<CampaignSample> calFirst = new java.util.ArrayList<>();
+            List<CampaignSample> calLite = new java.util.ArrayList<>();
+            for (int i = 0; i < cal.size(); i++) {
+                (router.firstStageAnswers(ce.get(i)) ? calFirst : calLite).add(cal.get(i));
+            }
+            List<CampaignSample> valLite = new java.util.ArrayList<>();
+            for (int i = 0; i < val.size(); i++) {
+                if (!router.firstStageAnswers(ve.get(i))) {
+                    valLite.add(val.get(i));
+                }
+            }
+            if (!calFirst.isEmpty()) {
+                TradeoffModel.Components fc = model.components(params(calFirst));
+                double[] cq = new double[6];
+                for (int j = 0; j < 6; j++) {
+                    double[] scores = new double[calFirst.size()];
+                    for (int i = 0; i < calFirst.size(); i++) {
+                        scores[i] = Math.abs(calFirst.get(i).signals()[j] - fc.signals()[i][j]) / fc.signalScale()[i][j];
+                    }
+                    cq[j] = Calibration.conformalQuantile(scores, u.alpha());
+                }
+                double kappa = Estimate.jobFactor(model.estimates(params(calFirst), fc, cq, 1),
+                        calFirst.stream().map(CampaignSample::signals).toList(), u.alpha());
+                model = model.withCalibration(model.calibration.withCascade(cq, kappa));
+                log.info("Inside the cascade the first stage answers {} of {} calibration jobs: q {}, κ {}", calFirst.size(),
+                        cal.size(), java.util.Arrays.toString(cq), kappa);
+            }
+            // Physics-lite is calibrated on the jobs it gets; with too few of them (a first stage that answers
+            // nearly everything), on all calibration jobs.
+            boolean enough = calLite.stream().filter(s -> s.lite() != null).count() >= MIN_CONDITIONAL_JOBS;
+            lite = LiteCalibration.fit(enough ? calLite : cal, enough ? valLite : val, u.alpha(), props.cascade().liteFloor(),
+                    u.flagHalfWidth(), u.flagMargin());
+        }
         if (lite != null) {
             log.info("Physics-lite calibration ({}): q {}, flag threshold {} ({})", lite.fidelity(),
                     java.util.Arrays.toString(lite.conformalQ()), lite.flagThreshold(), lite.flagThresholdSource());

@@ -191,7 +191,11 @@ final class TradeoffModel implements AutoCloseable {
     }
 
     List<Estimate> estimates(List<JobParameters> jobs, Components c) {
-        double[] q = calibration.conformalQ();
+        return estimates(jobs, c, calibration.conformalQ(), calibration.jobFactor());
+    }
+
+    /** Estimates with the given per-signal conformal quantiles and job factor (the cascade's, or the marginal ones). */
+    List<Estimate> estimates(List<JobParameters> jobs, Components c, double[] q, double jobFactor) {
         List<Estimate> out = new ArrayList<>(jobs.size());
         for (int i = 0; i < jobs.size(); i++) {
             int k = q.length;
@@ -209,7 +213,7 @@ final class TradeoffModel implements AutoCloseable {
             boolean unmodelled = unmodelled(jobs.get(i));
             boolean high = u >= calibration.flagThreshold();
             out.add(new Estimate(score, lo, hi, u, c.mahalanobis2()[i], isOod, unmodelled, high, high || isOod || unmodelled,
-                    Stage.FIRST_STAGE, List.of(), calibration.jobFactor()));
+                    Stage.FIRST_STAGE, List.of(), jobFactor));
         }
         return out;
     }

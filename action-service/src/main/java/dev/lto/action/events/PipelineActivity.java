@@ -3,6 +3,7 @@ package dev.lto.action.events;
 import dev.lto.contracts.JobState;
 import dev.lto.contracts.events.JobStateChanged;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -31,11 +32,15 @@ public class PipelineActivity {
     private final Map<String, Integer> latestSequence = new ConcurrentHashMap<>();
     private final Map<String, Long> eventsByType = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
+    private final Clock clock;
+    private final Instant startedAt;
     private volatile Instant lastEventAt;
     private volatile long duplicates;
 
-    PipelineActivity(MeterRegistry meters) {
+    PipelineActivity(MeterRegistry meters, Clock clock) {
         this.meters = meters;
+        this.clock = clock;
+        this.startedAt = clock.instant();
     }
 
     /** Records an event once; returns false for a duplicate delivery. */
@@ -46,7 +51,7 @@ public class PipelineActivity {
         }
         eventsByType.merge(type, 1L, Long::sum);
         meters.counter("lto.events.consumed", "type", type).increment();
-        lastEventAt = Instant.now();
+        lastEventAt = clock.instant();
         return true;
     }
 
@@ -60,8 +65,14 @@ public class PipelineActivity {
         });
     }
 
+    /** When the last distinct event arrived; null when none has since this service started. */
     public Instant lastEventAt() {
         return lastEventAt;
+    }
+
+    /** When this view started watching (the service's start). */
+    public Instant startedAt() {
+        return startedAt;
     }
 
     public long duplicatesIgnored() {

@@ -77,10 +77,18 @@ class HealthApiIntegrationTest {
         assertThat(events.at("/data/groups/0/group").asString()).isEqualTo("action");
         assertThat(events.at("/data/groups/0/lag").asInt()).isZero();
 
+        // Nothing consumes lto.jobs.submitted here and nothing waits on it: not applicable, not UP.
+        assertThat(component("stream:lto.jobs.submitted").get("status").asString()).isEqualTo("NOT_APPLICABLE");
+        assertThat(component("pipeline-activity").get("status").asString()).isEqualTo("UP");
+
         assertThat(component("ingestion-service").get("status").asString()).isEqualTo("UP");
         JsonNode dead = component("intelligence-service");
         assertThat(dead.get("status").asString()).isEqualTo("DOWN");
         assertThat(dead.get("detail").asString()).contains("not answering");
+        // Its simulator adapters cannot be asked: unknown, not assumed UP.
+        JsonNode adapters = component("adapters@intelligence-service");
+        assertThat(adapters.get("status").asString()).isEqualTo("UNKNOWN");
+        assertThat(adapters.get("detail").asString()).startsWith("could not ask http://localhost:" + DEAD_PORT + "/api/v1/simulators/health");
 
         JsonNode summary = getJson("/api/v1/health");
         assertThat(summary.get("status").asString()).isEqualTo("DOWN");

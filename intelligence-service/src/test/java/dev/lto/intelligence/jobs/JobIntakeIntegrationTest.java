@@ -134,6 +134,31 @@ class JobIntakeIntegrationTest {
         assertThat(TestRedis.shared().command("XRANGE", "lto.jobs.submitted.dlq", "-", "+").toString()).contains("not an envelope");
     }
 
+    @Test
+    void theSimulatorAdaptersOwnSelfTestsAreServedAndCountInTheServicesHealth() throws Exception {
+        // The real physics adapter images a clear tile on DJL: UP on this machine's CPU.
+        HttpResponse<String> r = http.get("/api/v1/simulators/health");
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode body = json.readTree(r.body());
+        JsonNode synthetic = null;
+        for (JsonNode a : body.get("adapters")) {
+            if (a.get("adapter_type").asString().equals("synthetic")) {
+                synthetic = a;
+            }
+        }
+        assertThat(synthetic).as("synthetic adapter in " + body).isNotNull();
+        assertThat(synthetic.get("status").asString()).isEqualTo("UP");
+        assertThat(synthetic.get("device").asString()).isEqualTo("cpu");
+        assertThat(synthetic.get("detail").asString()).contains("clear-field error");
+        assertThat(body.get("status").asString()).isEqualTo("UP");
+
+        // ...and the actuator's health has them as its component "simulators".
+        HttpResponse<String> component = http.get("/actuator/health/simulators");
+        assertThat(component.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(component.body()).get("status").asString()).isEqualTo("UP");
+        assertThat(json.readTree(http.get("/actuator/health").body()).at("/components/simulators/status").asString()).isEqualTo("UP");
+    }
+
     private static EventEnvelope<JobSubmitted> submission(JobParameters p) {
         return EventEnvelope.of(EventTypes.JOB_SUBMITTED, p.jobId(), "test", new JobSubmitted(p, Instant.now()));
     }

@@ -207,28 +207,36 @@ class JobPipelineIntegrationTest {
 
     @Test
     void aQueuedJobCanBeCancelledARunningOneCannot() throws Exception {
-        // Two slow jobs take both CPU slots; the third waits in QUEUED.
-        JobParameters slow1 = job("job_pl000005", 0.4, 25, Map.of("sleep_ms", 4000));
-        JobParameters slow2 = job("job_pl000006", 0.4, 26, Map.of("sleep_ms", 4000));
+        // Two held jobs take both CPU slots until the test releases them; the third waits in QUEUED.
+        JobParameters slow1 = job("job_pl000005", 0.4, 25, Map.of("hold", "cancel-slot-1"));
+        JobParameters slow2 = job("job_pl000006", 0.4, 26, Map.of("hold", "cancel-slot-2"));
         JobParameters waiting = job("job_pl000007", 0.4, 27, Map.of());
-        submit(slow1);
-        submit(slow2);
-        awaitState(slow1.jobId(), "RUNNING");
-        awaitState(slow2.jobId(), "RUNNING");
-        submit(waiting);
-        awaitState(waiting.jobId(), "QUEUED");
+        try {
+            submit(slow1);
+            submit(slow2);
+            awaitState(slow1.jobId(), "RUNNING");
+            awaitState(slow2.jobId(), "RUNNING");
+            submit(waiting);
+            awaitState(waiting.jobId(), "QUEUED");
 
-        HttpResponse<String> cancelled = http.delete("/api/v1/jobs/" + waiting.jobId() + "?requested_by=alice");
-        assertThat(cancelled.statusCode()).isEqualTo(200);
-        assertThat(json.readTree(cancelled.body()).get("state").asString()).isEqualTo("CANCELLED");
+            HttpResponse<String> cancelled = http.delete("/api/v1/jobs/" + waiting.jobId() + "?requested_by=alice");
+            assertThat(cancelled.statusCode()).isEqualTo(200);
+            assertThat(json.readTree(cancelled.body()).get("state").asString()).isEqualTo("CANCELLED");
 
-        HttpResponse<String> refused = http.delete("/api/v1/jobs/" + slow1.jobId());
-        assertThat(refused.statusCode()).isEqualTo(409);
-        assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
-        assertThat(json.readTree(refused.body()).get("state").asString()).isEqualTo("RUNNING");
-        assertThat(http.delete("/api/v1/jobs/job_nothere").statusCode()).isEqualTo(404);
+            HttpResponse<String> refused = http.delete("/api/v1/jobs/" + slow1.jobId());
+            assertThat(refused.statusCode()).isEqualTo(409);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+            assertThat(json.readTree(refused.body()).get("state").asString()).isEqualTo("RUNNING");
+            assertThat(http.delete("/api/v1/jobs/job_nothere").statusCode()).isEqualTo(404);
+        } finally {
+            BenchSimulator.release("cancel-slot-1");
+            BenchSimulator.release("cancel-slot-2");
+        }
         assertThat(awaitEnd(slow1.jobId()).get("state").asString()).isIn("COMPLETED", "ANOMALY_FLAGGED");
-        assertThat(json.readTree(http.get("/api/v1/jobs/" + waiting.jobId()).body()).get("state").asString()).isEqualTo("CANCELLED");
+        assertThat(awaitEnd(slow2.jobId()).get("state").asString()).isIn("COMPLETED", "ANOMALY_FLAGGED");
+        JsonNode cancelledJob = json.readTree(http.get("/api/v1/jobs/" + waiting.jobId()).body());
+        assertThat(cancelledJob.get("state").asString()).isEqualTo("CANCELLED");
+        assertThat(cancelledJob.get("history").findValuesAsString("to")).as("never dispatched").doesNotContain("RUNNING");
     }
 
     @Test
@@ -310,22 +318,33 @@ class JobPipelineIntegrationTest {
 
     @Test
     void higherPriorityIsDispatchedFirst() throws Exception {
-        // Occupy both slots, queue a LOW then a CRITICAL job: the CRITICAL one must start first.
-        submit(job("job_pl00000b", 0.4, 25, Map.of("sleep_ms", 2500)));
-        submit(job("job_pl00000c", 0.4, 26, Map.of("sleep_ms", 2500)));
-        awaitState("job_pl00000b", "RUNNING");
-        awaitState("job_pl00000c", "RUNNING");
+        // Hold both slots, queue a LOW then a CRITICAL job (held too once it runs), then free exactly
+        // one slot: it must go to the CRITICAL job, while LOW keeps waiting for a slot.
         JobParameters low = withPriority(job("job_pl00000d", 0.4, 27, Map.of()), JobPriority.LOW);
-        JobParameters critical = withPriority(job("job_pl00000e", 0.4, 28, Map.of()), JobPriority.CRITICAL);
-        submit(low);
-        awaitState(low.jobId(), "QUEUED");
-        submit(critical);
-        awaitState(critical.jobId(), "QUEUED");
-        awaitEnd(low.jobId());
+        JobParameters critical = withPriority(job("job_pl00000e", 0.4, 28, Map.of("hold", "priority-critical")), JobPriority.CRITICAL);
+        try {
+            submit(job("job_pl00000b", 0.4, 25, Map.of("hold", "priority-slot-1")));
+            submit(job("job_pl00000c", 0.4, 26, Map.of("hold", "priority-slot-2")));
+            awaitState("job_pl00000b", "RUNNING");
+            awaitState("job_pl00000c", "RUNNING");
+            submit(low);
+            awaitState(low.jobId(), "QUEUED");
+            submit(critical);
+            awaitState(critical.jobId(), "QUEUED");
+
+            BenchSimulator.release("priority-slot-1");
+            awaitState(critical.jobId(), "RUNNING");
+            // Both slots are taken again (CRITICAL and the held second job): LOW cannot have started.
+            assertThat(jobOrNull(low.jobId()).get("state").asString()).isEqualTo("QUEUED");
+        } finally {
+            BenchSimulator.release("priority-slot-1");
+            BenchSimulator.release("priority-critical");
+            BenchSimulator.release("priority-slot-2");
+        }
         awaitEnd(critical.jobId());
-        Instant lowStart = runningAt(low.jobId());
-        Instant criticalStart = runningAt(critical.jobId());
-        assertThat(criticalStart).isBeforeOrEqualTo(lowStart);
+        awaitEnd(low.jobId());
+        awaitEnd("job_pl00000c");
+        assertThat(runningAt(critical.jobId())).isBefore(runningAt(low.jobId()));
     }
 
     @Test

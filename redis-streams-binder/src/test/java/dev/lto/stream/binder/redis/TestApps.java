@@ -1,5 +1,6 @@
 package dev.lto.stream.binder.redis;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -9,6 +10,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.lto.testsupport.TestRedis;
+
+import static org.awaitility.Awaitility.await;
 
 /** Starts small Spring Boot test applications against the test JVM's own redis-server. */
 final class TestApps {
@@ -55,5 +58,30 @@ final class TestApps {
 
     static long xlen(String stream) {
         return (Long) TestRedis.shared().command("XLEN", stream);
+    }
+
+    /**
+     * Waits until {@code stopper} (a thread stopping a binding or closing a context) is blocked in
+     * {@link RedisStreamInboundChannelAdapter}'s {@code doStop}, joining its readers. The only wait
+     * in {@code doStop} is that join, and the readers' stop flag is set before it, so from then on
+     * a reader takes no further entry: a test can release a held handler knowing the stop was seen.
+     */
+    static void awaitJoiningReaders(Thread stopper) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> joiningReaders(stopper));
+    }
+
+    private static boolean joiningReaders(Thread thread) {
+        Thread.State state = thread.getState();
+        if (state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING) {
+            return false;
+        }
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            if (frame.getClassName().equals(RedisStreamInboundChannelAdapter.class.getName())
+                    && frame.getMethodName().equals("doStop")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -3,14 +3,19 @@ package dev.lto.simulator.physics.optics;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * The DJL PyTorch engine, started offline. {@code ai.djl.offline=true} is set before the engine
  * loads so that DJL never tries to download a libtorch: the CPU build comes from the
  * pytorch-native-cpu jar; a CUDA build, when one is on the class path and a GPU is visible, is used
- * the same way.
+ * the same way. Without a visible CUDA device everything runs on the CPU; the engine says which
+ * when it loads (a GPU worker refuses to start in that case: docs/pipeline.md, "GPU workers").
  */
 public final class Djl {
+
+    private static final Log log = LogFactory.getLog(Djl.class);
 
     private static volatile Engine engine;
 
@@ -25,7 +30,12 @@ public final class Djl {
                     if (System.getProperty("ai.djl.offline") == null) {
                         System.setProperty("ai.djl.offline", "true");
                     }
-                    engine = Engine.getEngine("PyTorch");
+                    Engine loaded = Engine.getEngine("PyTorch");
+                    int gpus = loaded.getGpuCount();
+                    log.info("DJL " + loaded.getEngineName() + " " + loaded.getVersion() + " loaded; computing on "
+                            + (gpus > 0 ? "gpu(0) (" + gpus + " CUDA device(s) visible)"
+                                    : "the CPU (no CUDA device visible to this libtorch)"));
+                    engine = loaded;
                 }
                 e = engine;
             }

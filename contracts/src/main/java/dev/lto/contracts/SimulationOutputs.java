@@ -12,6 +12,9 @@ import jakarta.validation.constraints.NotNull;
  * that defaults resolved inside the adapter are visible). Lengths in nm, dose in mJ/cm², latitude
  * in percent.
  * Optional metrics are null when the adapter does not produce them.
+ * {@code depth_of_focus_lower_bound} is true when {@code depth_of_focus_nm} is only a lower bound (the
+ * process window was still open at the edge of the focus range the adapter swept, so the true depth
+ * of focus may be larger); absent when the value is exact or the adapter does not say.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SimulationOutputs(
@@ -32,7 +35,19 @@ public record SimulationOutputs(
         @JsonProperty("defocus_nm") Double defocusNm,
         @JsonProperty("illumination") String illumination,
         @JsonProperty("resist_blur_nm") Double resistBlurNm,
-        @JsonProperty("edge_log_slope") Double edgeLogSlope) {
+        @JsonProperty("edge_log_slope") Double edgeLogSlope,
+        @JsonProperty("depth_of_focus_lower_bound") Boolean depthOfFocusLowerBound) {
+
+    /** Without {@code depth_of_focus_lower_bound} (depth of focus exact, or not known to be clipped). */
+    public SimulationOutputs(Double resolutionNm, Double depthOfFocusNm, Double patternFidelity, Double k1,
+                             Double targetCdNm, Double cdNm, Double cdErrorNm, Double nils, Double imageContrast,
+                             Double doseToSizeMjCm2, Double exposureLatitudePct, Double meef,
+                             Double stochasticFailureProbability, Double surrogateRmse, Double defocusNm,
+                             String illumination, Double resistBlurNm, Double edgeLogSlope) {
+        this(resolutionNm, depthOfFocusNm, patternFidelity, k1, targetCdNm, cdNm, cdErrorNm, nils, imageContrast,
+                doseToSizeMjCm2, exposureLatitudePct, meef, stochasticFailureProbability, surrogateRmse, defocusNm,
+                illumination, resistBlurNm, edgeLogSlope, null);
+    }
 
     /**
      * Without {@code edge_log_slope} (I_edge·NILS: resist-image intensity at the target edge times the
@@ -45,7 +60,7 @@ public record SimulationOutputs(
                              String illumination, Double resistBlurNm) {
         this(resolutionNm, depthOfFocusNm, patternFidelity, k1, targetCdNm, cdNm, cdErrorNm, nils, imageContrast,
                 doseToSizeMjCm2, exposureLatitudePct, meef, stochasticFailureProbability, surrogateRmse, defocusNm,
-                illumination, resistBlurNm, null);
+                illumination, resistBlurNm, null, null);
     }
 
     /** Without the echoed optical settings (defocus, illumination, resist blur). */
@@ -55,12 +70,12 @@ public record SimulationOutputs(
                              Double stochasticFailureProbability, Double surrogateRmse) {
         this(resolutionNm, depthOfFocusNm, patternFidelity, k1, targetCdNm, cdNm, cdErrorNm, nils, imageContrast,
                 doseToSizeMjCm2, exposureLatitudePct, meef, stochasticFailureProbability, surrogateRmse,
-                null, null, null, null);
+                null, null, null, null, null);
     }
 
     /** Only the seed's three required outputs. */
     public static SimulationOutputs basic(double resolutionNm, double depthOfFocusNm, double patternFidelity) {
         return new SimulationOutputs(resolutionNm, depthOfFocusNm, patternFidelity,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

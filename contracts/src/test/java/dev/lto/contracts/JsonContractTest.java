@@ -82,6 +82,22 @@ class JsonContractTest {
         assertThat(node.at("/parameters/dose_mj_cm2").asDouble()).isEqualTo(15.2);
     }
 
+    /** The lower-bound flag is optional: absent unless true, and JSON without it still reads. */
+    @Test
+    void depthOfFocusLowerBoundIsOptional() {
+        SimulationOutputs exact = new SimulationOutputs(10.2, 61.9, 0.93, 0.25, 10.2, 10.5, 0.3, 2.1, 0.71, 33.0, 7.5,
+                1.4, 1.0e-6, null, 0.0, "annular", 3.0, 1.2);
+        String text = json.writeValueAsString(exact);
+        assertThat(json.readTree(text).has("depth_of_focus_lower_bound")).isFalse();
+        assertThat(json.readValue(text, SimulationOutputs.class)).isEqualTo(exact);
+        SimulationOutputs bound = new SimulationOutputs(10.2, 61.9, 0.93, 0.25, 10.2, 10.5, 0.3, 2.1, 0.71, 33.0, 7.5,
+                1.4, 1.0e-6, null, 0.0, "annular", 3.0, 1.2, true);
+        JsonNode node = json.valueToTree(bound);
+        assertThat(node.get("depth_of_focus_lower_bound").asBoolean()).isTrue();
+        assertThat(node.get("depth_of_focus_nm").asDouble()).isEqualTo(61.9);
+        assertThat(json.readValue(json.writeValueAsString(bound), SimulationOutputs.class)).isEqualTo(bound);
+    }
+
     @Test
     void parametersUseTheSeedFieldNames() {
         JsonNode node = json.valueToTree(params());

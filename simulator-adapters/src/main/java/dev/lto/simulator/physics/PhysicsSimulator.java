@@ -87,12 +87,30 @@ public final class PhysicsSimulator implements SimulatorInterface {
         return kernels;
     }
 
+    /** Job metadata the physics reads as numbers (docs/physics.md §1). */
+    static final List<String> NUMERIC_METADATA = List.of("defocus_nm", "diffusion_nm", "sigma_inner", "pole_angle_deg");
+
     /** Fewer mask pixels than this across the target CD cannot place its two edges (sampling of an edge pair). */
     static final double MIN_PIXELS_PER_CD = 2.0;
 
     @Override
     public List<String> physicalProblems(JobParameters p) {
         List<String> problems = new ArrayList<>();
+        // Metadata numbers the physics reads: a NaN or ±∞ would run through the imaging and be absorbed
+        // by comparisons (no print, CD 0, failure probability 1) into a finite-looking result.
+        for (String key : NUMERIC_METADATA) {
+            Object v = p.metadata() == null ? null : p.metadata().get(key);
+            if (v == null) {
+                continue;
+            }
+            try {
+                if (!Double.isFinite(number(v, 0))) {
+                    problems.add("metadata " + key + " is " + v + ": not a finite number");
+                }
+            } catch (NumberFormatException notANumber) {
+                problems.add("metadata " + key + " '" + v + "' is not a number");
+            }
+        }
         PatternCatalogue.Entry e = PatternCatalogue.entry(p.jobClass());
         double lambdaOverNa = p.wavelengthNm() / p.na();
         double cd = e.k1() * lambdaOverNa;                      // target CD = k₁·λ/NA, nm
@@ -580,6 +598,8 @@ public final class PhysicsSimulator implements SimulatorInterface {
             trace("full images", t0);
 
             // I_edge·NILS: how much CD error an image error causes (0 when either is not positive).
+            // DoF: the number is kept as measured; when the window it was read on was still open at the
+            // edge of the FEM focus range, the output says it is a lower bound (depth_of_focus_lower_bound).
             double edgeLogSlope = nils > 0 && iEdge > 0 ? iEdge * nils : 0;
             SignalIntermediates inter = new SignalIntermediates(fidelity, pw.dofNm(), pFail, edgeLogSlope);
             double resolution = s.wavelength() / (2 * s.na() * (1 + s.source().maxRadius()));
@@ -587,7 +607,7 @@ public final class PhysicsSimulator implements SimulatorInterface {
             SimulationOutputs out = new SimulationOutputs(resolution, pw.dofNm(), fidelity, layout.k1(), cdT, cdNm,
                     cdNm - cdT, finite(nils), finite(contrast), finite(doseToSize), finite(pw.exposureLatitudePct()),
                     finite(meef), pFail, surrogateRmse, s.defocus(), s.illumination().describe(), s.blur(),
-                    edgeLogSlope);
+                    edgeLogSlope, pw.dofAtEdge() ? Boolean.TRUE : null);
             double wall = (System.nanoTime() - t0) / 1e9;
             ComputeStats stats = new ComputeStats(wall, socs ? "socs" : "abbe", s.source().size(), nMask,
                     g.maskPixelNm(), socs ? im.kernelCount : null, Djl.deviceName(),

@@ -32,6 +32,7 @@ import java.util.Map;
 public final class PhysicsBenchmark {
 
     static final StringBuilder OUT = new StringBuilder();
+    static final java.util.List<String> NOTES = new java.util.ArrayList<>();
 
     public static void main(String[] args) throws Exception {
         int reps = args.length > 0 ? Integer.parseInt(args[0]) : 5;
@@ -50,6 +51,8 @@ public final class PhysicsBenchmark {
         for (int maskPx : new int[] {512, 1024}) {
             tile(maskPx, props, reps);
         }
+        line("");
+        NOTES.forEach(PhysicsBenchmark::line);
         line("");
         job(props);
         line("");
@@ -123,9 +126,13 @@ public final class PhysicsBenchmark {
                 }
             }
             Files.write(dir.resolve("source.f64"), b.array());
+            IlluminationSpec ill = src.spec();
             Files.writeString(dir.resolve("config.json"), String.format(Locale.ROOT,
                     "{\"mask_px\": %d, \"image_px\": %d, \"tile_nm\": %s, \"wavelength_nm\": %s, \"na\": %s,"
-                            + " \"defocus_nm\": 0.0, \"batch\": %d}", maskPx, n, tile, lambda, na, batch));
+                            + " \"defocus_nm\": 0.0, \"batch\": %d, \"step_sigma\": %s, \"illumination\": {\"shape\": \"%s\","
+                            + " \"sigma_outer\": %s, \"sigma_inner\": %s, \"pole_half_angle_deg\": %s}}",
+                    maskPx, n, tile, lambda, na, batch, src.stepSigma(), ill.shape().name(), ill.sigmaOuter(),
+                    ill.sigmaInner(), ill.poleHalfAngleDeg()));
             Path script = Path.of("src", "test", "python", "abbe_reference.py").toAbsolutePath();
             Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), dir.toString(), String.valueOf(reps))
                     .redirectErrorStream(true).start();
@@ -134,8 +141,14 @@ public final class PhysicsBenchmark {
                 return "failed: " + out.replace('\n', ' ');
             }
             String last = out.substring(out.lastIndexOf('\n') + 1);
-            double sec = Double.parseDouble(last.replaceAll(".*\"seconds\": ([0-9.eE+-]+).*", "$1"));
-            double rms = Double.parseDouble(last.replaceAll(".*\"rms_vs_java\": ([0-9.eE+-]+).*", "$1"));
+            double sec = Double.parseDouble(field(last, "seconds"));
+            double rms = Double.parseDouble(field(last, "rms_vs_java"));
+            NOTES.add(String.format(Locale.ROOT, "- NumPy reference at %d²: its own source sampling, %s points "
+                            + "(same lattice points as ours: %s, max |Δw| %s), %s soft-rim (point, frequency) pairs, "
+                            + "soft-rim table and source built in %.1f s in Python (once, not in the timing); NumPy %s",
+                    maskPx, field(last, "source_points"), field(last, "same_points_as_java"),
+                    field(last, "max_weight_diff"), field(last, "rim_cells"),
+                    Double.parseDouble(field(last, "setup_seconds")), field(last, "numpy").replace("\"", "")));
             return String.format(Locale.ROOT, "%.3f | %.1e", sec, rms);
         } catch (IOException | InterruptedException | RuntimeException e) {
             return "not run (" + e.getMessage() + ") | -";
@@ -164,6 +177,11 @@ public final class PhysicsBenchmark {
                     r.computeStats().imagingPath(), wall, r.computeStats().gridPx(), r.computeStats().imageGridPx(),
                     r.computeStats().kernels(), r.outputs().depthOfFocusNm(), r.outputs().cdNm()));
         }
+    }
+
+    /** A scalar field of the reference's one-line JSON answer (numbers, booleans, quoted strings). */
+    private static String field(String json, String name) {
+        return json.replaceAll(".*\"" + name + "\": (\"[^\"]*\"|[^,}]+).*", "$1").trim();
     }
 
     private static byte[] floats(float[] v) {

@@ -36,7 +36,8 @@ class PhysicsSimulatorTest {
         assertThat(audited.adapterType()).isEqualTo("synthetic");
         assertThat(o.targetCdNm()).isCloseTo(0.5 * 13.5 / 0.33, within(1e-9));
         assertThat(o.k1()).isEqualTo(0.5);
-        // Partial-coherence limit λ/(2NA(1+σ)).
+        // The echoed formula λ/(2NA(1+σ)) (a formula check; that it is the imaged cut-off is tested in
+        // ScalingAndSignalsTest against gratings imaged through Abbe).
         assertThat(o.resolutionNm()).isCloseTo(13.5 / (2 * 0.33 * 1.8), within(1e-9));
         assertThat(o.depthOfFocusNm()).isGreaterThan(0);
         assertThat(o.patternFidelity()).isBetween(0.0, 1.0);

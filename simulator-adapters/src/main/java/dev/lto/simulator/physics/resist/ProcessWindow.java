@@ -12,7 +12,9 @@ package dev.lto.simulator.physics.resist;
  * @param doseLow     per focus, lower dose limit (mJ/cm²), NaN where no dose prints within spec
  * @param doseHigh    per focus, upper dose limit
  * @param dofNm       depth of focus at the required latitude (0 if none)
- * @param dofAtEdge   true when the window still was open at the edge of the FEM focus range (DoF ≥ reported)
+ * @param dofAtEdge   true when the focus interval DoF was read on reaches the first or last focus of the
+ *                    FEM range with the dose window still open: the true DoF may be larger (a lower
+ *                    bound; reported as {@code depth_of_focus_lower_bound})
  * @param exposureLatitudePct (E_hi − E_lo)/E_size·100 at best focus (focus = 0)
  */
 public record ProcessWindow(double[] focusNm, double[] doseLow, double[] doseHigh, double dofNm, boolean dofAtEdge,

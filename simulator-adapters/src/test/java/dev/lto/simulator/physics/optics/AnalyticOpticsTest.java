@@ -157,34 +157,43 @@ class AnalyticOpticsTest {
         }
     }
 
-    /** 6. Symmetric mask → symmetric image; a whole-pixel shift of the mask shifts the image. */
+    /**
+     * 6. Symmetric mask → symmetric image; a whole-pixel shift of the mask shifts the image. The tile
+     * is chosen so that an image pixel is a whole number of mask pixels (n = 24 divides N = 240: 80 nm
+     * = 10 mask px), so a shift of whole image pixels is an exact cyclic shift of the raster too.
+     */
     @Test
     void symmetryAndShift() {
-        double tile = 2048;
-        int nMask = 256; // 8 nm pixels
-        MaskLayout iso = new MaskLayout("t", tile, false, List.of(Rect.centered(1024, 1024, 120, 900),
-                Rect.centered(1024 + 300, 1024, 80, 400)), 1024, 1024, false, 200, 120, 0.3, 400);
+        double tile = 1920;
+        int nMask = 240; // 8 nm pixels
+        double c = tile / 2;
+        MaskLayout iso = new MaskLayout("t", tile, false, List.of(Rect.centered(c, c, 120, 900),
+                Rect.centered(c + 300, c, 80, 400)), c, c, false, 200, 120, 0.3, 400);
         Source src = Source.sample(IlluminationSpec.conventional(0.7), 0.1, 8);
         int n = ImagingGrid.requiredImagePx(tile, NA, LAMBDA, src.maxRadius());
         OpticalSetting os = setting(tile, n, 150, src.spec(), 0.1);
-        // Mirror symmetry in y about the tile centre (the layout is symmetric in y).
+        assertThat(n).as("image grid").isEqualTo(24);
+        assertThat(nMask % n).as("mask pixels per image pixel must be whole").isZero();
+        // Mirror symmetry in y about the tile centre (the layout is symmetric in y, not in x).
         float[] img = image(Rasterizer.rasterize(iso, nMask), nMask, os, src);
         for (int i = 1; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 assertThat(img[i * n + j]).isCloseTo(img[(n - i) * n + j], within(2e-5f));
             }
         }
-        // Shift by a whole number of image pixels (= 8 mask pixels here when n divides N evenly; use 2 image px).
+        // Shift by (2, 1) image pixels = (160, 80) nm = (20, 10) mask pixels: the image moves by exactly that.
         double imagePx = tile / n;
-        double shiftNm = 2 * imagePx;
-        int shiftMaskPx = (int) Math.round(shiftNm / (tile / nMask));
-        if (Math.abs(shiftMaskPx * (tile / nMask) - shiftNm) < 1e-9) {
-            float[] shifted = image(Rasterizer.rasterize(iso.shifted(shiftNm, 0), nMask), nMask, os, src);
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < n; j++) {
-                    assertThat(shifted[i * n + (j + 2) % n]).isCloseTo(img[i * n + j], within(2e-5f));
-                }
+        float[] shifted = image(Rasterizer.rasterize(iso.shifted(2 * imagePx, imagePx), nMask), nMask, os, src);
+        double worst = 0;
+        double moved = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                float expect = img[i * n + j];
+                worst = Math.max(worst, Math.abs(shifted[((i + 1) % n) * n + (j + 2) % n] - expect));
+                moved = Math.max(moved, Math.abs(shifted[i * n + j] - expect));
             }
         }
+        assertThat(worst).as("shifted image = image moved by (2, 1) px").isLessThan(2e-5);
+        assertThat(moved).as("the shift is visible at all (the mask is not shift-invariant)").isGreaterThan(0.05);
     }
 }

@@ -19,8 +19,14 @@ import java.util.function.Function;
  *
  * @param firstStage null before a first stage is trained
  * @param lite       null when no physics-lite calibration exists
+ * @param composer   the adapter's signal composition (physics-lite's risk recomposes with it); may be null
  */
-record Cascade(TradeoffModel firstStage, LiteCalibration lite) {
+record Cascade(TradeoffModel firstStage, LiteCalibration lite, SignalComposer composer) {
+
+    /** With the first stage's composer (none without a first stage). */
+    Cascade(TradeoffModel firstStage, LiteCalibration lite) {
+        this(firstStage, lite, firstStage == null ? null : firstStage.composer);
+    }
 
     boolean canAnswer() {
         return firstStage != null || lite != null;
@@ -86,24 +92,24 @@ record Cascade(TradeoffModel firstStage, LiteCalibration lite) {
     /** A physics-lite answer with calibrated intervals; physics recommended where even it may be wrong. */
     Estimate fromLite(LiteEstimate le, JobParameters job, Estimate firstStageEstimate) {
         double[] y = le.signals().toArray();
-        double[] half = lite.halfWidths(le);
+        double[] risk = lite.risk(le, job, composer);
+        double[] half = lite.halfWidths(risk);
         double[] lo = new double[y.length];
         double[] hi = new double[y.length];
         double u = 0;
-        int widest = 0;
         for (int j = 0; j < y.length; j++) {
             lo[j] = Math.max(0, y[j] - half[j]);
             hi[j] = Math.min(1, y[j] + half[j]);
-            if (half[j] > u) {
-                u = half[j];
-                widest = j;
-            }
+            u = Math.max(u, half[j]);
         }
         List<String> reasons = new ArrayList<>();
-        boolean high = u >= lite.flagThreshold();
+        int flagged = lite.flaggedSignal(risk);
+        boolean high = flagged >= 0;
         if (high) {
-            reasons.add(String.format(Locale.ROOT, "physics-lite is near a threshold of %s: calibrated half-width %.3f ≥ %.3f",
-                    dev.lto.contracts.TradeoffSignals.NAMES.get(widest), u, lite.flagThreshold()));
+            reasons.add(String.format(Locale.ROOT, "physics-lite may be wrong on %s here: its risk %.3f (own error estimate"
+                            + " plus sensitivity to its intermediates' resolution) reaches %.3f, the level at which it missed"
+                            + " critical calibration jobs", dev.lto.contracts.TradeoffSignals.NAMES.get(flagged), risk[flagged],
+                    lite.flagThresholds()[flagged]));
         }
         if (!job.metadata().isEmpty()) {
             reasons.add("metadata " + job.metadata().keySet() + " changes the physics; physics-lite models it, but its"

@@ -135,7 +135,7 @@ final class EnsembleTrainer {
         // conformal holds for the population it was fitted on; the router sends each stage a different one).
         LiteCalibration lite = null;
         if (samples.stream().anyMatch(s -> s.lite() != null)) {
-            Cascade router = new Cascade(model, new LiteCalibration(new double[6], 1, 1, "", 0, "", 1));
+            Cascade router = new Cascade(model, new LiteCalibration(new double[6], 1, new double[6], "", 0, "", 1, null));
             List<Estimate> ce = model.predict(params(cal));
             List<CampaignSample> calFirst = new java.util.ArrayList<>();
             List<CampaignSample> calLite = new java.util.ArrayList<>();
@@ -168,7 +168,7 @@ final class EnsembleTrainer {
             // nearly everything), on all calibration jobs.
             boolean enough = calLite.stream().filter(s -> s.lite() != null).count() >= MIN_CONDITIONAL_JOBS;
             lite = LiteCalibration.fit(enough ? calLite : cal, enough ? valLite : val, u.alpha(), props.cascade().liteFloor(),
-                    u.flagHalfWidth(), u.flagMargin());
+                    u.flagMargin(), composer);
         }
         if (lite != null) {
             log.info("Physics-lite calibration ({}): q {}, flag threshold {} ({})", lite.fidelity(),

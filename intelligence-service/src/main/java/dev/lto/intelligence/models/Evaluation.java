@@ -45,9 +45,10 @@ final class Evaluation {
     }
 
     /** Physics-lite alone on every job that carries a stored lite estimate, with its calibrated intervals. */
-    static ModelMetrics evaluateLite(LiteCalibration lite, List<CampaignSample> jobs, String evaluatedOn) {
+    static ModelMetrics evaluateLite(LiteCalibration lite, SignalComposer composer, List<CampaignSample> jobs,
+                                     String evaluatedOn) {
         List<CampaignSample> withLite = jobs.stream().filter(s -> s.lite() != null).toList();
-        Cascade liteOnly = new Cascade(null, lite);
+        Cascade liteOnly = new Cascade(null, lite, composer);
         List<Estimate> est = withLite.stream().map(s -> liteOnly.fromLite(s.lite(), s.parameters(), null)).toList();
         return evaluate(est, withLite, evaluatedOn, Map.of(), false);
     }

@@ -3,15 +3,25 @@ package dev.lto.intelligence.models;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lto.intelligence.campaign.CampaignSample;
 import dev.lto.simulator.spi.LiteEstimate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Split-conformal intervals for the physics-lite stage: per signal the quantile q_j of
- * |y − ŷ_lite| / (e_j + floor) over calibration jobs (e_j the estimator's own error estimate), and
- * the flag threshold on the widest calibrated half-width below which lite answers are trusted.
- * Fitted from stored campaign jobs that carry a lite estimate; needs no learned model, so a fresh
- * install has it from its reference data before any training.
+ * Calibration of the physics-lite stage, fitted from stored campaign jobs that carry a lite
+ * estimate (so a fresh install has it from its reference data before any training):
+ * <ul>
+ * <li><b>risk</b> per signal r_j = e_j + s_j: e_j the estimator's own error estimate, s_j the largest
+ * change of signal j when one intermediate's unit score moves by its {@code unitResolution} (the 99th
+ * percentile of |lite − truth| of that intermediate on the calibration jobs) and the signals are
+ * recomposed by the adapter. s_j is large where the formulas are steep in an intermediate physics-lite
+ * only knows to its own resolution (e.g. a nearly flat image's I_edge·NILS);</li>
+ * <li><b>intervals</b>: split conformal on calibration jobs, per signal q_j = the 95% quantile of
+ * |y − ŷ| / (r_j + floor); half-width q_j·(r_j + floor);</li>
+ * <li><b>physics flag</b>: physics is recommended when r_j ≥ θ_j for some signal, θ_j = margin × the
+ * smallest r_j among the tuning jobs (calibration and validation) that are critical and that
+ * physics-lite missed by more than the tolerance on signal j; a signal with no such job has no θ.</li>
+ * </ul>
  *
  * @param fidelity  the most common fidelity label of the calibration jobs' lite estimates (labels are per
  *                  job: source points and mask pixels its lite run used); another lite configuration voids q
@@ -20,39 +30,93 @@ import java.util.Locale;
 record LiteCalibration(
         @JsonProperty("conformal_q") double[] conformalQ,
         @JsonProperty("floor") double floor,
-        @JsonProperty("flag_threshold") double flagThreshold,
+        @JsonProperty("flag_thresholds") double[] flagThresholds,
         @JsonProperty("flag_threshold_source") String flagThresholdSource,
         @JsonProperty("calibration_jobs") int calibrationJobs,
         @JsonProperty("fidelity") String fidelity,
-        @JsonProperty("job_factor") double jobFactor) {
+        @JsonProperty("job_factor") double jobFactor,
+        @JsonProperty("unit_resolution") double[] unitResolution) {
 
-    /** Half-widths of the calibrated 95% interval around a lite answer, per signal, each ≤ 1. */
-    double[] halfWidths(LiteEstimate e) {
+    /** The smallest per-signal flag threshold (for confidence levels and display). */
+    double flagThreshold() {
+        double m = Calibration.UNBOUNDED;
+        for (double t : flagThresholds) {
+            m = Math.min(m, t);
+        }
+        return m;
+    }
+
+    /** r_j = e_j + s_j (see the class comment); s_j = 0 without a composer or unit resolutions. */
+    double[] risk(LiteEstimate e, dev.lto.contracts.JobParameters job, SignalComposer composer) {
+        double[] r = e.errorEstimate().clone();
+        if (composer == null || unitResolution == null || e.intermediates() == null) {
+            return r;
+        }
+        double[] u = e.intermediates().unitScores();
+        double[] y = composer.compose(job, u);
+        for (int t = 0; t < u.length; t++) {
+            for (double sign : new double[] {-1, 1}) {
+                double[] v = u.clone();
+                v[t] = Math.max(0, Math.min(1, v[t] + sign * unitResolution[t]));
+                double[] yv = composer.compose(job, v);
+                for (int j = 0; j < r.length; j++) {
+                    r[j] = Math.max(r[j], e.errorEstimate()[j] + Math.abs(yv[j] - y[j]));
+                }
+            }
+        }
+        return r;
+    }
+
+    /** Half-widths of the calibrated 95% interval, per signal, each ≤ 1, from the risks. */
+    double[] halfWidths(double[] risk) {
         double[] h = new double[conformalQ.length];
         for (int j = 0; j < h.length; j++) {
-            h[j] = Math.min(1, conformalQ[j] * (e.errorEstimate()[j] + floor));
+            h[j] = Math.min(1, conformalQ[j] * (risk[j] + floor));
         }
         return h;
     }
 
+    /** The first signal whose risk reaches its flag threshold, or -1. */
+    int flaggedSignal(double[] risk) {
+        for (int j = 0; j < risk.length; j++) {
+            if (risk[j] >= flagThresholds[j]) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
     /**
-     * Fits the quantiles on {@code cal} and the flag threshold on {@code val}: below the widest
-     * half-width of every validation critical job that lite misses by more than the tolerance
-     * (times {@code margin}), capped at {@code maxFlag}. Jobs without a lite estimate are skipped.
+     * Fits on {@code cal} (quantiles, unit resolutions, κ) and tunes the flag on {@code cal} and
+     * {@code val} together (critical misses are rare; every one of them counts). Jobs without a lite
+     * estimate are skipped.
      */
     static LiteCalibration fit(List<CampaignSample> cal, List<CampaignSample> val, double alpha, double floor,
-                               double maxFlag, double margin) {
+                               double margin, SignalComposer composer) {
         List<CampaignSample> c = cal.stream().filter(s -> s.lite() != null).toList();
         if (c.isEmpty()) {
             throw new IllegalArgumentException("no calibration job carries a physics-lite estimate");
         }
         int k = c.getFirst().signals().length;
+        double[] resolution = null;
+        if (composer != null && c.stream().allMatch(s -> s.intermediates() != null && s.lite().intermediates() != null)) {
+            resolution = new double[dev.lto.simulator.spi.SignalIntermediates.SIZE];
+            for (int t = 0; t < resolution.length; t++) {
+                double[] d = new double[c.size()];
+                for (int i = 0; i < d.length; i++) {
+                    d[i] = Math.abs(c.get(i).lite().intermediates().unitScores()[t] - c.get(i).intermediates().unitScores()[t]);
+                }
+                java.util.Arrays.sort(d);
+                resolution[t] = d[Math.min(d.length - 1, (int) Math.ceil(0.99 * d.length) - 1)];
+            }
+        }
+        LiteCalibration risksOnly = new LiteCalibration(new double[k], floor, unbounded(k), "", c.size(), "", 1, resolution);
         double[] q = new double[k];
+        List<double[]> calRisk = c.stream().map(s -> risksOnly.risk(s.lite(), s.parameters(), composer)).toList();
         for (int j = 0; j < k; j++) {
             double[] scores = new double[c.size()];
             for (int i = 0; i < c.size(); i++) {
-                LiteEstimate e = c.get(i).lite();
-                scores[i] = Math.abs(c.get(i).signals()[j] - e.signals().toArray()[j]) / (e.errorEstimate()[j] + floor);
+                scores[i] = Math.abs(c.get(i).signals()[j] - c.get(i).lite().signals().toArray()[j]) / (calRisk.get(i)[j] + floor);
             }
             q[j] = Calibration.conformalQuantile(scores, alpha);
         }
@@ -60,38 +124,37 @@ record LiteCalibration(
         String fidelity = c.stream().collect(java.util.stream.Collectors.groupingBy(x -> x.lite().fidelity(),
                         java.util.stream.Collectors.counting()))
                 .entrySet().stream().max(java.util.Map.Entry.comparingByValue()).orElseThrow().getKey();
-        LiteCalibration provisional = new LiteCalibration(q, floor, maxFlag, "", c.size(), fidelity, 1);
-        Cascade liteOnly = new Cascade(null, provisional);
+        LiteCalibration provisional = new LiteCalibration(q, floor, unbounded(k), "", c.size(), fidelity, 1, resolution);
+        Cascade liteOnly = new Cascade(null, provisional, composer);
         double kappa = Estimate.jobFactor(c.stream().map(s -> liteOnly.fromLite(s.lite(), s.parameters(), null)).toList(),
                 c.stream().map(CampaignSample::signals).toList(), alpha);
-        double minMiss = Double.POSITIVE_INFINITY;
-        int misses = 0;
-        for (CampaignSample s : val) {
-            if (s.lite() == null || !s.critical()) {
+
+        List<CampaignSample> tuning = new ArrayList<>(c);
+        val.stream().filter(s -> s.lite() != null).forEach(tuning::add);
+        double[] theta = unbounded(k);
+        int[] misses = new int[k];
+        for (CampaignSample s : tuning) {
+            if (!s.critical()) {
                 continue;
             }
             double[] y = s.lite().signals().toArray();
-            if (EnsembleTrainer.maxError(y, s.signals()) > Evaluation.TOLERANCE) {
-                misses++;
-                minMiss = Math.min(minMiss, max(provisional.halfWidths(s.lite())));
+            double[] r = provisional.risk(s.lite(), s.parameters(), composer);
+            for (int j = 0; j < k; j++) {
+                if (Math.abs(y[j] - s.signals()[j]) > Evaluation.TOLERANCE) {
+                    misses[j]++;
+                    theta[j] = Math.min(theta[j], margin * r[j]);
+                }
             }
         }
-        double tau = maxFlag;
-        String source = String.format(Locale.ROOT, "configured cap %.3f (no validation critical lite miss below it; %d misses)",
-                maxFlag, misses);
-        if (misses > 0 && margin * minMiss < tau) {
-            tau = margin * minMiss;
-            source = String.format(Locale.ROOT, "tuned on validation: %.2f × %.4f, the smallest half-width among %d critical lite misses",
-                    margin, minMiss, misses);
-        }
-        return new LiteCalibration(q, floor, tau, source, c.size(), fidelity, kappa);
+        String source = String.format(Locale.ROOT, "tuned on %d calibration + validation jobs: %s × the smallest risk among"
+                + " the critical jobs physics-lite missed on each signal (misses per signal %s; a signal without a miss has"
+                + " no threshold)", tuning.size(), margin, java.util.Arrays.toString(misses));
+        return new LiteCalibration(q, floor, theta, source, c.size(), fidelity, kappa, resolution);
     }
 
-    static double max(double[] v) {
-        double m = 0;
-        for (double x : v) {
-            m = Math.max(m, x);
-        }
-        return m;
+    private static double[] unbounded(int k) {
+        double[] t = new double[k];
+        java.util.Arrays.fill(t, Calibration.UNBOUNDED);
+        return t;
     }
 }

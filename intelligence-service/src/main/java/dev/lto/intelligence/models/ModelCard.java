@@ -102,9 +102,11 @@ final class ModelCard {
                 c.routeThreshold(), c.routeThresholdSource()));
         LiteCalibration lc = cascade.lite();
         if (lc != null) {
-            s.append(String.format(Locale.ROOT, "- Physics-lite (%s): q per signal %s on %d calibration jobs (scores |error| / (own"
-                            + " error estimate + %.4f)); physics recommended at half-width ≥ %.4f (%s).%n", lc.fidelity(),
-                    fmt(lc.conformalQ()), lc.calibrationJobs(), lc.floor(), lc.flagThreshold(), lc.flagThresholdSource()));
+            s.append(String.format(Locale.ROOT, "- Physics-lite (%s): risk = own error estimate + sensitivity to its intermediates'"
+                            + " resolution %s (unit scores); q per signal %s on %d calibration jobs (scores |error| / (risk +"
+                            + " %.4f)); physics recommended where a signal's risk reaches %s (%s).%n", lc.fidelity(),
+                    lc.unitResolution() == null ? "(none)" : fmt(lc.unitResolution()), fmt(lc.conformalQ()), lc.calibrationJobs(),
+                    lc.floor(), fmt(lc.flagThresholds()), lc.flagThresholdSource()));
         }
         s.append("\n## Intended use and limits (*fixed note*)\n\n")
                 .append("- Pre-flight screening of jobs inside the contract's parameter space. Metadata overrides (defocus,")

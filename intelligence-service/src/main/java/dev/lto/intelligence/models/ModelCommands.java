@@ -159,7 +159,8 @@ class ModelCommands implements ApplicationRunner {
                 sim::estimateSignals;
         ModelMetrics cascadeMetrics = Evaluation.evaluateCascade(cascade, test, on, runLite);
         ModelMetrics first = Evaluation.evaluateFirstStage(model, test, on);
-        ModelMetrics lite = cascade.lite() == null ? null : Evaluation.evaluateLite(cascade.lite(), test, on);
+        ModelMetrics lite = cascade.lite() == null ? null
+                : Evaluation.evaluateLite(cascade.lite(), models.composer(), test, on);
         List<ModelCard.Slice> slices = new ArrayList<>();
         for (double line : new double[] {13.5, 193, 248, 365}) {
             slices.add(slice(cascade, "λ = " + (line == 13.5 ? "13.5 nm (EUV)" : (int) line + " nm"), "wavelength line",

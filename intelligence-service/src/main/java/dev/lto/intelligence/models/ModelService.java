@@ -110,7 +110,7 @@ public class ModelService {
             if (ref.isPresent()) {
                 List<CampaignSample> samples = ref.get();
                 liteFrom(samples).ifPresent(lite -> {
-                    swap(new Serving(new Cascade(null, lite), null, null));
+                    swap(new Serving(new Cascade(null, lite, composer()), null, null));
                     log.info("Tradeoff engine: physics-lite serves ({}), calibrated on the reference campaign; training"
                             + " the first stage", lite.fidelity());
                 });
@@ -175,8 +175,8 @@ public class ModelService {
         }
         ModelProperties.Uncertainty u = props.uncertainty();
         return Optional.of(LiteCalibration.fit(EnsembleTrainer.of(samples, Split.CALIBRATION),
-                EnsembleTrainer.of(samples, Split.VALIDATION), u.alpha(), props.cascade().liteFloor(), u.flagHalfWidth(),
-                u.flagMargin()));
+                EnsembleTrainer.of(samples, Split.VALIDATION), u.alpha(), props.cascade().liteFloor(), u.flagMargin(),
+                composer()));
     }
 
     /**

@@ -96,7 +96,7 @@ class EnsembleTrainerTest {
         Cascade cascade = new Cascade(trained.model(), trained.lite());
         ModelMetrics m = Evaluation.evaluateCascade(cascade, test, "test", p -> java.util.Optional.empty());
         ModelMetrics first = Evaluation.evaluateFirstStage(trained.model(), test, "test");
-        ModelMetrics lite = Evaluation.evaluateLite(trained.lite(), test, "test");
+        ModelMetrics lite = Evaluation.evaluateLite(trained.lite(), TestData.composer(), test, "test");
         String card = ModelCard.render(cascade, md, m, first, lite, List.of(), "test");
         for (ModelMetrics.Gate g : m.gates()) {
             assertThat(card).contains("| " + g.name() + " | " + g.target() + " | " + g.measured() + " | " + (g.passed() ? "pass" : "**FAIL**"));

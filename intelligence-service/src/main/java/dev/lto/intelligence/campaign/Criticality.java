@@ -19,4 +19,12 @@ public final class Criticality {
     public static boolean isCritical(double[] signals, double k1) {
         return signals[4] >= YIELD_RISK_MIN || signals[5] <= HEALTH_MAX || (Double.isFinite(k1) && k1 < K1_MIN);
     }
+
+    /**
+     * Whether a prediction cannot rule out a critical job: its 95% interval reaches yield_risk ≥ 0.5 or
+     * overall_health ≤ 0.4, or the pattern sits at k₁ < 0.3 ({@code low}/{@code high} per signal).
+     */
+    public static boolean mayBeCritical(double[] low, double[] high, double k1) {
+        return high[4] >= YIELD_RISK_MIN || low[5] <= HEALTH_MAX || (Double.isFinite(k1) && k1 < K1_MIN);
+    }
 }

@@ -81,12 +81,16 @@ record Cascade(TradeoffModel firstStage, LiteCalibration lite, SignalComposer co
     /** A routed first-stage answer: the router found it safe, so it recommends nothing. */
     private static Estimate confident(Estimate e) {
         return new Estimate(e.score(), e.low(), e.high(), e.uncertainty(), e.mahalanobis2(), e.outOfDistribution(),
-                e.unmodelledMetadata(), false, false, e.stage(), List.of(), e.jobFactor());
+                e.unmodelledMetadata(), false, false, e.stage(), List.of(), e.jobFactor(), e.mayBeCritical());
     }
 
-    /** The first stage may answer: in distribution, no unseen metadata, uncertainty under the routing threshold. */
+    /**
+     * The first stage may answer: in distribution, no unseen metadata, its interval rules out a critical
+     * job (those go to physics-lite), and its uncertainty is under the routing threshold.
+     */
     boolean firstStageAnswers(Estimate e) {
-        return !e.outOfDistribution() && !e.unmodelledMetadata() && e.uncertainty() < firstStage.calibration.routeThreshold();
+        return !e.outOfDistribution() && !e.unmodelledMetadata() && !e.mayBeCritical()
+                && e.uncertainty() < firstStage.calibration.routeThreshold();
     }
 
     /** A physics-lite answer with calibrated intervals; physics recommended where even it may be wrong. */
@@ -118,13 +122,13 @@ record Cascade(TradeoffModel firstStage, LiteCalibration lite, SignalComposer co
         double d2 = firstStageEstimate == null ? Double.NaN : firstStageEstimate.mahalanobis2();
         boolean ood = firstStageEstimate != null && firstStageEstimate.outOfDistribution();
         return new Estimate(y, lo, hi, u, d2, ood, firstStageEstimate != null && firstStageEstimate.unmodelledMetadata(),
-                high, !reasons.isEmpty(), Stage.PHYSICS_LITE, List.copyOf(reasons), lite.jobFactor());
+                high, !reasons.isEmpty(), Stage.PHYSICS_LITE, List.copyOf(reasons), lite.jobFactor(), false);
     }
 
     private static Estimate withReasons(Estimate e, List<String> reasons) {
         return new Estimate(e.score(), e.low(), e.high(), e.uncertainty(), e.mahalanobis2(), e.outOfDistribution(),
                 e.unmodelledMetadata(), e.highUncertainty(), e.recommendPhysics(), e.stage(), List.copyOf(reasons),
-                e.jobFactor());
+                e.jobFactor(), e.mayBeCritical());
     }
 
     private List<String> firstStageReasons(Estimate e, JobParameters job) {

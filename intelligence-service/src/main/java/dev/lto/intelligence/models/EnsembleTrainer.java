@@ -189,7 +189,8 @@ final class EnsembleTrainer {
 
     /**
      * The cascade's routing threshold: the largest widest-half-width τ such that the validation jobs
-     * the first stage would answer (in distribution, no unmodelled metadata, uncertainty < τ) have
+     * the first stage would answer (in distribution, no unmodelled metadata, interval ruling out a
+     * critical job, uncertainty < τ) have
      * pair accuracy ≥ {@code cascade.first-stage-accuracy} and no critical job among them is missed.
      * 0 (the first stage never answers) when no τ qualifies.
      */
@@ -207,8 +208,8 @@ final class EnsembleTrainer {
         for (int idx = 0; idx < order.length; idx++) {
             int i = order[idx];
             Estimate e = ve.get(i);
-            if (e.outOfDistribution() || e.unmodelledMetadata()) {
-                continue;
+            if (e.outOfDistribution() || e.unmodelledMetadata() || e.mayBeCritical()) {
+                continue;                               // never answered by the first stage in the cascade
             }
             CampaignSample s = val.get(i);
             int ok = 0;

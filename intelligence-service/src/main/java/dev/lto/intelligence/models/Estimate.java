@@ -10,7 +10,7 @@ import java.util.List;
  */
 record Estimate(double[] score, double[] low, double[] high, double uncertainty, double mahalanobis2,
                 boolean outOfDistribution, boolean unmodelledMetadata, boolean highUncertainty,
-                boolean recommendPhysics, Stage stage, List<String> reasons, double jobFactor) {
+                boolean recommendPhysics, Stage stage, List<String> reasons, double jobFactor, boolean mayBeCritical) {
 
     /** Half-width of signal j's interval: the larger side, so clipping at 0 or 1 does not shrink it. */
     double halfWidth(int j) {

@@ -213,7 +213,8 @@ final class TradeoffModel implements AutoCloseable {
             boolean unmodelled = unmodelled(jobs.get(i));
             boolean high = u >= calibration.flagThreshold();
             out.add(new Estimate(score, lo, hi, u, c.mahalanobis2()[i], isOod, unmodelled, high, high || isOod || unmodelled,
-                    Stage.FIRST_STAGE, List.of(), jobFactor));
+                    Stage.FIRST_STAGE, List.of(), jobFactor, dev.lto.intelligence.campaign.Criticality.mayBeCritical(lo, hi,
+                    encoder.k1ByClass()[Math.clamp(jobs.get(i).jobClass(), 1, 20)])));
         }
         return out;
     }

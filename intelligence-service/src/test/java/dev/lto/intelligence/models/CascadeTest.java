@@ -52,7 +52,7 @@ class CascadeTest {
         List<Estimate> out = cascade.predict(jobs, liteOf);
         int routed = 0;
         for (int i = 0; i < jobs.size(); i++) {
-            boolean confident = fs.get(i).uncertainty() < median && !fs.get(i).outOfDistribution();
+            boolean confident = fs.get(i).uncertainty() < median && !fs.get(i).outOfDistribution() && !fs.get(i).mayBeCritical();
             assertThat(out.get(i).stage()).as("job %d", i).isEqualTo(confident ? Stage.FIRST_STAGE : Stage.PHYSICS_LITE);
             if (confident) {
                 assertThat(out.get(i).score()).isEqualTo(fs.get(i).score());
@@ -80,7 +80,7 @@ class CascadeTest {
             if (i == 2 || i == 4) {
                 pred[0] = 0.6;
             }
-            est.add(new Estimate(pred, pred, pred, u, 1, false, false, false, false, Stage.FIRST_STAGE, List.of(), 1));
+            est.add(new Estimate(pred, pred, pred, u, 1, false, false, false, false, Stage.FIRST_STAGE, List.of(), 1, false));
             val.add(new CampaignSample("v", i, "base", Split.VALIDATION, JobParameters.of(0.33, 30), y, 0.4, i == 4, "fake", 0,
                     null, null));
         }

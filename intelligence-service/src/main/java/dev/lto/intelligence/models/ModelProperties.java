@@ -94,7 +94,7 @@ public record ModelProperties(
      *                           zero estimate still gets a calibrated interval
      * @param lite               use the adapter's physics-lite estimator where it has one
      */
-    public record Cascade(@DefaultValue("0.99") double firstStageAccuracy, @DefaultValue("0.002") double liteFloor,
+    public record Cascade(@DefaultValue("0.975") double firstStageAccuracy, @DefaultValue("0.002") double liteFloor,
                           @DefaultValue("true") boolean lite) {
     }
 

@@ -168,7 +168,7 @@ final class EnsembleTrainer {
             // nearly everything), on all calibration jobs.
             boolean enough = calLite.stream().filter(s -> s.lite() != null).count() >= MIN_CONDITIONAL_JOBS;
             lite = LiteCalibration.fit(enough ? calLite : cal, enough ? valLite : val, u.alpha(), props.cascade().liteFloor(),
-                    u.flagMargin(), composer);
+                    u.flagMargin(), props.cascade().liteFlagBudget(), composer);
         }
         if (lite != null) {
             log.info("Physics-lite calibration ({}): q {}, flag threshold {} ({})", lite.fidelity(),

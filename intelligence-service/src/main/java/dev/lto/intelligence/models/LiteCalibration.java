@@ -20,7 +20,9 @@ import java.util.Locale;
  * |y − ŷ| / (r_j + floor); half-width q_j·(r_j + floor);</li>
  * <li><b>physics flag</b>: physics is recommended when r_j ≥ θ_j for some signal, θ_j = margin × the
  * smallest r_j among the tuning jobs (calibration and validation) that are critical and that
- * physics-lite missed by more than the tolerance on signal j; a signal with no such job has no θ.</li>
+ * physics-lite missed by more than the tolerance on signal j, provided that θ_j flags at most
+ * {@code flagBudget} of the tuning jobs; otherwise (or without such a job) the signal has no θ, and
+ * its misses are counted in the source as not separable by the risk.</li>
  * </ul>
  *
  * @param fidelity  the most common fidelity label of the calibration jobs' lite estimates (labels are per
@@ -92,7 +94,7 @@ record LiteCalibration(
      * estimate are skipped.
      */
     static LiteCalibration fit(List<CampaignSample> cal, List<CampaignSample> val, double alpha, double floor,
-                               double margin, SignalComposer composer) {
+                               double margin, double flagBudget, SignalComposer composer) {
         List<CampaignSample> c = cal.stream().filter(s -> s.lite() != null).toList();
         if (c.isEmpty()) {
             throw new IllegalArgumentException("no calibration job carries a physics-lite estimate");
@@ -131,24 +133,36 @@ record LiteCalibration(
 
         List<CampaignSample> tuning = new ArrayList<>(c);
         val.stream().filter(s -> s.lite() != null).forEach(tuning::add);
+        List<double[]> risks = tuning.stream().map(s -> provisional.risk(s.lite(), s.parameters(), composer)).toList();
         double[] theta = unbounded(k);
         int[] misses = new int[k];
-        for (CampaignSample s : tuning) {
-            if (!s.critical()) {
-                continue;
-            }
-            double[] y = s.lite().signals().toArray();
-            double[] r = provisional.risk(s.lite(), s.parameters(), composer);
-            for (int j = 0; j < k; j++) {
-                if (Math.abs(y[j] - s.signals()[j]) > Evaluation.TOLERANCE) {
+        int[] unflaggable = new int[k];
+        for (int j = 0; j < k; j++) {
+            double candidate = Calibration.UNBOUNDED;
+            for (int i = 0; i < tuning.size(); i++) {
+                CampaignSample s = tuning.get(i);
+                if (s.critical() && Math.abs(s.lite().signals().toArray()[j] - s.signals()[j]) > Evaluation.TOLERANCE) {
                     misses[j]++;
-                    theta[j] = Math.min(theta[j], margin * r[j]);
+                    candidate = Math.min(candidate, margin * risks.get(i)[j]);
                 }
+            }
+            // A threshold that would send more than the budget of all jobs to physics on this signal alone does not
+            // separate the misses from the rest: the signal keeps no threshold and its misses are reported.
+            int flagged = 0;
+            for (double[] r : risks) {
+                flagged += r[j] >= candidate ? 1 : 0;
+            }
+            if (misses[j] > 0 && (double) flagged / tuning.size() <= flagBudget) {
+                theta[j] = candidate;
+            } else {
+                unflaggable[j] = misses[j];
             }
         }
         String source = String.format(Locale.ROOT, "tuned on %d calibration + validation jobs: %s × the smallest risk among"
-                + " the critical jobs physics-lite missed on each signal (misses per signal %s; a signal without a miss has"
-                + " no threshold)", tuning.size(), margin, java.util.Arrays.toString(misses));
+                + " the critical jobs physics-lite missed on each signal (misses per signal %s), where that flags at most %s"
+                + " of the jobs; misses on signals where it would flag more are not separable by the risk and stay"
+                + " unflagged (%s)", tuning.size(), margin, java.util.Arrays.toString(misses),
+                String.format(Locale.ROOT, "%.0f%%", 100 * flagBudget), java.util.Arrays.toString(unflaggable));
         return new LiteCalibration(q, floor, theta, source, c.size(), fidelity, kappa, resolution);
     }
 

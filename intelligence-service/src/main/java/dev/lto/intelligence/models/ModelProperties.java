@@ -93,9 +93,11 @@ public record ModelProperties(
      * @param liteFloor          added to physics-lite's own error estimate before conformal scaling, so a
      *                           zero estimate still gets a calibrated interval
      * @param lite               use the adapter's physics-lite estimator where it has one
+     * @param liteFlagBudget     a physics-lite flag threshold on one signal may send at most this share of the
+     *                           tuning jobs to physics; beyond it the signal's misses are not separable and stay unflagged
      */
     public record Cascade(@DefaultValue("0.975") double firstStageAccuracy, @DefaultValue("0.002") double liteFloor,
-                          @DefaultValue("true") boolean lite) {
+                          @DefaultValue("true") boolean lite, @DefaultValue("0.05") double liteFlagBudget) {
     }
 
     double[] normalisedWeights() {

@@ -176,7 +176,7 @@ public class ModelService {
         ModelProperties.Uncertainty u = props.uncertainty();
         return Optional.of(LiteCalibration.fit(EnsembleTrainer.of(samples, Split.CALIBRATION),
                 EnsembleTrainer.of(samples, Split.VALIDATION), u.alpha(), props.cascade().liteFloor(), u.flagMargin(),
-                composer()));
+                props.cascade().liteFlagBudget(), composer()));
     }
 
     /**

@@ -85,13 +85,13 @@ class CascadeTest {
                     null, null));
         }
         // Pair accuracy over the kept prefix: 1, 1, 17/18, 23/24, then the critical miss stops it.
-        assertThat(EnsembleTrainer.routeThreshold(est, val, new ModelProperties.Cascade(0.95, 0.002, true)).threshold())
+        assertThat(EnsembleTrainer.routeThreshold(est, val, new ModelProperties.Cascade(0.95, 0.002, true, 0.05)).threshold())
                 .isCloseTo(0.045, org.assertj.core.api.Assertions.within(1e-12));
-        assertThat(EnsembleTrainer.routeThreshold(est, val, new ModelProperties.Cascade(0.999, 0.002, true)).threshold())
+        assertThat(EnsembleTrainer.routeThreshold(est, val, new ModelProperties.Cascade(0.999, 0.002, true, 0.05)).threshold())
                 .isCloseTo(0.025, org.assertj.core.api.Assertions.within(1e-12));
         val.set(0, new CampaignSample("v", 0, "base", Split.VALIDATION, JobParameters.of(0.33, 30),
                 new double[] {0.9, 0.5, 0.5, 0.5, 0.5, 0.5}, 0.4, true, "fake", 0, null, null));
-        assertThat(EnsembleTrainer.routeThreshold(est, val, new ModelProperties.Cascade(0.95, 0.002, true)).threshold()).isZero();
+        assertThat(EnsembleTrainer.routeThreshold(est, val, new ModelProperties.Cascade(0.95, 0.002, true, 0.05)).threshold()).isZero();
     }
 
     @Test

@@ -49,6 +49,6 @@ final class TestData {
                 new ModelProperties.Mlp(150, 15, 32, 0.003, 0.3, 40, 42),
                 new ModelProperties.Gp(200, 0.01, 0, 7),
                 new ModelProperties.Uncertainty(0.05, 0.999, 0.05, 0.9, 0.002, List.of("defocus_nm")),
-                new ModelProperties.Bootstrap(false, 40, 1), true, new ModelProperties.Cascade(0.99, 0.002, true));
+                new ModelProperties.Bootstrap(false, 40, 1), true, new ModelProperties.Cascade(0.99, 0.002, true, 0.10));
     }
 }

@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -604,57 +605,67 @@ class JobPipelineIntegrationTest {
             TestRedis.shared().command("XADD", "lto.ingest.metrics.dlq", "*", "payload", "monitoring test");
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 Map<String, Double> m = scrape();
-                assertThat(metric(m, "lto_pipeline_busy_slots", "device_class=\"cpu\"")).isEqualTo(2);
-                assertThat(metric(m, "lto_pipeline_busy_slots", "device_class=\"gpu\"")).isEqualTo(0);
-                assertThat(metric(m, "lto_worker_busy_slots", "device_class=\"cpu\"")).isEqualTo(2);
-                assertThat(metric(m, "lto_redis_queue_depth")).isEqualTo(1);
-                assertThat(metric(m, "lto_pipeline_dead_letters")).isEqualTo(metric(before, "lto_pipeline_dead_letters") + 1);
-            });
-            // The same snapshot reaches lto.events for the action layer.
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                SoftAssertions soft = new SoftAssertions();
+                soft.assertThat(metric(m, "lto_pipeline_busy_slots", "device_class=\"cpu\"")).as("busy cpu").isEqualTo(2);
+                soft.assertThat(metric(m, "lto_pipeline_busy_slots", "device_class=\"gpu\"")).as("busy gpu").isEqualTo(0);
+                soft.assertThat(metric(m, "lto_worker_busy_slots", "device_class=\"cpu\"")).as("worker busy cpu").isEqualTo(2);
+                soft.assertThat(metric(m, "lto_redis_queue_depth")).as("queue depth").isEqualTo(1);
+                soft.assertThat(metric(m, "lto_pipeline_dead_letters")).as("dead letters")
+                        .isEqualTo(metric(before, "lto_pipeline_dead_letters") + 1);
                 JsonNode snapshot = latestMonitoringSnapshot();
-                assertThat(snapshot.at("/busy_slots/cpu").asInt()).isEqualTo(2);
-                assertThat(snapshot.get("queued_jobs").asLong()).isEqualTo(1);
-                assertThat(snapshot.get("queue_depth").asLong()).isEqualTo(1);
+                soft.assertThat(snapshot.at("/busy_slots/cpu").asInt()).as("event busy cpu").isEqualTo(2);
+                soft.assertThat(snapshot.get("queued_jobs").asLong()).as("event queued").isEqualTo(1);
+                soft.assertThat(snapshot.get("queue_depth").asLong()).as("event queue depth").isEqualTo(1);
+                soft.assertAll();
             });
         } finally {
             BenchSimulator.release("monitor-slot-1");
             BenchSimulator.release("monitor-slot-2");
         }
-        for (JobParameters p : List.of(h1, h2, waiting)) {
+        // One job of each other kind the counters tell apart: flagged (the simulator reports yield risk 1) and blocked.
+        JobParameters flagged = job("job_pl00000q", 0.4, 40, Map.of("yield_override", 1.0));
+        JobParameters blocked = withProfile(job("job_pl00000r", 0.33, 1.0, Map.of()), "gatekeeper");
+        submit(flagged);
+        submit(blocked);
+        List<JobParameters> mine = List.of(h1, h2, waiting, flagged, blocked);
+        for (JobParameters p : mine) {
             awaitEnd(p.jobId());
         }
+        assertThat(awaitEnd(flagged.jobId()).get("state").asString()).isEqualTo("ANOMALY_FLAGGED");
+        assertThat(awaitEnd(blocked.jobId()).get("state").asString()).isEqualTo("BLOCKED");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             Map<String, Double> m = scrape();
-            assertThat(metric(m, "lto_pipeline_busy_slots", "device_class=\"cpu\"")).isEqualTo(0);
-            assertThat(metric(m, "lto_redis_queue_depth")).isEqualTo(0);
+            SoftAssertions soft = new SoftAssertions();
+            soft.assertThat(metric(m, "lto_pipeline_busy_slots", "device_class=\"cpu\"")).as("busy cpu").isEqualTo(0);
+            soft.assertThat(metric(m, "lto_redis_queue_depth")).as("queue depth").isEqualTo(0);
             // Counters and timers against the store's own record of every transition of this process.
-            assertThat(metric(m, "lto_jobs_completed_total")).isEqualTo(transitionsTo("COMPLETED"));
-            assertThat(metric(m, "lto_jobs_blocked_total")).isEqualTo(transitionsTo("BLOCKED"));
+            soft.assertThat(metric(m, "lto_jobs_completed_total")).as("completed").isEqualTo(transitionsTo("COMPLETED"));
+            soft.assertThat(metric(m, "lto_jobs_blocked_total")).as("blocked").isEqualTo(transitionsTo("BLOCKED"));
             for (String end : List.of("COMPLETED", "ANOMALY_FLAGGED", "BLOCKED", "REJECTED", "FAILED", "CANCELLED")) {
-                String tag = "end_state=\"" + end + "\"";
-                assertThat(orZero(metric(m, "lto_job_duration_seconds_count", tag))).as(end).isEqualTo(transitionsTo(end));
+                soft.assertThat(orZero(metric(m, "lto_job_duration_seconds_count", "end_state=\"" + end + "\"")))
+                        .as("durations " + end).isEqualTo(transitionsTo(end));
             }
             long ended = jdbc.sql("""
                             SELECT count(*) FROM job_state_history WHERE changed_at > ? AND to_state IN
                               ('COMPLETED', 'ANOMALY_FLAGGED', 'BLOCKED', 'REJECTED', 'FAILED', 'CANCELLED')""")
                     .param(java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).minusMinutes(5)).query(Long.class).single();
-            assertThat(metric(m, "lto_pipeline_jobs_per_minute")).isEqualTo(ended / 5.0);
+            soft.assertThat(metric(m, "lto_pipeline_jobs_per_minute")).as("jobs per minute").isEqualTo(ended / 5.0);
+            soft.assertAll();
         });
         Map<String, Double> after = scrape();
-        // Three simulations ran on the CPU pool; the held ones took until the release, the durations say so.
+        // Four simulations ran on the CPU pool (the blocked job never ran); the durations of the five jobs were recorded.
         assertThat(metric(after, "lto_simulation_duration_seconds_count", "device_class=\"cpu\"")
-                - metric(before, "lto_simulation_duration_seconds_count", "device_class=\"cpu\"")).isEqualTo(3);
-        double ended3 = 0;
-        double sum = 0;
-        for (String end : List.of("COMPLETED", "ANOMALY_FLAGGED")) {
+                - metric(before, "lto_simulation_duration_seconds_count", "device_class=\"cpu\"")).isEqualTo(4);
+        double recorded = 0;
+        double seconds = 0;
+        for (String end : List.of("COMPLETED", "ANOMALY_FLAGGED", "BLOCKED")) {
             String tag = "end_state=\"" + end + "\"";
-            ended3 += orZero(metric(after, "lto_job_duration_seconds_count", tag))
+            recorded += orZero(metric(after, "lto_job_duration_seconds_count", tag))
                     - orZero(metric(before, "lto_job_duration_seconds_count", tag));
-            sum += orZero(metric(after, "lto_job_duration_seconds_sum", tag)) - orZero(metric(before, "lto_job_duration_seconds_sum", tag));
+            seconds += orZero(metric(after, "lto_job_duration_seconds_sum", tag)) - orZero(metric(before, "lto_job_duration_seconds_sum", tag));
         }
-        assertThat(ended3).isEqualTo(3);
-        assertThat(sum).isPositive();
+        assertThat(recorded).isEqualTo(mine.size());
+        assertThat(seconds).isPositive();
     }
 
     private long transitionsTo(String state) {

@@ -157,7 +157,8 @@ class JobPipelineCrashSystemIT {
     /**
      * Blockable: EUV at 1 mJ/cm² (a few photons per nm²: yield risk 1) under the strict profile, which blocks
      * on the predicted score. Not the default profile: 30 bootstrap jobs leave fewer than the 19 calibration
-     * jobs a finite 95% interval needs, so every interval is [0, 1] and block-on confident never blocks here.
+     * jobs a finite 95% interval needs, so every interval is [0, 1] and whether block-on confident blocks
+     * depends only on whether the router lets the first stage answer.
      */
     private static boolean isBlockable(int n) {
         return n % 10 == 7;

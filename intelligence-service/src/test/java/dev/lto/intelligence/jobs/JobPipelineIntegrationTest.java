@@ -75,7 +75,13 @@ import tools.jackson.databind.json.JsonMapper;
         "lto.constraints.profiles.cliffwatch.limits[0].name=cost_min",
         "lto.constraints.profiles.cliffwatch.limits[0].signal=cost_vs_fidelity",
         "lto.constraints.profiles.cliffwatch.limits[0].min=0.24",
-        "lto.constraints.profiles.cliffwatch.limits[0].severity=CRITICAL"})
+        "lto.constraints.profiles.cliffwatch.limits[0].severity=CRITICAL",
+        // A profile no parameter set can meet: the fake's health never reaches 0.99.
+        "lto.constraints.profiles.unreachable.block-on=score",
+        "lto.constraints.profiles.unreachable.limits[0].name=health_min",
+        "lto.constraints.profiles.unreachable.limits[0].signal=overall_health",
+        "lto.constraints.profiles.unreachable.limits[0].min=0.99",
+        "lto.constraints.profiles.unreachable.limits[0].severity=CRITICAL"})
 class JobPipelineIntegrationTest {
 
     @TestConfiguration
@@ -185,6 +191,19 @@ class JobPipelineIntegrationTest {
     }
 
     @Test
+    void aJobBlockedByAProfileNothingNearbyCanMeetIsBlockedWithoutAlternatives() throws Exception {
+        // The search finds no candidate that clears the blocking limit: the job must still end BLOCKED, saying
+        // so (it once stayed in PREFLIGHT for ever: the search failed on an empty, immutable candidate list).
+        JobParameters p = withProfile(job("job_pl00000s", 0.4, 30, Map.of()), "unreachable");
+        submit(p);
+        JsonNode job = awaitEnd(p.jobId());
+        assertThat(job.get("state").asString()).isEqualTo("BLOCKED");
+        assertThat(job.get("history").get(job.get("history").size() - 1).get("reason").asString())
+                .contains("profile 'unreachable' violated").endsWith("no alternative nearby clears its blocking limits");
+        assertThat(report(p.jobId()).at("/preflight/alternatives").size()).isZero();
+    }
+
+    @Test
     void theDefaultProfileBlocksAViolationTheModelIsConfidentOf() throws Exception {
         // Default profile, block-on confident. Fake physics: yield risk 0.913 at 1 mJ/cm², far above the
         // CRITICAL yield_risk_max 0.5, and 1 mJ/cm² is off the cliff band, where physics-lite is exact.
@@ -224,9 +243,9 @@ class JobPipelineIntegrationTest {
         java.util.SplittableRandom r = new java.util.SplittableRandom(17);
         List<JobParameters> candidates = new java.util.ArrayList<>();
         while (candidates.size() < 300) {
-            JobParameters c = new JobParameters("job_pl00000p" + candidates.size(), 0.15 + 0.4 * r.nextDouble(), 193.0, 2.2 * Math.exp(r.nextDouble() * 2),
-                    0.2 + 0.8 * r.nextDouble(), 60.0, 0.5 + 4 * r.nextDouble(), PatternComplexity.values()[r.nextInt(4)], true, 3,
-                    null, null, "pipeline-test", Map.of());
+            JobParameters c = new JobParameters("job_pl00000p" + candidates.size(), 0.15 + 0.4 * r.nextDouble(), 193.0,
+                    2.2 * Math.exp(r.nextDouble() * 2), 0.2 + 0.8 * r.nextDouble(), 60.0, 0.5 + 4 * r.nextDouble(),
+                    PatternComplexity.values()[r.nextInt(4)], true, 3, null, null, "pipeline-test", Map.of());
             double health = FakePhysics.signals(c).overallHealth();
             if (health > 0.35 && health < 0.45) {
                 candidates.add(c);

@@ -21,7 +21,9 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * coarse, fast setting), the gate, dispatch, the in-process CPU workers and evaluation; the process
  * holding the orchestrator and the workers is killed with SIGKILL in the middle and started again
  * under a new consumer name. Every job must reach an end state exactly once: no duplicate rows,
- * none stuck, every state event published.
+ * none stuck, every state event published; and the mix of end states must be the one the campaign is
+ * built for (completed, blocked, rejected jobs, each kind where it belongs).
  */
 class JobPipelineCrashSystemIT {
 
@@ -82,8 +85,11 @@ class JobPipelineCrashSystemIT {
     @Test
     void everyJobReachesAnEndStateExactlyOnceAcrossAKill() throws Exception {
         List<String> ids = new ArrayList<>();
+        List<String> blockable = new ArrayList<>();
+        List<String> pointless = new ArrayList<>();
         for (int i = 0; i < JOBS; i++) {
             ids.add(submit(i));
+            (isBlockable(i) ? blockable : isPointless(i) ? pointless : new ArrayList<String>()).add(ids.getLast());
             if (i == JOBS / 3) {
                 // Kill while jobs are in every stage: wait until some have finished and some run.
                 await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
@@ -130,16 +136,48 @@ class JobPipelineCrashSystemIT {
             long history = single(db, "SELECT count(*) FROM job_state_history");
             assertThat(distinctStateEvents(redis)).isEqualTo(history);
             print(db);
+            // The mix the campaign claims to exercise: every kind of end reached, and the end states account for every job.
+            Map<String, Long> states = new TreeMap<>();
+            try (ResultSet rs = db.createStatement().executeQuery("SELECT status, count(*) FROM simulation_jobs GROUP BY status")) {
+                while (rs.next()) {
+                    states.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            assertThat(END).as("end states %s", states).containsAll(states.keySet());
+            assertThat(states.values().stream().mapToLong(Long::longValue).sum()).as("end states %s", states).isEqualTo(JOBS);
+            for (String kind : List.of("COMPLETED", "BLOCKED", "REJECTED")) {
+                assertThat(states.getOrDefault(kind, 0L)).as("%s jobs among %s", kind, states).isPositive();
+            }
+            // Each kind ended where it must: the blockable ones blocked, the physically pointless ones rejected.
+            assertThat(statesOf(db, blockable)).as("blockable jobs").containsOnlyKeys("BLOCKED");
+            assertThat(statesOf(db, pointless)).as("physically pointless jobs").containsOnlyKeys("REJECTED");
         }
     }
 
-    /** A mix: most jobs sound, some at a dose the default profile should block, some physically pointless (k₁ 0.25 at σ 0.7). */
+    /**
+     * Blockable: EUV at 1 mJ/cm² (a few photons per nm²: yield risk 1) under the strict profile, which blocks
+     * on the predicted score. Not the default profile: 30 bootstrap jobs leave fewer than the 19 calibration
+     * jobs a finite 95% interval needs, so every interval is [0, 1] and whether block-on confident blocks
+     * depends only on whether the router lets the first stage answer.
+     */
+    private static boolean isBlockable(int n) {
+        return n % 10 == 7;
+    }
+
+    /** Physically pointless: job class 20 (dense lines at k₁ 0.25) at σ 0.7 is below the optics' cut-off. */
+    private static boolean isPointless(int n) {
+        return n % 20 == 19;
+    }
+
+    /** A mix: most jobs sound (ArF, 10–40 mJ/cm²), the blockable ones, the physically pointless ones. */
     private static String submit(int n) throws Exception {
         int jobClass = 1 + n % 20;
-        double dose = n % 10 == 7 ? 1.0 : 10 + (n % 7) * 5;
+        double dose = isBlockable(n) ? 1.0 : 10 + (n % 7) * 5;
         String priority = List.of("LOW", "NORMAL", "HIGH", "CRITICAL").get(n % 4);
-        String body = "{\"na\":" + (0.33 + (n % 3) * 0.1) + ",\"wavelength_nm\":193,\"sigma\":0.7,\"grid_size_nm\":2"
+        String body = "{\"na\":" + (0.33 + (n % 3) * 0.1) + ",\"wavelength_nm\":" + (isBlockable(n) ? 13.5 : 193)
+                + ",\"sigma\":0.7,\"grid_size_nm\":2"
                 + ",\"dose_mj_cm2\":" + dose + ",\"job_class\":" + jobClass + ",\"priority\":\"" + priority + "\""
+                + (isBlockable(n) ? ",\"constraint_profile\":\"strict\"" : "")
                 + ",\"use_ai_surrogate\":" + (n % 5 != 0) + ",\"submitted_by\":\"crash-test\"}";
         HttpResponse<String> r = post(ingestion.baseUrl() + "/api/v1/jobs/submit", body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
@@ -153,6 +191,20 @@ class JobPipelineCrashSystemIT {
         } catch (Exception | AssertionError notYet) {
             return null;
         }
+    }
+
+    /** End state → number of the given jobs in it, from the store. */
+    private static Map<String, Long> statesOf(Connection db, List<String> jobIds) throws Exception {
+        Map<String, Long> out = new TreeMap<>();
+        String in = String.join("','", jobIds);
+        try (ResultSet rs = db.createStatement().executeQuery(
+                "SELECT status, count(*) FROM simulation_jobs WHERE job_id IN ('" + in + "') GROUP BY status")) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        assertThat(out.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(jobIds.size());
+        return out;
     }
 
     private static void print(Connection db) throws Exception {

@@ -44,6 +44,14 @@ record Evaluation(
                        @JsonProperty("ci_high") double ciHigh, double actual, double error, boolean inside) {
     }
 
+    /**
+     * Predictions are served and stored to 4 decimals, so a score or bound is known to ± half a unit in
+     * that place: an actual value that close to its score (or bound) is no miss. Without it a signal the
+     * adapter composes exactly (a closed-form cost term: calibrated half-width 0) would be "missed" by
+     * the rounding of its score alone, and every job with one would be flagged.
+     */
+    static final double STORED_PRECISION = 0.5e-4 + 1e-12;
+
     static Evaluation of(SignalPredictions predicted, String modelVersion, Double jobFactor, String profile,
                          TradeoffSignals actual, ConstraintEvaluator constraints, Set<AlertSeverity> blocking) {
         SignalEstimate[] p = predicted.toArray();
@@ -54,13 +62,14 @@ record Evaluation(
         int inside = 0;
         double jobScore = 0;
         for (int i = 0; i < p.length; i++) {
-            boolean in = a[i] >= p[i].ciLow() && a[i] <= p[i].ciHigh();
+            boolean in = a[i] >= p[i].ciLow() - STORED_PRECISION && a[i] <= p[i].ciHigh() + STORED_PRECISION;
             inside += in ? 1 : 0;
             String name = TradeoffSignals.NAMES.get(i);
             checks.add(new SignalCheck(name, p[i].score(), p[i].ciLow(), p[i].ciHigh(), a[i], round(a[i] - p[i].score()), in));
             // Half-width: the larger side, so an interval clipped at 0 or 1 keeps its width (as calibrated).
             double h = Math.max(p[i].score() - p[i].ciLow(), p[i].ciHigh() - p[i].score());
-            double r = h > 0 ? Math.abs(a[i] - p[i].score()) / h : (a[i] == p[i].score() ? 0 : Double.POSITIVE_INFINITY);
+            double err = Math.abs(a[i] - p[i].score());
+            double r = err <= STORED_PRECISION ? 0 : h > 0 ? err / h : Double.POSITIVE_INFINITY;
             jobScore = Math.max(jobScore, r);
             if (r > kappa) {
                 reasons.add(String.format(Locale.ROOT, "prediction missed: %s actual %.3f is %.2f half-widths from the"

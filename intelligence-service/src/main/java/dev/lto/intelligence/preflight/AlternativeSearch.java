@@ -107,7 +107,7 @@ final class AlternativeSearch {
         });
         List<Scored> all = new ArrayList<>(good);
         all.addAll(satisfying(job, adapter, second, origin));
-        all = verified(all);
+        all = new ArrayList<>(verified(all)); // mutable: pruned below (verified may answer an immutable list)
         // Candidates meeting the whole profile first; only when there are none, those that clear its blocking limits.
         boolean anyMeets = all.stream().anyMatch(Scored::meetsProfile);
         all.removeIf(sc -> anyMeets && !sc.meetsProfile());

@@ -32,4 +32,10 @@ public final class DuckDbTestSupport {
         return new CampaignProperties(samples, seed, 0.15, 0.5, "fake", 1, 0.8,
                 new CampaignProperties.Split(0.55, 0.2, 0.1), java.time.Duration.ofSeconds(30));
     }
+
+    /** Reference data (none shipped at this location), for tests outside this package that build the model service. */
+    public static ReferenceData reference(JdbcClient jdbc, CampaignStore store, dev.lto.simulator.spi.SimulatorAdapters adapters) {
+        return new ReferenceData(jdbc, store, adapters, tools.jackson.databind.json.JsonMapper.builder().build(),
+                "classpath:no-reference-data/");
+    }
 }

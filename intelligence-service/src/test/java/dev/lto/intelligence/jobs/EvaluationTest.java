@@ -64,4 +64,23 @@ class EvaluationTest {
         assertThat(e.jobIntervalFactor()).isEqualTo(1);
         assertThat(e.predictionMissed()).isTrue();
     }
+
+    @Test
+    void theRoundingOfAStoredScoreIsNoMissButAnyRealDifferenceFromAZeroWidthIntervalIs() {
+        // A signal the adapter composes exactly (calibrated half-width 0), its score stored to 4 decimals.
+        SignalEstimate[] e = predicted().toArray();
+        e[0] = new SignalEstimate(0.0497, 0.0497, 0.0497);
+        SignalPredictions p = SignalPredictions.fromArray(e);
+        Evaluation rounded = Evaluation.of(p, "v", 1.0, "p", new TradeoffSignals(0.049712, 0.5, 0.5, 0.5, 0.5, 0.5), constraints,
+                Set.of(AlertSeverity.CRITICAL));
+        assertThat(rounded.predictionMissed()).isFalse();
+        assertThat(rounded.anomaly()).isFalse();
+        assertThat(rounded.signals().getFirst().inside()).isTrue();
+        assertThat(rounded.jobScore()).isZero();
+        Evaluation off = Evaluation.of(p, "v", 1.0, "p", new TradeoffSignals(0.0499, 0.5, 0.5, 0.5, 0.5, 0.5), constraints,
+                Set.of(AlertSeverity.CRITICAL));
+        assertThat(off.predictionMissed()).isTrue();
+        assertThat(off.signals().getFirst().inside()).isFalse();
+        assertThat(off.reasons()).singleElement().asString().startsWith("prediction missed: speed_vs_accuracy actual 0.050");
+    }
 }

@@ -55,17 +55,49 @@ class EnsembleTrainerTest {
     }
 
     @Test
-    void noValidationCriticalMissGoesUnflagged() {
+    void onJobsItNeverSawACriticalMissGoesUnflaggedOnlyWhereItsIntervalMissesToo() {
+        // τ is tuned on VALIDATION so that no validation critical miss goes unflagged: true there by construction,
+        // so it is not checked there. On jobs the model never saw (a fresh campaign of the same design: the TEST
+        // split holds only ~10 critical jobs) the guarantee that carries over is this one: τ ≤ 0.05, the miss
+        // tolerance, so an unflagged job's intervals are all narrower than 0.05 and a critical miss it leaves
+        // unflagged lies outside its 95% interval on the signal it missed (asserted per job). How many there are is
+        // measured, not guaranteed: conformal allows 5% per signal outside over all jobs, not per subgroup, and
+        // critical jobs are the hardest. Measured: 6 unflagged of 549 critical jobs (1.1%; 11 critical misses in
+        // all); the test holds it to the 5% of a single signal's miscoverage.
         TradeoffModel model = trained.model();
-        List<CampaignSample> val = EnsembleTrainer.of(data, dev.lto.intelligence.campaign.Split.VALIDATION);
-        List<Estimate> est = model.predict(EnsembleTrainer.params(val));
-        for (int i = 0; i < val.size(); i++) {
-            boolean miss = val.get(i).critical() && EnsembleTrainer.maxError(est.get(i).score(), val.get(i).signals()) > 0.05;
-            if (miss) {
-                assertThat(est.get(i).recommendPhysics()).as("validation critical miss %d", i).isTrue();
+        assertThat(model.calibration.flagThreshold()).isGreaterThan(0).isLessThanOrEqualTo(Evaluation.TOLERANCE);
+        List<CampaignSample> heldOut = TestData.samples(4000, 1021);
+        List<Estimate> est = model.predict(EnsembleTrainer.params(heldOut));
+        int critical = 0;
+        int misses = 0;
+        int unflagged = 0;
+        for (int i = 0; i < heldOut.size(); i++) {
+            CampaignSample s = heldOut.get(i);
+            Estimate e = est.get(i);
+            if (!s.critical()) {
+                continue;
             }
+            critical++;
+            if (EnsembleTrainer.maxError(e.score(), s.signals()) <= Evaluation.TOLERANCE) {
+                continue;
+            }
+            misses++;
+            if (e.recommendPhysics()) {
+                continue;
+            }
+            unflagged++;
+            assertThat(e.uncertainty()).as("held-out job %d", i).isLessThan(model.calibration.flagThreshold());
+            boolean outside = false;
+            for (int j = 0; j < 6; j++) {
+                boolean missed = Math.abs(e.score()[j] - s.signals()[j]) > Evaluation.TOLERANCE;
+                outside |= missed && (s.signals()[j] < e.low()[j] || s.signals()[j] > e.high()[j]);
+            }
+            assertThat(outside).as("unflagged critical miss %d lies outside its interval", i).isTrue();
         }
-        assertThat(model.calibration.flagThreshold()).isGreaterThan(0).isLessThanOrEqualTo(0.05);
+        assertThat(critical).as("enough critical jobs to measure a rate").isGreaterThan(400);
+        assertThat(misses).as("the rate is measured on real misses").isPositive();
+        assertThat((double) unflagged / critical).as("%d unflagged of %d critical jobs (%d misses)", unflagged, critical, misses)
+                .isLessThanOrEqualTo(0.05);
     }
 
     @Test

@@ -89,7 +89,7 @@ record Cascade(TradeoffModel firstStage, LiteCalibration lite, SignalComposer co
      * job (those go to physics-lite), and its uncertainty is under the routing threshold.
      */
     boolean firstStageAnswers(Estimate e) {
-        return !e.outOfDistribution() && !e.unmodelledMetadata() && !e.mayBeCritical()
+        return !e.outOfDistribution() && !e.unmodelledMetadata() && !e.mayBeCritical() && e.uncertainty() < 1
                 && e.uncertainty() < firstStage.calibration.routeThreshold();
     }
 

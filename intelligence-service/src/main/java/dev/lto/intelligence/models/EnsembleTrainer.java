@@ -211,6 +211,9 @@ final class EnsembleTrainer {
             if (e.outOfDistribution() || e.unmodelledMetadata() || e.mayBeCritical()) {
                 continue;                               // never answered by the first stage in the cascade
             }
+            if (e.uncertainty() >= 1) {
+                break;                                  // a [0, 1] interval is no answer (too few calibration jobs)
+            }
             CampaignSample s = val.get(i);
             int ok = 0;
             for (int j = 0; j < k; j++) {

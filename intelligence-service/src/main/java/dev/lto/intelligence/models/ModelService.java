@@ -333,8 +333,9 @@ public class ModelService {
             Estimate e = est.get(i);
             SignalEstimate[] se = new SignalEstimate[e.score().length];
             for (int j = 0; j < se.length; j++) {
-                se[j] = new SignalEstimate(round(e.score()[j]), round(Math.min(e.low()[j], e.score()[j])),
-                        round(Math.max(e.high()[j], e.score()[j])));
+                // Bounds rounded outward: a 4-decimal interval still holds what the unrounded one held.
+                se[j] = new SignalEstimate(round(e.score()[j]), Math.floor(Math.min(e.low()[j], e.score()[j]) * 1e4) / 1e4,
+                        Math.ceil(Math.max(e.high()[j], e.score()[j]) * 1e4) / 1e4);
             }
             double tau = e.stage() == Stage.PHYSICS_LITE ? s.cascade().lite().flagThreshold() : m.calibration.flagThreshold();
             ConfidenceLevel level = e.recommendPhysics() ? ConfidenceLevel.LOW

@@ -41,7 +41,7 @@ final class Benchmark {
             service.screen(List.of(jobs.get(i % jobs.size())));
         }
         double[] single = time(singles, i -> service.screen(List.of(jobs.get(i % jobs.size()))).orElseThrow());
-        double[] shap = time(shaps, i -> service.predict(List.of(jobs.get(i % jobs.size())), true));
+        double[] shap = time(shaps, i -> service.screen(List.of(jobs.get(i % jobs.size())), true).orElseThrow());
         List<JobParameters> batch = new ArrayList<>();
         for (int i = 0; i < batchSize; i++) {
             batch.add(jobs.get(i % jobs.size()));

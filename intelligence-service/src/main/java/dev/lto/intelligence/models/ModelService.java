@@ -298,12 +298,17 @@ public class ModelService {
      * many candidate parameter sets. Empty before a first stage is trained.
      */
     public Optional<List<TradeoffEstimate>> screen(List<JobParameters> jobs) {
+        return screen(jobs, false);
+    }
+
+    /** The same, with TreeSHAP importance per job when {@code explain}. */
+    Optional<List<TradeoffEstimate>> screen(List<JobParameters> jobs, boolean explain) {
         Serving s = serving.get();
         if (s == null || s.model() == null) {
             return Optional.empty();
         }
         Cascade firstOnly = new Cascade(s.model(), null);
-        return Optional.of(toContract(s, jobs, firstOnly.predict(jobs, this::lite), false));
+        return Optional.of(toContract(s, jobs, firstOnly.predict(jobs, this::lite), explain));
     }
 
     /**

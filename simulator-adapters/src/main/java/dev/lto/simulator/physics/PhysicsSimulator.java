@@ -414,8 +414,31 @@ public final class PhysicsSimulator implements SimulatorInterface {
      */
     @Override
     public Optional<TradeoffSignals> composeSignals(JobParameters p, SignalIntermediates intermediates) {
-        CostModel.Terms c = CostModel.of(p, props);
+        CostModel.Terms c = costTerms(p);
         return Optional.of(Signals.compose(c, c.nominalSurrogateRmse(), intermediates));
+    }
+
+    /** Cost terms of recently composed jobs: a caller composes one job several times (its uncertainty), and the
+     * closed form scans the job's frequency grid (≈ 0.1–1 ms), so each job pays for it once. */
+    private final Map<JobParameters, CostModel.Terms> recentCosts = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<JobParameters, CostModel.Terms> eldest) {
+            return size() > 4096;
+        }
+    };
+
+    private CostModel.Terms costTerms(JobParameters p) {
+        synchronized (recentCosts) {
+            CostModel.Terms c = recentCosts.get(p);
+            if (c != null) {
+                return c;
+            }
+        }
+        CostModel.Terms c = CostModel.of(p, props);
+        synchronized (recentCosts) {
+            recentCosts.put(p, c);
+        }
+        return c;
     }
 
     /**

@@ -90,6 +90,17 @@ public class CampaignStore {
                 .update();
     }
 
+    /** Replaces a stored job's physics-lite estimate (after the estimator's fidelity changed). */
+    void updateLite(String campaignId, int index, LiteEstimate lite) {
+        jdbc.sql("""
+                UPDATE training_samples SET lite_signals = ?::DOUBLE[], lite_error = ?::DOUBLE[],
+                    lite_intermediates = ?::DOUBLE[], lite_fidelity = ?, lite_seconds = ?
+                WHERE campaign_id = ? AND sample_idx = ?""")
+                .params(list(lite.signals().toArray()), list(lite.errorEstimate()), list(physical(lite.intermediates())),
+                        lite.fidelity(), lite.computeSeconds(), campaignId, index)
+                .update();
+    }
+
     /** The four intermediates in their physical units, {@link SignalIntermediates} order. */
     static double[] physical(SignalIntermediates x) {
         return new double[] {x.patternFidelity(), x.depthOfFocusNm(), x.failureProbability(), x.edgeLogSlope()};

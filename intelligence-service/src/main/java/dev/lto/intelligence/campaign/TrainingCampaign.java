@@ -9,6 +9,7 @@ import dev.lto.simulator.spi.SimulatorInterface;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -102,6 +103,41 @@ public class TrainingCampaign {
         } finally {
             current.set(null);
         }
+    }
+
+    /**
+     * Recomputes the physics-lite estimate of every stored job of a campaign (when the estimator's
+     * fidelity changed; the full-fidelity truth stays), {@code parallelism} jobs at a time. Returns the
+     * number of jobs updated.
+     */
+    public int reestimateLite(String id, CampaignProperties spec) {
+        SimulatorInterface sim = adapters.get(spec.adapter());
+        List<CampaignSample> jobs = store.load(id);
+        int threads = Math.max(1, spec.parallelism());
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        long t0 = System.nanoTime();
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("relite-", 0).daemon().factory())) {
+            List<java.util.concurrent.Future<Map.Entry<Integer, LiteEstimate>>> futures = new ArrayList<>();
+            for (CampaignSample s : jobs) {
+                futures.add(pool.submit(() -> Map.entry(s.index(), sim.estimateSignals(s.parameters()).orElseThrow(
+                        () -> new IllegalStateException("adapter " + spec.adapter() + " has no physics-lite")))));
+            }
+            for (var f : futures) {
+                var e = f.get();
+                store.updateLite(id, e.getKey(), e.getValue());
+                int n = done.incrementAndGet();
+                if (n % 250 == 0 || n == jobs.size()) {
+                    log.info("Campaign {}: physics-lite re-estimated for {}/{} jobs, {} s/job", id, n, jobs.size(),
+                            String.format("%.3f", (System.nanoTime() - t0) / 1e9 / n));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("physics-lite failed on a job of " + id, e.getCause());
+        }
+        return jobs.size();
     }
 
     /** Classes whose jobs were critical most often (the upper half, at least one). */

@@ -97,11 +97,17 @@ class ModelCommands implements ApplicationRunner {
                         Path.of(out.isBlank() ? "intelligence-service/src/main/resources/reference" : out),
                         "java -jar intelligence-service.jar --lto.models.command=reference --lto.models.campaign-id=" + campaignId));
                 case "lite-study" -> liteStudy();
+                case "relite" -> {
+                    for (String id : campaignId.split(",")) {
+                        log.info("Physics-lite re-estimated for {} jobs of {}", campaign.reestimateLite(id.trim(),
+                                campaignProperties), id.trim());
+                    }
+                }
                 case "train" -> train();
                 case "model-card" -> modelCard();
                 case "benchmark" -> benchmark();
                 default -> throw new IllegalArgumentException("unknown lto.models.command '" + command
-                        + "'; known: campaign, export, reference, train, model-card, lite-study, benchmark");
+                        + "'; known: campaign, export, reference, train, model-card, lite-study, relite, benchmark");
             }
         } catch (RuntimeException | IOException e) {
             log.error("Command {} failed", command, e);

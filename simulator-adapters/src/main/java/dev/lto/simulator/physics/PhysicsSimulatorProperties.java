@@ -80,9 +80,10 @@ public record PhysicsSimulatorProperties(
      * SOCS build, MEEF, Bossung, pictures or progress events. {@code sourcePoints}: the source lattice
      * pitch is widened to about this many points (never finer than {@code source.step-sigma});
      * {@code maxMaskPx}: mask raster cap; {@code focusPoints}: FEM focus points. Defaults: the
-     * fidelity ML.md measured at 99.4 % accuracy (≈ 120 points, 512 px, 5 focus points).
+     * fidelity chosen from the measured curve on 1,000 held-out jobs (docs/physics.md, physics-lite): ≈ 250
+     * points, 1024 px, 5 focus points (99.98% of pairs within 0.05, at about the time of 120 points / 512 px).
      */
-    public record Lite(@DefaultValue("120") int sourcePoints, @DefaultValue("512") int maxMaskPx,
+    public record Lite(@DefaultValue("250") int sourcePoints, @DefaultValue("1024") int maxMaskPx,
                        @DefaultValue("5") int focusPoints) {
     }
 
@@ -95,7 +96,7 @@ public record PhysicsSimulatorProperties(
                 new Fem(7, 7, 1.5, 0.04, 0.10, 5),
                 new Resist(0.225, 30, 0.1),
                 new Audit(0.0),
-                new Lite(120, 512, 5));
+                new Lite(250, 1024, 5));
     }
 
     public PhysicsSimulatorProperties withSource(Source s) {

@@ -1,6 +1,7 @@
 package dev.lto.intelligence.models;
 
 import dev.lto.contracts.JobParameters;
+import dev.lto.contracts.TradeoffSignals;
 import dev.lto.intelligence.campaign.CampaignSample;
 import dev.lto.intelligence.campaign.Split;
 import dev.lto.intelligence.features.FeatureEncoder;
@@ -91,16 +92,7 @@ final class EnsembleTrainer {
         model = model.withCalibration(new Calibration(weights, u.alpha(), new double[6], cal.size(), Double.POSITIVE_INFINITY,
                 "provisional", u.floor(), props.mlp().mcPasses(), props.mlp().dropout(), 0, "provisional", 1, null, 1));
 
-        // Split conformal: normalised scores |y − ŷ| / s on the calibration jobs, one quantile per signal.
-        TradeoffModel.Components cc = model.components(params(cal));
-        double[] q = new double[6];
-        for (int j = 0; j < 6; j++) {
-            double[] scores = new double[cal.size()];
-            for (int i = 0; i < cal.size(); i++) {
-                scores[i] = Math.abs(cal.get(i).signals()[j] - cc.signals()[i][j]) / cc.signalScale()[i][j];
-            }
-            q[j] = Calibration.conformalQuantile(scores, u.alpha());
-        }
+        double[] q = conformalQ(cal, model.components(params(cal)), u.alpha());
         model = model.withCalibration(new Calibration(weights, u.alpha(), q, cal.size(), Double.POSITIVE_INFINITY,
                 "provisional", u.floor(), props.mlp().mcPasses(), props.mlp().dropout(), 0, "provisional", 1, null, 1));
 
@@ -150,14 +142,7 @@ final class EnsembleTrainer {
             }
             if (!calFirst.isEmpty()) {
                 TradeoffModel.Components fc = model.components(params(calFirst));
-                double[] cq = new double[6];
-                for (int j = 0; j < 6; j++) {
-                    double[] scores = new double[calFirst.size()];
-                    for (int i = 0; i < calFirst.size(); i++) {
-                        scores[i] = Math.abs(calFirst.get(i).signals()[j] - fc.signals()[i][j]) / fc.signalScale()[i][j];
-                    }
-                    cq[j] = Calibration.conformalQuantile(scores, u.alpha());
-                }
+                double[] cq = conformalQ(calFirst, fc, u.alpha());
                 double kappa = Estimate.jobFactor(model.estimates(params(calFirst), fc, cq, 1),
                         calFirst.stream().map(CampaignSample::signals).toList(), u.alpha());
                 model = model.withCalibration(model.calibration.withCascade(cq, kappa));
@@ -182,6 +167,19 @@ final class EnsembleTrainer {
                 : Evaluation.evaluateFirstStage(model, test, on);
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new Trained(model, lite, metrics, train.size(), campaigns(samples), seconds);
+    }
+
+    /** Split conformal: per signal, the quantile of the normalised scores |y − ŷ| / s over {@code jobs}. */
+    static double[] conformalQ(List<CampaignSample> jobs, TradeoffModel.Components c, double alpha) {
+        double[] q = new double[TradeoffSignals.NAMES.size()];
+        for (int j = 0; j < q.length; j++) {
+            double[] scores = new double[jobs.size()];
+            for (int i = 0; i < jobs.size(); i++) {
+                scores[i] = Math.abs(jobs.get(i).signals()[j] - c.signals()[i][j]) / c.signalScale()[i][j];
+            }
+            q[j] = Calibration.conformalQuantile(scores, alpha);
+        }
+        return q;
     }
 
     record Route(double threshold, String source) {

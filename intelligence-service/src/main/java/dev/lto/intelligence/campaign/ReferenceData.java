@@ -120,6 +120,11 @@ public class ReferenceData {
             tmp = Files.createTempFile("lto-reference-", ".parquet");
             Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
             String path = tmp.toAbsolutePath().toString().replace("'", "''");
+            // Samples first (after any left by an earlier failed import), the campaign row last: a failed import
+            // leaves no campaign that looks imported.
+            jdbc.sql("DELETE FROM training_samples WHERE campaign_id = ?").param(man.campaignId()).update();
+            jdbc.sql("INSERT INTO training_samples BY NAME SELECT * REPLACE (parameters::JSON AS parameters) FROM read_parquet('"
+                    + path + "')").update();
             jdbc.sql("""
                     INSERT INTO training_campaigns (campaign_id, created_at, finished_at, status, sampler, seed,
                         planned_samples, critical_target, adapter_type, simulator_version, samples, critical_share, config)
@@ -128,8 +133,6 @@ public class ReferenceData {
                             man.samples(), man.adapterType(), man.simulatorVersion(), man.samples(), man.criticalShare(),
                             json.writeValueAsString(man))
                     .update();
-            jdbc.sql("INSERT INTO training_samples BY NAME SELECT * REPLACE (parameters::JSON AS parameters) FROM read_parquet('"
-                    + path + "')").update();
             log.info("Reference campaign {} imported: {} jobs ({} {}) in {} ms", man.campaignId(), man.samples(),
                     man.adapterType(), man.simulatorVersion(), (System.nanoTime() - t0) / 1_000_000);
         } catch (IOException e) {

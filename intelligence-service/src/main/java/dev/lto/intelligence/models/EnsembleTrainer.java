@@ -127,7 +127,7 @@ final class EnsembleTrainer {
         // conformal holds for the population it was fitted on; the router sends each stage a different one).
         LiteCalibration lite = null;
         if (samples.stream().anyMatch(s -> s.lite() != null)) {
-            Cascade router = new Cascade(model, new LiteCalibration(new double[6], 1, new double[6], "", 0, "", 1, null));
+            Cascade router = new Cascade(model, new LiteCalibration(new double[6], 1, new double[6], "", 0, "", 1, null), composer);
             List<Estimate> ce = model.predict(params(cal));
             List<CampaignSample> calFirst = new java.util.ArrayList<>();
             List<CampaignSample> calLite = new java.util.ArrayList<>();
@@ -163,7 +163,7 @@ final class EnsembleTrainer {
         // Promotion is judged on the cascade this model would serve in (physics-lite from the stored estimates).
         String on = "TEST split (" + test.size() + " jobs) of " + campaigns(samples);
         ModelMetrics metrics = test.isEmpty() ? null
-                : lite != null ? Evaluation.evaluateCascade(new Cascade(model, lite), test, on, p -> java.util.Optional.empty())
+                : lite != null ? Evaluation.evaluateCascade(new Cascade(model, lite, composer), test, on, p -> java.util.Optional.empty())
                 : Evaluation.evaluateFirstStage(model, test, on);
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new Trained(model, lite, metrics, train.size(), campaigns(samples), seconds);
@@ -193,11 +193,10 @@ final class EnsembleTrainer {
      * 0 (the first stage never answers) when no τ qualifies.
      */
     static Route routeThreshold(List<Estimate> ve, List<CampaignSample> val, ModelProperties.Cascade cfg) {
-        Integer[] order = new Integer[val.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(i -> ve.get(i).uncertainty()));
+        // Only jobs the first stage could answer at all take part (the others never reach it in the cascade).
+        Integer[] order = java.util.stream.IntStream.range(0, val.size()).boxed()
+                .filter(i -> !ve.get(i).outOfDistribution() && !ve.get(i).unmodelledMetadata() && !ve.get(i).mayBeCritical())
+                .sorted(java.util.Comparator.comparingDouble(i -> ve.get(i).uncertainty())).toArray(Integer[]::new);
         int k = val.isEmpty() ? 6 : val.getFirst().signals().length;
         long okPairs = 0;
         int taken = 0;
@@ -206,9 +205,6 @@ final class EnsembleTrainer {
         for (int idx = 0; idx < order.length; idx++) {
             int i = order[idx];
             Estimate e = ve.get(i);
-            if (e.outOfDistribution() || e.unmodelledMetadata() || e.mayBeCritical()) {
-                continue;                               // never answered by the first stage in the cascade
-            }
             if (e.uncertainty() >= 1) {
                 break;                                  // a [0, 1] interval is no answer (too few calibration jobs)
             }

@@ -151,7 +151,8 @@ public class ModelService {
                     prod.get().version(), e.getMessage());
             return false;
         }
-        swap(new Serving(new Cascade(l.model(), props.cascade().lite() ? l.lite() : null), l.metadata(), l.metrics()));
+        swap(new Serving(new Cascade(l.model(), props.cascade().lite() ? l.lite() : null, composer()), l.metadata(),
+                l.metrics()));
         log.info("Tradeoff engine: serving {} from {}", l.model().version, prod.get().artifactPath());
         return true;
     }
@@ -214,7 +215,8 @@ public class ModelService {
         if (why != null) {
             registry.promote(version, why);
             ModelStore.Loaded l = store.load(dir, unmodelled(), composer());
-            swap(new Serving(new Cascade(l.model(), props.cascade().lite() ? l.lite() : null), l.metadata(), l.metrics()));
+            swap(new Serving(new Cascade(l.model(), props.cascade().lite() ? l.lite() : null, composer()), l.metadata(),
+                    l.metrics()));
             t.model().close();
             log.info("Tradeoff engine: {} promoted to production ({})", version, why);
         } else {

@@ -103,13 +103,9 @@ class ModelPromotionTest {
      */
     private static List<CampaignSample> passingCampaign() {
         SplittableRandom r = new SplittableRandom(42);
-        double[] lines = {13.5, 193, 248, 365};
         List<CampaignSample> out = new ArrayList<>();
         for (int i = 0; i < 3600; i++) {
-            JobParameters p = new JobParameters("p_" + i, 0.1 + 0.45 * r.nextDouble(), lines[r.nextInt(4)],
-                    Math.exp(r.nextDouble() * Math.log(100)), 0.1 + 0.9 * r.nextDouble(), 5 + 195 * r.nextDouble(),
-                    Math.exp(Math.log(0.1) + r.nextDouble() * Math.log(100)), PatternComplexity.values()[r.nextInt(4)],
-                    r.nextBoolean(), 1 + r.nextInt(20), null, null, "test", Map.of());
+            JobParameters p = TestData.randomJob(r, "p_" + i);
             double[] s = FakePhysics.signals(p).toArray();
             double k1 = FakePhysics.k1(p);
             double u = r.nextDouble();

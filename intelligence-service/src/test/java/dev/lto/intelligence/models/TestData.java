@@ -26,13 +26,9 @@ final class TestData {
 
     static List<CampaignSample> samples(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
-        double[] lines = {13.5, 193, 248, 365};
         List<CampaignSample> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            JobParameters p = new JobParameters("t_" + i, 0.1 + 0.45 * r.nextDouble(), lines[r.nextInt(4)],
-                    Math.exp(r.nextDouble() * Math.log(100)), 0.1 + 0.9 * r.nextDouble(), 5 + 195 * r.nextDouble(),
-                    Math.exp(Math.log(0.1) + r.nextDouble() * Math.log(100)), PatternComplexity.values()[r.nextInt(4)],
-                    r.nextBoolean(), 1 + r.nextInt(20), null, null, "test", Map.of());
+            JobParameters p = randomJob(r, "t_" + i);
             double[] s = FakePhysics.signals(p).toArray();
             double k1 = FakePhysics.k1(p);
             double u = r.nextDouble();
@@ -41,6 +37,15 @@ final class TestData {
                     FakePhysics.intermediates(p), FAKE.estimateSignals(p).orElseThrow()));
         }
         return out;
+    }
+
+    /** A job drawn uniformly (log-uniform where the contract's effects are multiplicative) over the contract's ranges. */
+    static JobParameters randomJob(SplittableRandom r, String id) {
+        double[] lines = {13.5, 193, 248, 365};
+        return new JobParameters(id, 0.1 + 0.45 * r.nextDouble(), lines[r.nextInt(4)],
+                Math.exp(r.nextDouble() * Math.log(100)), 0.1 + 0.9 * r.nextDouble(), 5 + 195 * r.nextDouble(),
+                Math.exp(Math.log(0.1) + r.nextDouble() * Math.log(100)), PatternComplexity.values()[r.nextInt(4)],
+                r.nextBoolean(), 1 + r.nextInt(20), null, null, "test", Map.of());
     }
 
     static ModelProperties smallModels() {

@@ -1,6 +1,7 @@
 package dev.lto.platform.streams;
 
 import dev.lto.contracts.events.EventEnvelope;
+import java.util.function.UnaryOperator;
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.util.MimeTypeUtils;
@@ -8,6 +9,8 @@ import org.springframework.util.MimeTypeUtils;
 /**
  * Publishes envelopes to an output binding and returns only once the binder has accepted the
  * message (the Redis binder awaits XADD), so a publish failure reaches the caller as an exception.
+ * Each publish is a PRODUCER span {@code "<stream> publish"} whose W3C context travels in the
+ * envelope's {@code trace_context} ({@link StreamTracing}).
  */
 public final class EventPublisher {
 
@@ -16,17 +19,35 @@ public final class EventPublisher {
 
     private final StreamBridge bridge;
     private final EnvelopeCodec codec;
+    private final StreamTracing tracing;
+    /** Binding name to stream name, for span names. */
+    private final UnaryOperator<String> destinationOf;
 
-    public EventPublisher(StreamBridge bridge, EnvelopeCodec codec) {
+    public EventPublisher(StreamBridge bridge, EnvelopeCodec codec, StreamTracing tracing, UnaryOperator<String> destinationOf) {
         this.bridge = bridge;
         this.codec = codec;
+        this.tracing = tracing;
+        this.destinationOf = destinationOf;
     }
 
     /**
      * @param binding an output binding name, e.g. {@code jobSubmissions-out-0}
      * @throws StreamPublishException when the binder did not take the message
      */
-    public void publish(String binding, EventEnvelope<?> envelope) {
+    public void publish(String binding, EventEnvelope<?> untraced) {
+        var publish = tracing.startPublish(destinationOf.apply(binding), untraced);
+        RuntimeException failure = null;
+        try {
+            send(binding, publish.envelope());
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
+        } finally {
+            publish.end(failure);
+        }
+    }
+
+    private void send(String binding, EventEnvelope<?> envelope) {
         var message = MessageBuilder.withPayload(codec.write(envelope))
                 .setHeader(EVENT_ID_HEADER, envelope.eventId())
                 .setHeader(EVENT_TYPE_HEADER, envelope.type())

@@ -51,6 +51,9 @@ CREATE TABLE IF NOT EXISTS job_state_history (
     published       BOOLEAN NOT NULL DEFAULT false,
     PRIMARY KEY (job_id, seq)
 );
+-- W3C trace headers ({"traceparent": ...}) of the work that made the transition, so the event the
+-- outbox publishes later carries the job's trace (docs/tracing.md); null without the tracing agent.
+ALTER TABLE job_state_history ADD COLUMN IF NOT EXISTS trace_context JSON;
 
 -- A submission that reused a known job_id with different parameters (a client reusing its own id,
 -- or a collision of generated 8-hex ids). It is kept here, not processed, and counted in

@@ -7,6 +7,7 @@ import dev.lto.contracts.events.EventTypes;
 import dev.lto.contracts.events.JobSubmitted;
 import dev.lto.platform.streams.EventPublisher;
 import dev.lto.platform.streams.StreamPublishException;
+import dev.lto.platform.streams.StreamTracing;
 import dev.lto.platform.web.ServiceUnavailableException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,13 +26,20 @@ class JobSubmissions {
 
     private final EventPublisher publisher;
     private final Counter submitted;
+    private final StreamTracing tracing;
 
-    JobSubmissions(EventPublisher publisher, MeterRegistry meters) {
+    JobSubmissions(EventPublisher publisher, MeterRegistry meters, StreamTracing tracing) {
         this.publisher = publisher;
+        this.tracing = tracing;
         this.submitted = Counter.builder("lto.jobs.submitted").description("Total jobs submitted").register(meters);
     }
 
+    /** In span {@code job.submit}, the first of the job's trace under the HTTP request's (docs/tracing.md). */
     SubmissionReceipt submit(JobParameters parameters) {
+        return tracing.inSpan("job.submit", parameters.jobId(), () -> publish(parameters));
+    }
+
+    private SubmissionReceipt publish(JobParameters parameters) {
         Instant now = Instant.now();
         try {
             publisher.publish(BINDING, EventEnvelope.of(EventTypes.JOB_SUBMITTED, parameters.jobId(), "ingestion-service",

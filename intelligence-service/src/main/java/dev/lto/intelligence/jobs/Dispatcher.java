@@ -67,14 +67,16 @@ class Dispatcher {
                 continue;
             }
             for (var d : pipeline.dispatchable(now, props.agingPerRank().toMillis() / 1000.0, free, props.surrogateJobsOf(device))) {
-                JobRecord job = lifecycle.read(d.jobId());
-                int attempt = d.attempt() + 1;
-                var request = new SimulationRequested(job.jobId(), attempt, job.parameters(), job.adapterType(), device, now);
-                publisher.publish("gpu".equals(device) ? GPU_BINDING : CPU_BINDING, new EventEnvelope<>(
-                        job.jobId() + "/attempt-" + attempt, EventTypes.SIMULATION_REQUESTED, 1, now, job.jobId(),
-                        "intelligence-service", Map.of(), request));
-                lifecycle.move(job, JobState.RUNNING, "attempt " + attempt + " dispatched to the " + device + " pool",
-                        () -> pipeline.markDispatched(job.jobId(), attempt, device, now));
+                lifecycle.inJobTrace("job.dispatch", d.jobId(), () -> {
+                    JobRecord job = lifecycle.read(d.jobId());
+                    int attempt = d.attempt() + 1;
+                    var request = new SimulationRequested(job.jobId(), attempt, job.parameters(), job.adapterType(), device, now);
+                    publisher.publish("gpu".equals(device) ? GPU_BINDING : CPU_BINDING, new EventEnvelope<>(
+                            job.jobId() + "/attempt-" + attempt, EventTypes.SIMULATION_REQUESTED, 1, now, job.jobId(),
+                            "intelligence-service", Map.of(), request));
+                    return lifecycle.move(job, JobState.RUNNING, "attempt " + attempt + " dispatched to the " + device + " pool",
+                            () -> pipeline.markDispatched(job.jobId(), attempt, device, now));
+                });
                 sent++;
             }
         }
@@ -91,14 +93,14 @@ class Dispatcher {
         List<PipelineRepository.Dispatch> overdue = pipeline.overdue(now.minus(props.runTimeout()));
         for (var d : overdue) {
             try {
-                lifecycle.locked(() -> {
+                lifecycle.inJobTrace("job.watchdog", d.jobId(), () -> lifecycle.locked(() -> {
                     JobRecord job = lifecycle.read(d.jobId());
                     var current = pipeline.dispatch(d.jobId()).orElseThrow();
                     if (job.state() == JobState.RUNNING && current.attempt() == d.attempt() && pipeline.result(d.jobId()).isEmpty()) {
                         lifecycle.attemptFailed(job, d.attempt(), "no result within " + props.runTimeout().toSeconds() + " s");
                     }
                     return null;
-                });
+                }));
             } catch (RuntimeException e) {
                 log.warn("Watchdog could not handle job {}: {}", d.jobId(), e.toString());
             }

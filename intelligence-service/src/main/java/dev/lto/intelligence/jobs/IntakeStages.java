@@ -49,6 +49,11 @@ class IntakeStages {
             }
 
             @Override
+            public String spanName() {
+                return "job.validate";
+            }
+
+            @Override
             public Transition run(JobRecord job) {
                 Set<ConstraintViolation<JobParameters>> violations = validator.validate(job.parameters());
                 List<String> problems = new ArrayList<>(violations.stream()

@@ -5,6 +5,7 @@ import dev.lto.contracts.JobState;
 import dev.lto.contracts.events.EventEnvelope;
 import dev.lto.contracts.events.JobSubmitted;
 import dev.lto.contracts.events.SimulationFinished;
+import dev.lto.platform.streams.StreamTracing;
 import dev.lto.platform.web.ConflictException;
 import dev.lto.platform.web.NotFoundException;
 import io.micrometer.core.instrument.Counter;
@@ -58,12 +59,14 @@ class JobLifecycle {
     private final AtomicBoolean moved = new AtomicBoolean();
     /** This process writes the job tables from one thread at a time. */
     private final ReentrantLock writer = new ReentrantLock();
+    private final StreamTracing tracing;
 
     JobLifecycle(JobRepository jobs, PipelineRepository pipeline, TransactionTemplate tx, StateEventOutbox outbox,
                  PipelineProperties props, List<JobStage> stageBeans,
                  @Value("${lto.jobs.default-adapter}") String defaultAdapter, MeterRegistry meters,
-                 @Value("${lto.pipeline.orchestrator:true}") boolean orchestrator) {
+                 @Value("${lto.pipeline.orchestrator:true}") boolean orchestrator, StreamTracing tracing) {
         this.orchestrator = orchestrator;
+        this.tracing = tracing;
         this.jobs = jobs;
         this.pipeline = pipeline;
         this.tx = tx;
@@ -333,13 +336,30 @@ class JobLifecycle {
                 if (stage == null) {
                     return;
                 }
-                JobStage.Transition next = stage.run(job);
-                if (next == null) {
+                JobRecord current = job;
+                // A traced stage's transition is stored inside its span: the state event carries it (docs/tracing.md).
+                JobRecord moved = stage.spanName() == null ? step(stage, current)
+                        : tracing.inSpan(stage.spanName(), jobId, () -> step(stage, current));
+                if (moved == null) {
                     return;
                 }
-                job = move(job, next.to(), next.reason(), next.effect());
+                job = moved;
             }
         });
+    }
+
+    /** One stage's decision and its transition; null when the stage waits. */
+    private JobRecord step(JobStage stage, JobRecord job) {
+        JobStage.Transition next = stage.run(job);
+        return next == null ? null : move(job, next.to(), next.reason(), next.effect());
+    }
+
+    /**
+     * Work on a job that none of its messages started (dispatch, watchdog, resume): in a span
+     * {@code name}, child of the job's latest transition, so it stays in the job's one trace.
+     */
+    <T> T inJobTrace(String name, String jobId, Supplier<T> work) {
+        return tracing.inSpan(name, jobs.traceContext(jobId), jobId, work);
     }
 
     JobRecord read(String jobId) {
@@ -375,10 +395,10 @@ class JobLifecycle {
         for (String jobId : pending) {
             // One job that cannot be resumed must not stop the others, nor the service's start.
             try {
-                locked(() -> {
+                inJobTrace("job.resume", jobId, () -> locked(() -> {
                     advance(jobId);
                     return null;
-                });
+                }));
             } catch (RuntimeException e) {
                 log.error("Could not resume job {}; it stays where it is until the next resume", jobId, e);
             }

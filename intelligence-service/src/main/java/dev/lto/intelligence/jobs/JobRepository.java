@@ -5,11 +5,14 @@ import static dev.lto.intelligence.storage.StoredTime.utc;
 
 import dev.lto.contracts.JobParameters;
 import dev.lto.contracts.JobState;
+import dev.lto.platform.streams.StreamTracing;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -19,12 +22,17 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 class JobRepository {
 
+    private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() { };
+
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    /** Each history row keeps the trace context of the work that wrote it (empty without the agent). */
+    private final StreamTracing tracing;
 
-    JobRepository(JdbcClient jdbc, JsonMapper json) {
+    JobRepository(JdbcClient jdbc, JsonMapper json, StreamTracing tracing) {
         this.jdbc = jdbc;
         this.json = json;
+        this.tracing = tracing;
     }
 
     /** Inserts the job in state SUBMITTED with its first history row; false when the id is already known. */
@@ -66,9 +74,27 @@ class JobRepository {
     }
 
     private void appendHistory(String jobId, int seq, JobState from, JobState to, Instant at, String reason) {
-        jdbc.sql("INSERT INTO job_state_history (job_id, seq, from_state, to_state, changed_at, reason) VALUES (?, ?, ?, ?, ?, ?)")
-                .params(jobId, seq, from == null ? null : from.name(), to.name(), utc(at), reason)
+        Map<String, String> trace = tracing.currentContext();
+        jdbc.sql("""
+                        INSERT INTO job_state_history (job_id, seq, from_state, to_state, changed_at, reason, trace_context)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)""")
+                .params(jobId, seq, from == null ? null : from.name(), to.name(), utc(at), reason,
+                        trace.isEmpty() ? null : json.writeValueAsString(trace))
                 .update();
+    }
+
+    /**
+     * The trace context of the job's latest transition: the parent of work on the job that no message
+     * of it started (dispatch, watchdog, resume), so that work joins the job's one trace. Empty when none.
+     */
+    Map<String, String> traceContext(String jobId) {
+        return jdbc.sql("SELECT trace_context FROM job_state_history WHERE job_id = ? AND trace_context IS NOT NULL "
+                        + "ORDER BY seq DESC LIMIT 1")
+                .param(jobId).query(String.class).optional().map(this::headers).orElse(Map.of());
+    }
+
+    private Map<String, String> headers(String stored) {
+        return stored == null ? Map.of() : json.readValue(stored, HEADERS);
     }
 
     /** Keeps a submission that reused {@code p.jobId()} with other parameters; idempotent on the event id. */
@@ -109,12 +135,13 @@ class JobRepository {
      */
     List<PendingStateEvent> unpublished(int limit) {
         return jdbc.sql("""
-                        SELECT job_id, seq, from_state, to_state, changed_at, reason FROM job_state_history
+                        SELECT job_id, seq, from_state, to_state, changed_at, reason, trace_context FROM job_state_history
                         WHERE NOT published ORDER BY job_id, seq LIMIT ?""")
                 .param(limit)
                 .query((rs, i) -> new PendingStateEvent(rs.getString("job_id"), new StateChange(rs.getInt("seq"),
                         rs.getString("from_state") == null ? null : JobState.valueOf(rs.getString("from_state")),
-                        JobState.valueOf(rs.getString("to_state")), instant(rs, "changed_at"), rs.getString("reason"))))
+                        JobState.valueOf(rs.getString("to_state")), instant(rs, "changed_at"), rs.getString("reason")),
+                        headers(rs.getString("trace_context"))))
                 .list();
     }
 
@@ -147,7 +174,8 @@ class JobRepository {
                 .query(String.class).list();
     }
 
-    record PendingStateEvent(String jobId, StateChange change) {
+    /** {@code traceContext}: W3C headers of the work that made the change, carried by the published event. */
+    record PendingStateEvent(String jobId, StateChange change, Map<String, String> traceContext) {
     }
 
 

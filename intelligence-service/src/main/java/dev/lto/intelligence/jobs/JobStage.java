@@ -14,6 +14,11 @@ interface JobStage {
     /** The next move, or null to wait. Must not write: writes go into the transition's effect. */
     Transition run(JobRecord job);
 
+    /** The span this stage runs in when traced ({@code job.validate}...), or null for a step too small to trace. */
+    default String spanName() {
+        return null;
+    }
+
     /**
      * Where the job goes, why (history reason, may be null), and what must be stored in the same
      * transaction as the state change (may be null).

@@ -3,7 +3,9 @@ package dev.lto.intelligence.jobs;
 import dev.lto.contracts.events.EventTypes;
 import dev.lto.contracts.events.JobSubmitted;
 import dev.lto.contracts.events.SimulationFinished;
+import dev.lto.contracts.events.StreamNames;
 import dev.lto.platform.streams.EnvelopeCodec;
+import dev.lto.platform.streams.StreamTracing;
 import jakarta.validation.Validator;
 import java.util.function.Consumer;
 import org.springframework.context.annotation.Bean;
@@ -13,25 +15,28 @@ import org.springframework.messaging.Message;
 /**
  * Stream bindings of the jobs feature: {@code jobSubmissions-in-0} from {@code lto.jobs.submitted}
  * and {@code simulationResults-in-0} from {@code lto.sim.results}. Each handler returns normally
- * only once the effects are stored; any exception leaves the entry unacknowledged.
+ * only once the effects are stored; any exception leaves the entry unacknowledged. Each message is
+ * handled in a span continuing the trace its envelope carries (docs/tracing.md).
  */
 @Configuration(proxyBeanMethods = false)
 class JobStreams {
 
     @Bean
-    Consumer<Message<byte[]>> jobSubmissions(EnvelopeCodec codec, JobLifecycle lifecycle) {
+    Consumer<Message<byte[]>> jobSubmissions(EnvelopeCodec codec, JobLifecycle lifecycle, StreamTracing tracing) {
         return message -> {
             var envelope = codec.read(message.getPayload(), JobSubmitted.class);
             if (!EventTypes.JOB_SUBMITTED.equals(envelope.type())) {
                 throw new IllegalArgumentException("unexpected event type " + envelope.type() + " on the submissions stream");
             }
-            lifecycle.accept(envelope);
+            tracing.process(StreamNames.JOBS_SUBMITTED, envelope, envelope.payload().parameters().jobId(),
+                    () -> lifecycle.accept(envelope));
         };
     }
 
     /** The results stream is open to other producers (the ingest edge, external tools): the payload is validated first. */
     @Bean
-    Consumer<Message<byte[]>> simulationResults(EnvelopeCodec codec, JobLifecycle lifecycle, Validator validator) {
+    Consumer<Message<byte[]>> simulationResults(EnvelopeCodec codec, JobLifecycle lifecycle, Validator validator,
+                                                StreamTracing tracing) {
         return message -> {
             var envelope = codec.read(message.getPayload(), SimulationFinished.class);
             if (!EventTypes.SIMULATION_FINISHED.equals(envelope.type())) {
@@ -42,7 +47,7 @@ class JobStreams {
                 throw new IllegalArgumentException("invalid simulation result " + envelope.eventId() + ": " + violations.stream()
                         .map(v -> v.getPropertyPath() + " " + v.getMessage()).sorted().toList());
             }
-            lifecycle.finished(envelope);
+            tracing.process(StreamNames.SIM_RESULTS, envelope, envelope.payload().jobId(), () -> lifecycle.finished(envelope));
         };
     }
 }

@@ -33,6 +33,11 @@ class PipelineStages {
             }
 
             @Override
+            public String spanName() {
+                return "job.preflight";
+            }
+
+            @Override
             public Transition run(JobRecord job) {
                 boolean ingested = pipeline.result(job.jobId()).isPresent();
                 Optional<PreflightDecision> decision = gate.decide(job.parameters(),
@@ -106,6 +111,11 @@ class PipelineStages {
             @Override
             public JobState state() {
                 return JobState.EVALUATING;
+            }
+
+            @Override
+            public String spanName() {
+                return "job.evaluate";
             }
 
             @Override

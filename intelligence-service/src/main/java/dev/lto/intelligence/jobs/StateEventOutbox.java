@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
  * Publishes stored state changes to {@code lto.events} (transactional outbox): a history row is
  * written in the transition's transaction and marked published only after XADD succeeded, so a
  * crash between the two republishes rather than loses. Event ids are {@code job_id/seq}, which is
- * what consumers deduplicate on.
+ * what consumers deduplicate on. Each event carries the trace context stored with its row, so a
+ * sweep that publishes it later still continues the trace of the work that made the change.
  */
 @Component
 class StateEventOutbox {
@@ -49,7 +50,7 @@ class StateEventOutbox {
                 var change = pending.change();
                 var payload = new JobStateChanged(pending.jobId(), change.from(), change.to(), change.sequence(), change.at(), change.reason());
                 var envelope = new EventEnvelope<>(pending.jobId() + "/" + change.sequence(), EventTypes.JOB_STATE_CHANGED, 1,
-                        change.at(), pending.jobId(), "intelligence-service", Map.of(), payload);
+                        change.at(), pending.jobId(), "intelligence-service", pending.traceContext(), payload);
                 try {
                     publisher.publish(BINDING, envelope);
                 } catch (RuntimeException e) {

@@ -6,8 +6,10 @@ import dev.lto.contracts.events.EventEnvelope;
 import dev.lto.contracts.events.EventTypes;
 import dev.lto.contracts.events.SimulationFinished;
 import dev.lto.contracts.events.SimulationRequested;
+import dev.lto.contracts.events.StreamNames;
 import dev.lto.platform.streams.EnvelopeCodec;
 import dev.lto.platform.streams.EventPublisher;
+import dev.lto.platform.streams.StreamTracing;
 import dev.lto.simulator.spi.SimulatorAdapters;
 import dev.lto.simulator.spi.SimulatorInterface;
 import io.micrometer.core.instrument.Counter;
@@ -48,15 +50,17 @@ public class SimulationWorker {
     private final EnvelopeCodec codec;
     private final String workerName;
     private final Map<String, AtomicInteger> busy = new ConcurrentHashMap<>();
-    /** Jobs running here now, so only their progress is published. */
-    private final Map<String, Boolean> running = new ConcurrentHashMap<>();
+    /** Jobs running here now, so only their progress is published, with the trace context of their run. */
+    private final Map<String, Map<String, String>> running = new ConcurrentHashMap<>();
     private final AtomicLong progressSeq = new AtomicLong();
     private final List<Disposable> progressSubscriptions = new ArrayList<>();
     private final MeterRegistry meters;
     private final Counter failures;
+    private final StreamTracing tracing;
 
     SimulationWorker(SimulatorAdapters adapters, EventPublisher publisher, EnvelopeCodec codec, MeterRegistry meters,
-                     @Value("${spring.cloud.stream.redis.binder.consumer-name:}") String consumerName) {
+                     @Value("${spring.cloud.stream.redis.binder.consumer-name:}") String consumerName, StreamTracing tracing) {
+        this.tracing = tracing;
         this.adapters = adapters;
         this.publisher = publisher;
         this.codec = codec;
@@ -83,16 +87,22 @@ public class SimulationWorker {
         if (!EventTypes.SIMULATION_REQUESTED.equals(envelope.type())) {
             throw new IllegalArgumentException("unexpected event type " + envelope.type() + " on a simulation request stream");
         }
-        SimulationRequested req = envelope.payload();
+        String stream = "gpu".equals(deviceClass) ? StreamNames.SIM_REQUESTS_GPU : StreamNames.SIM_REQUESTS_CPU;
+        tracing.process(stream, envelope, envelope.payload().jobId(), () -> run(envelope.payload(), deviceClass));
+    }
+
+    private void run(SimulationRequested req, String deviceClass) {
         AtomicInteger slots = busy.get(deviceClass);
         slots.incrementAndGet();
-        running.put(req.jobId(), Boolean.TRUE);
         SimulationResult result = null;
         String error = null;
         Timer.Sample t = Timer.start(meters);
         try {
             SimulatorInterface adapter = adapters.get(req.adapterType());
-            result = adapter.runJob(req.parameters());
+            result = tracing.inSpan("simulation.run", req.jobId(), () -> {
+                running.put(req.jobId(), tracing.currentContext());
+                return adapter.runJob(req.parameters());
+            });
         } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
             error = e.getClass().getSimpleName() + ": " + e.getMessage();
             failures.increment();
@@ -113,8 +123,10 @@ public class SimulationWorker {
 
     private void publishProgress(MetricSnapshot s) {
         try {
+            // Published from the adapter's thread: the job's run context is passed explicitly.
             publisher.publish(PROGRESS_BINDING, new EventEnvelope<>(s.jobId() + "/progress/" + workerName + "/" + progressSeq.incrementAndGet(),
-                    EventTypes.SIMULATION_PROGRESS, 1, s.timestamp(), s.jobId(), "intelligence-service/sim-worker", Map.of(), s));
+                    EventTypes.SIMULATION_PROGRESS, 1, s.timestamp(), s.jobId(), "intelligence-service/sim-worker",
+                    running.getOrDefault(s.jobId(), Map.of()), s));
         } catch (RuntimeException e) {
             // Progress is advisory: losing a snapshot must not fail the job.
             log.debug("Progress of job {} not published: {}", s.jobId(), e.toString());

@@ -38,7 +38,7 @@ class DispatchOrderTest {
                 new ClassPathResource("schema-pipeline.sql")).execute(ds);
         jdbc = JdbcClient.create(ds);
         JsonMapper json = JsonMapper.builder().build();
-        jobs = new JobRepository(jdbc, json);
+        jobs = new JobRepository(jdbc, json, new dev.lto.platform.streams.StreamTracing(io.opentelemetry.api.OpenTelemetry.noop()));
         pipeline = new PipelineRepository(jdbc, json);
     }
 

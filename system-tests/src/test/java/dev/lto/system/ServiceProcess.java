@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** One LTO service running from its executable jar as a real OS process. */
@@ -23,6 +25,9 @@ final class ServiceProcess implements AutoCloseable {
     private final int port;
     private final List<String> args;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final List<String> jvmOptions = new ArrayList<>();
+    private final Map<String, String> environment = new LinkedHashMap<>();
+    private boolean separateStderr;
     private Process process;
     private int starts;
 
@@ -40,16 +45,45 @@ final class ServiceProcess implements AutoCloseable {
         return "http://localhost:" + port;
     }
 
+    /**
+     * Starts with these JVM options (e.g. {@code -javaagent:...}) and environment variables; stdout and
+     * stderr then go to separate files ({@link #stdout()}, {@link #stderr()}), so the service's own log
+     * lines can be told from the JVM's and an agent's.
+     */
+    ServiceProcess withJvm(List<String> options, Map<String, String> env) {
+        jvmOptions.addAll(options);
+        environment.putAll(env);
+        separateStderr = true;
+        return this;
+    }
+
+    /** The current run's log (stdout, and stderr too unless {@link #withJvm} separated it). */
+    Path stdout() {
+        return LOGS.resolve(artifact + "-" + starts + ".log");
+    }
+
+    Path stderr() {
+        return LOGS.resolve(artifact + "-" + starts + ".err.log");
+    }
+
     ServiceProcess start(String... extraArgs) throws IOException {
         Files.createDirectories(LOGS);
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx768m", "-XX:TieredStopAtLevel=1", "-Dai.djl.offline=true",
-                "-jar", jar().toString(), "--server.port=" + port));
+                "--enable-native-access=ALL-UNNAMED", "-Xmx768m", "-XX:TieredStopAtLevel=1", "-Dai.djl.offline=true"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar().toString(), "--server.port=" + port));
         command.addAll(args);
         command.addAll(List.of(extraArgs));
-        File log = LOGS.resolve(artifact + "-" + (++starts) + ".log").toFile();
-        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        starts++;
+        var builder = new ProcessBuilder(command).redirectOutput(stdout().toFile());
+        builder.environment().putAll(environment);
+        if (separateStderr) {
+            builder.redirectError(stderr().toFile());
+        } else {
+            builder.redirectErrorStream(true);
+        }
+        process = builder.start();
         Process started = process;
         // If the test JVM itself is killed, take the service down with it rather than orphan it.
         Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));

@@ -6,6 +6,8 @@
 # latency p50/p99. Usage: JOBS=300 intelligence-service/bench/pipeline-benchmark.sh
 # BENCH_DATA=<dir> reuses a data dir that already holds a model (skips the bootstrap campaign).
 # PREFLIGHT_ONLY=1 runs no simulation worker: measures intake + validation + preflight alone (jobs then wait RUNNING).
+# OTEL=1 attaches the OpenTelemetry Java agent (target/otel, otel/agent.properties) to both services, exporting OTLP/HTTP
+# to a local sink that accepts and counts the spans' bytes (docs/tracing.md): the agent's overhead on the same benchmark.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -35,11 +37,28 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --d
   --pidfile "$WORK/redis.pid" --logfile "$WORK/redis.log"
 COMMON=(--spring.data.redis.port="$REDIS_PORT")
 FLAGS=(--enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Xmx2g)
-"$JAVA" "${FLAGS[@]}" -jar "$(jar_of ingestion-service)" --server.port=$ING_PORT "${COMMON[@]}" >"$WORK/ingestion.log" 2>&1 &
+if [ "${OTEL:-0}" = 1 ]; then
+  [ -f target/otel/opentelemetry-javaagent.jar ] || ./mvnw -q -B -N generate-resources
+  SINK_PORT=$(free_port)
+  # A stand-in OTLP/HTTP receiver: answers 200 to every export and counts the bytes (no collector on this machine).
+  python3 -c '
+import http.server, sys
+class Sink(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length", 0)); self.rfile.read(n)
+        with open(sys.argv[2], "a") as f: f.write(f"{n}\n")
+        self.send_response(200); self.send_header("Content-Type", "application/x-protobuf"); self.send_header("Content-Length", "0"); self.end_headers()
+    def log_message(self, *a): pass
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_forever()' "$SINK_PORT" "$WORK/otlp-bytes.txt" &
+  echo $! >"$WORK/otlp-sink.pid"
+  FLAGS+=(-javaagent:"$ROOT/target/otel/opentelemetry-javaagent.jar" -Dotel.javaagent.configuration-file="$ROOT/otel/agent.properties"
+          -Dotel.exporter.otlp.endpoint=http://127.0.0.1:$SINK_PORT)
+fi
+OTEL_SERVICE_NAME=ingestion-service "$JAVA" "${FLAGS[@]}" -jar "$(jar_of ingestion-service)" --server.port=$ING_PORT "${COMMON[@]}" >"$WORK/ingestion.log" 2>&1 &
 echo $! >"$WORK/ingestion.pid"
 EXTRA=()
 [ "${PREFLIGHT_ONLY:-0}" = 1 ] && EXTRA=(--lto.pipeline.functions='jobSubmissions;simulationResults;ingestMetrics;ingestYield')
-"$JAVA" "${FLAGS[@]}" -jar "$(jar_of intelligence-service)" --server.port=$INT_PORT "${COMMON[@]}" \
+OTEL_SERVICE_NAME=intelligence-service "$JAVA" "${FLAGS[@]}" -jar "$(jar_of intelligence-service)" --server.port=$INT_PORT "${COMMON[@]}" \
   --lto.data-dir="$DATA" "${EXTRA[@]}" >"$WORK/intelligence.log" 2>&1 &
 echo $! >"$WORK/intelligence.pid"
 ING=http://localhost:$ING_PORT; INT=http://localhost:$INT_PORT
@@ -73,7 +92,7 @@ while :; do
 done
 while read -r id; do curl -fs "$INT/api/v1/jobs/$id"; done <"$WORK/ids.txt" | jq -s . >"$WORK/jobs.json"
 echo
-echo "Pipeline benchmark, $(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), model $MODEL, $JOBS jobs"
+echo "Pipeline benchmark, $(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), model $MODEL, $JOBS jobs, agent: $( [ "${OTEL:-0}" = 1 ] && echo on || echo off)"
 jq -r '
   def ts: capture("(?<s>[^.Z]+)(?<f>\\.[0-9]+)?Z") | ((.s + "Z") | fromdateiso8601) + ((.f // "0") | tonumber);
   def pct(p): sort | .[((length - 1) * p | floor)];
@@ -90,4 +109,5 @@ jq -r '
       + " ms, p99 " + ([$j[] | select(.pre) | .pre - .sub] | pct(0.99) * 1000 | round | tostring) + " ms"
 ' "$WORK/jobs.json"
 curl -fs "$INT/actuator/prometheus" | grep -E '^lto_simulation_duration_seconds_(sum|count)' || true
+[ "${OTEL:-0}" = 1 ] && sleep 6 && echo "OTLP exports received: $(wc -l <"$WORK/otlp-bytes.txt" 2>/dev/null || echo 0), bytes: $(awk '{s+=$1} END {print s+0}' "$WORK/otlp-bytes.txt" 2>/dev/null)"
 echo "logs and job histories: $WORK; data dir (model reusable with BENCH_DATA=): $DATA"

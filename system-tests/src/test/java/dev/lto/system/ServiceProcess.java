@@ -98,7 +98,7 @@ final class ServiceProcess implements AutoCloseable {
                 throw new AssertionError(artifact + " exited with " + process.exitValue() + "; see " + LOGS.toAbsolutePath());
             }
             try {
-                var r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health")).timeout(Duration.ofSeconds(2)).build(),
+                var r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health")).timeout(Duration.ofSeconds(30)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200 && r.body().contains("\"UP\"")) {
                     return this;

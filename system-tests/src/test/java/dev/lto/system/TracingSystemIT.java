@@ -66,7 +66,8 @@ class TracingSystemIT {
         ingestion.start();
         intelligence.start();
         action.start();
-        Duration startup = Duration.ofMinutes(5);
+        // The agent instruments classes as they load: startup takes about twice as long as without it.
+        Duration startup = Duration.ofMinutes(10);
         ingestion.awaitHealthy(startup);
         intelligence.awaitHealthy(startup);
         action.awaitHealthy(startup);

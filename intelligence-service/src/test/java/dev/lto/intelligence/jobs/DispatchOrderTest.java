@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lto.contracts.JobParameters;
 import dev.lto.contracts.JobPriority;
 import dev.lto.contracts.JobState;
+import dev.lto.platform.streams.StreamTracing;
+import io.opentelemetry.api.OpenTelemetry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +40,7 @@ class DispatchOrderTest {
                 new ClassPathResource("schema-pipeline.sql")).execute(ds);
         jdbc = JdbcClient.create(ds);
         JsonMapper json = JsonMapper.builder().build();
-        jobs = new JobRepository(jdbc, json, new dev.lto.platform.streams.StreamTracing(io.opentelemetry.api.OpenTelemetry.noop()));
+        jobs = new JobRepository(jdbc, json, new StreamTracing(OpenTelemetry.noop()));
         pipeline = new PipelineRepository(jdbc, json);
     }
 

@@ -6,6 +6,7 @@
 # latency p50/p99. Usage: JOBS=300 intelligence-service/bench/pipeline-benchmark.sh
 # BENCH_DATA=<dir> reuses a data dir that already holds a model (skips the bootstrap campaign).
 # PREFLIGHT_ONLY=1 runs no simulation worker: measures intake + validation + preflight alone (jobs then wait RUNNING).
+# INT_ARGS="--lto.models.xgboost.trees=30 ..." passes extra arguments to the intelligence service (e.g. a quicker first model).
 # OTEL=1 attaches the OpenTelemetry Java agent (target/otel, otel/agent.properties) to both services, exporting OTLP/HTTP
 # to a local sink that accepts and counts the spans' bytes (docs/tracing.md): the agent's overhead on the same benchmark.
 set -euo pipefail
@@ -59,7 +60,7 @@ echo $! >"$WORK/ingestion.pid"
 EXTRA=()
 [ "${PREFLIGHT_ONLY:-0}" = 1 ] && EXTRA=(--lto.pipeline.functions='jobSubmissions;simulationResults;ingestMetrics;ingestYield')
 OTEL_SERVICE_NAME=intelligence-service "$JAVA" "${FLAGS[@]}" -jar "$(jar_of intelligence-service)" --server.port=$INT_PORT "${COMMON[@]}" \
-  --lto.data-dir="$DATA" "${EXTRA[@]}" >"$WORK/intelligence.log" 2>&1 &
+  --lto.data-dir="$DATA" "${EXTRA[@]}" ${INT_ARGS:-} >"$WORK/intelligence.log" 2>&1 &
 echo $! >"$WORK/intelligence.pid"
 ING=http://localhost:$ING_PORT; INT=http://localhost:$INT_PORT
 for s in ingestion intelligence; do

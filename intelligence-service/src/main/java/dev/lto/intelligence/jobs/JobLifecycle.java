@@ -338,12 +338,12 @@ class JobLifecycle {
                 }
                 JobRecord current = job;
                 // A traced stage's transition is stored inside its span: the state event carries it (docs/tracing.md).
-                JobRecord moved = stage.spanName() == null ? step(stage, current)
+                JobRecord after = stage.spanName() == null ? step(stage, current)
                         : tracing.inSpan(stage.spanName(), jobId, () -> step(stage, current));
-                if (moved == null) {
+                if (after == null) {
                     return;
                 }
-                job = moved;
+                job = after;
             }
         });
     }

@@ -129,7 +129,7 @@ public class AlertEngine {
     }
 
     private Alert endAlert(Alert a, Instant at) {
-        Alert done = aggregates.update(a.resolved(at));
+        Alert done = aggregates.update(a.resolved(at.truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
         outbox.enqueue(done, AlertmanagerOutbox.Change.RESOLVED);
         return done;
     }
@@ -149,7 +149,7 @@ public class AlertEngine {
                         + "; only a firing alert can be acknowledged", state(a));
             }
             boolean ends = AlertSource.PIPELINE.column().equals(a.source());
-            Alert acked = aggregates.update(a.acknowledged(by, note, clock.instant(), ends));
+            Alert acked = aggregates.update(a.acknowledged(by, note, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS), ends));
             if (ends) {
                 outbox.enqueue(acked, AlertmanagerOutbox.Change.RESOLVED);
             }

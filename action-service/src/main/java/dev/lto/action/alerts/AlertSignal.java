@@ -29,6 +29,7 @@ public record AlertSignal(
         Objects.requireNonNull(severity, "severity");
         Objects.requireNonNull(alertType, "alertType");
         Objects.requireNonNull(source, "source");
-        Objects.requireNonNull(at, "at");
+        // DuckDB keeps microseconds: the alert returned is then equal to the one read back.
+        at = Objects.requireNonNull(at, "at").truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 }

@@ -238,6 +238,52 @@ class AlertsApiIntegrationTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> "RESOLVED".equals(alertFor(job).get("status").asString()));
     }
 
+    @Test
+    void alertmanagerWebhookImportsForeignAlertsOnceSkipsOwnAndRejectsMalformedPayloadsWhole() throws Exception {
+        String name = "DiskFull" + UUID.randomUUID().toString().substring(0, 6);
+        String good = """
+                {"status": "firing", "labels": {"alertname": "%s", "severity": "warning", "job_id": "job_x"},
+                 "annotations": {"summary": "disk 97%% full"}, "startsAt": "2026-12-03T10:00:00Z",
+                 "endsAt": "0001-01-01T00:00:00Z", "generatorURL": "http://prometheus/graph", "fingerprint": "%s"}"""
+                .formatted(name, name.toLowerCase());
+        String bad = """
+                {"status": "burning", "labels": {"severity": "warning"}, "startsAt": "yesterday", "fingerprint": "f00"}""";
+        HttpResponse<String> rejected = http().post("/api/v1/alerts/alertmanager", payload("4", good, bad));
+        assertThat(rejected.statusCode()).isEqualTo(400);
+        assertThat(rejected.body()).contains("alerts[1].status").contains("alerts[1].labels.alertname").contains("alerts[1].startsAt");
+        assertThat(http().post("/api/v1/alerts/alertmanager", payload("3", good)).body()).contains("\"version\"");
+        assertThat(http().post("/api/v1/alerts/alertmanager", "[1, 2]").statusCode()).isEqualTo(400);
+        assertThat(http().get("/api/v1/alerts/history?type=" + name).body()).as("nothing stored from a rejected payload")
+                .contains("\"items\":[]");
+
+        String own = """
+                {"status": "firing", "labels": {"alertname": "job_blocked", "origin": "lto", "alert_id": "alert_12345678"},
+                 "startsAt": "2026-12-03T10:00:00Z", "fingerprint": "abc"}""";
+        JsonNode outcome = json.readTree(http().post("/api/v1/alerts/alertmanager", payload("4", good, own)).body());
+        assertThat(outcome.get("imported").asInt()).isEqualTo(1);
+        assertThat(outcome.get("skipped_lto_origin").asInt()).isEqualTo(1);
+        // Alertmanager repeats notifications: the same firing alert changes nothing.
+        assertThat(json.readTree(http().post("/api/v1/alerts/alertmanager", payload("4", good)).body()).get("imported").asInt()).isZero();
+        JsonNode imported = json.readTree(http().get("/api/v1/alerts/history?type=" + name).body()).get("items").get(0);
+        assertThat(imported.get("severity").asString()).isEqualTo("WARN");
+        assertThat(imported.get("job_id").asString()).isEqualTo("job_x");
+        assertThat(imported.get("occurrences").asInt()).isEqualTo(1);
+        assertThat(imported.get("message").asString()).isEqualTo("disk 97% full");
+
+        String resolved = good.replace("\"firing\"", "\"resolved\"").replace("0001-01-01T00:00:00Z", "2026-12-03T10:05:00Z");
+        assertThat(json.readTree(http().post("/api/v1/alerts/alertmanager", payload("4", resolved)).body()).get("resolved").asInt())
+                .isEqualTo(1);
+        assertThat(json.readTree(http().get("/api/v1/alerts/" + imported.get("alert_id").asString()).body()).get("status").asString())
+                .isEqualTo("RESOLVED");
+    }
+
+    private static String payload(String version, String... alerts) {
+        return """
+                {"version": "%s", "groupKey": "{}:{alertname=\\"x\\"}", "truncatedAlerts": 0, "status": "firing", "receiver": "lto",
+                 "groupLabels": {}, "commonLabels": {}, "commonAnnotations": {}, "externalURL": "http://am:9093",
+                 "alerts": [%s]}""".formatted(version, String.join(",", alerts));
+    }
+
     private void raiseOnStream(AlertRaised alert) {
         publisher.publish("lto.alerts", EventEnvelope.of(EventTypes.ALERT_RAISED, alert.jobId() == null ? "-" : alert.jobId(), "test", alert));
     }

@@ -41,14 +41,15 @@ class ImageTarballTest {
         assertThat(manifest.path("RepoTags").get(0).asText()).startsWith("lto/" + service + ":");
         List<String> entrypoint = strings(config.path("Entrypoint"));
         assertThat(entrypoint.getFirst()).isEqualTo("java");
-        assertThat(entrypoint).contains("--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true");
+        assertThat(entrypoint).contains("--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true", "-Djna.tmpdir=/tmp/jna");
         assertThat(entrypoint.getLast()).isEqualTo(mainClass);
         assertThat(config.path("User").asText()).isEqualTo("10001:10001");
         assertThat(names(config.path("ExposedPorts"))).containsExactly(port + "/tcp");
         assertThat(config.path("Labels").path("org.opencontainers.image.title").asText()).isEqualTo(service);
         assertThat(config.path("Labels").path("dev.lto.port").asText()).isEqualTo(String.valueOf(port));
         assertThat(config.path("Labels").path("dev.lto.health.readiness").asText()).isEqualTo("/actuator/health/readiness");
-        assertThat(strings(config.path("Env"))).contains("JAVA_HOME=/opt/java", "LTO_DATA_DIR=/data", "DJL_CACHE_DIR=/tmp/djl");
+        assertThat(strings(config.path("Env"))).contains("JAVA_HOME=/opt/java", "LTO_DATA_DIR=/data", "DJL_CACHE_DIR=/tmp/djl",
+                "XDG_CACHE_HOME=/tmp/cache");
 
         assertThat(files).as("the base's Java runtime").contains("opt/java/bin/java");
         assertThat(files).as("the non-root user").contains("etc/passwd");

@@ -8,6 +8,7 @@
 # PREFLIGHT_ONLY=1 runs no simulation worker: measures intake + validation + preflight alone (jobs then wait RUNNING).
 # WORKERS=N runs the roles apart (docs/deployment.md, scale-out): the orchestrator without a local worker and N
 # worker-only processes with WORKER_SLOTS slots each (default 1); the orchestrator dispatches N x WORKER_SLOTS.
+# INTEL_ARGS="--lto.models.xgboost.trees=50 ..." adds options to the intelligence (orchestrator) process.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -52,7 +53,7 @@ if [ -n "${WORKERS:-}" ]; then
   done
 fi
 "$JAVA" "${FLAGS[@]}" -jar "$(jar_of intelligence-service)" --server.port=$INT_PORT "${COMMON[@]}" \
-  --lto.data-dir="$DATA" "${EXTRA[@]}" >"$WORK/intelligence.log" 2>&1 &
+  --lto.data-dir="$DATA" "${EXTRA[@]}" ${INTEL_ARGS:-} >"$WORK/intelligence.log" 2>&1 &
 echo $! >"$WORK/intelligence.pid"
 ING=http://localhost:$ING_PORT; INT=http://localhost:$INT_PORT
 for s in ingestion intelligence; do

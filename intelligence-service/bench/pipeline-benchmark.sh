@@ -6,6 +6,9 @@
 # latency p50/p99. Usage: JOBS=300 intelligence-service/bench/pipeline-benchmark.sh
 # BENCH_DATA=<dir> reuses a data dir that already holds a model (skips the bootstrap campaign).
 # PREFLIGHT_ONLY=1 runs no simulation worker: measures intake + validation + preflight alone (jobs then wait RUNNING).
+# WORKERS=N runs the roles apart (docs/deployment.md, scale-out): the orchestrator without a local worker and N
+# worker-only processes with WORKER_SLOTS slots each (default 1); the orchestrator dispatches N x WORKER_SLOTS.
+# INTEL_ARGS="--lto.models.xgboost.trees=50 ..." adds options to the intelligence (orchestrator) process.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -39,8 +42,18 @@ FLAGS=(--enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Xmx2g)
 echo $! >"$WORK/ingestion.pid"
 EXTRA=()
 [ "${PREFLIGHT_ONLY:-0}" = 1 ] && EXTRA=(--lto.pipeline.functions='jobSubmissions;simulationResults;ingestMetrics;ingestYield')
+if [ -n "${WORKERS:-}" ]; then
+  EXTRA=(--lto.pipeline.functions='jobSubmissions;simulationResults;ingestMetrics;ingestYield'
+         --lto.pipeline.cpu-slots=$((WORKERS * ${WORKER_SLOTS:-1})))
+  for w in $(seq "$WORKERS"); do
+    "$JAVA" "${FLAGS[@]}" -jar "$(jar_of intelligence-service)" --server.port="$(free_port)" "${COMMON[@]}" \
+      --lto.pipeline.functions=cpuSimulations --lto.worker.cpu-slots="${WORKER_SLOTS:-1}" --lto.pipeline.orchestrator=false \
+      --lto.models.bootstrap.enabled=false --lto.data-dir="$WORK/worker-$w" >"$WORK/worker-$w.log" 2>&1 &
+    echo $! >"$WORK/worker-$w.pid"
+  done
+fi
 "$JAVA" "${FLAGS[@]}" -jar "$(jar_of intelligence-service)" --server.port=$INT_PORT "${COMMON[@]}" \
-  --lto.data-dir="$DATA" "${EXTRA[@]}" >"$WORK/intelligence.log" 2>&1 &
+  --lto.data-dir="$DATA" "${EXTRA[@]}" ${INTEL_ARGS:-} >"$WORK/intelligence.log" 2>&1 &
 echo $! >"$WORK/intelligence.pid"
 ING=http://localhost:$ING_PORT; INT=http://localhost:$INT_PORT
 for s in ingestion intelligence; do
@@ -73,7 +86,7 @@ while :; do
 done
 while read -r id; do curl -fs "$INT/api/v1/jobs/$id"; done <"$WORK/ids.txt" | jq -s . >"$WORK/jobs.json"
 echo
-echo "Pipeline benchmark, $(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), model $MODEL, $JOBS jobs"
+echo "Pipeline benchmark, $(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), model $MODEL, $JOBS jobs${WORKERS:+, $WORKERS worker process(es) x ${WORKER_SLOTS:-1} slot(s)}"
 jq -r '
   def ts: capture("(?<s>[^.Z]+)(?<f>\\.[0-9]+)?Z") | ((.s + "Z") | fromdateiso8601) + ((.f // "0") | tonumber);
   def pct(p): sort | .[((length - 1) * p | floor)];

@@ -39,7 +39,6 @@ import org.springframework.core.retry.RetryTemplate;
 import org.springframework.integration.endpoint.MessageProducerSupport;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
-import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.MessagingException;
 import org.springframework.messaging.support.MessageBuilder;
 
@@ -612,28 +611,26 @@ public class RedisStreamInboundChannelAdapter extends MessageProducerSupport {
         private Message<List<byte[]>> batchMessage(List<StreamMessage<byte[], byte[]>> entries, Map<String, Long> deliveries) {
             List<byte[]> payloads = new ArrayList<>(entries.size());
             List<Map<String, Object>> headers = new ArrayList<>(entries.size());
-            Object contentType = null;
             for (StreamMessage<byte[], byte[]> entry : entries) {
                 Message<byte[]> m = codec.decode(entry.getBody(), inboundHeaders(entry.getId(), deliveries.getOrDefault(entry.getId(), 1L)));
                 payloads.add(m.getPayload());
                 headers.add(new LinkedHashMap<>(m.getHeaders()));
-                if (contentType == null) {
-                    contentType = m.getHeaders().get(MessageHeaders.CONTENT_TYPE);
-                }
             }
-            return asBatch(payloads, headers, contentType);
+            return asBatch(payloads, headers);
         }
 
-        private Message<List<byte[]>> asBatch(List<byte[]> payloads, List<Map<String, Object>> headers, Object contentType) {
-            MessageBuilder<List<byte[]>> builder = MessageBuilder.withPayload(payloads)
+        /**
+         * No {@code contentType} on the list message: the entries' own content types stay in their
+         * headers, and the binding's content type applies to the list (set {@code application/octet-stream}
+         * on a batch binding of opaque payloads, or Spring Cloud Function tries to convert the list as JSON).
+         */
+        private Message<List<byte[]>> asBatch(List<byte[]> payloads, List<Map<String, Object>> headers) {
+            return MessageBuilder.withPayload(payloads)
                     .setHeader(RedisStreamHeaders.STREAM_KEY, stream)
                     .setHeader(RedisStreamHeaders.CONSUMER_GROUP, group)
                     .setHeader(RedisStreamHeaders.CONSUMER, name)
-                    .setHeader(RedisStreamHeaders.BATCH_CONVERTED_HEADERS, headers);
-            if (contentType != null) {
-                builder.setHeader(MessageHeaders.CONTENT_TYPE, contentType);
-            }
-            return builder.build();
+                    .setHeader(RedisStreamHeaders.BATCH_CONVERTED_HEADERS, headers)
+                    .build();
         }
 
         private Map<String, Object> inboundHeaders(String id, long deliveryCount) {
@@ -659,8 +656,7 @@ public class RedisStreamInboundChannelAdapter extends MessageProducerSupport {
             try {
                 Message<byte[]> decoded = codec.decode(entry.getBody(), inboundHeaders(id, deliveryCount));
                 // A batch consumer takes lists, also when an entry is handed alone.
-                message = batchMode ? asBatch(List.of(decoded.getPayload()), List.of(new LinkedHashMap<>(decoded.getHeaders())),
-                        decoded.getHeaders().get(MessageHeaders.CONTENT_TYPE)) : decoded;
+                message = batchMode ? asBatch(List.of(decoded.getPayload()), List.of(new LinkedHashMap<>(decoded.getHeaders()))) : decoded;
                 dispatch(message);
                 acks.add(id);
             }

@@ -86,8 +86,10 @@ class BatchModeTest {
 
     @Test
     void readsComeAsListsAckedTogetherAndAPoisonEntryIsDeadLetteredAlone(TestRedis redis) {
-        // 100 entries in one atomic step (the reader sees them all at once: reads of 40, 40, 20), one of them poison.
-        redis.command("EVAL", "for i = 0, 99 do redis.call('XADD', KEYS[1], '*', 'payload', (i == 57) and 'poison-57' or ('m' .. i)) end",
+        // 100 entries in one atomic step, written with a JSON content type like our services' (the binding's
+        // application/octet-stream decides for the list) (the reader sees them all at once: reads of 40, 40, 20), one of them poison.
+        redis.command("EVAL", "for i = 0, 99 do redis.call('XADD', KEYS[1], '*', 'payload', (i == 57) and 'poison-57' or ('m' .. i), "
+                        + "'contentType', 'application/json') end",
                 "1", "bm.jobs");
 
         await().atMost(Duration.ofSeconds(30)).until(() -> TestApps.xlen("bm.jobs.dlq") == 1);

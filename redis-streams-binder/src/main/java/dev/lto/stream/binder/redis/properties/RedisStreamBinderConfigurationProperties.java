@@ -42,14 +42,9 @@ public record RedisStreamBinderConfigurationProperties(
         healthTimeout = healthTimeout != null ? healthTimeout : Duration.ofMillis(1500);
     }
 
-    /** The settings of earlier versions (no health timeout given). */
-    public RedisStreamBinderConfigurationProperties(String consumerName, Duration shutdownTimeout, Duration operationTimeout,
-            Duration metricsRefresh, boolean commandObservation) {
-        this(consumerName, shutdownTimeout, operationTimeout, metricsRefresh, commandObservation, null);
-    }
 
     /** All defaults. */
     public static RedisStreamBinderConfigurationProperties defaults() {
-        return new RedisStreamBinderConfigurationProperties(null, null, null, null, false);
+        return new RedisStreamBinderConfigurationProperties(null, null, null, null, false, null);
     }
 }

@@ -1,5 +1,6 @@
 package dev.lto.intelligence.jobs;
 
+import dev.lto.contracts.JobState;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -16,7 +17,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Takes stored submissions (SUBMITTED jobs) through their first stages — validation, preflight,
- * the gate — in arrival order, one job per writer-lock turn, on a thread of its own. Storing a
+ * the gate — in arrival order, one job per writer-lock turn, on a thread of its own; the preflight
+ * prediction is computed before the lock is taken ({@link PreparedDecisions}). Storing a
  * batch of submissions therefore never waits for a prediction (≈ 0.1 s of CPU per job): a job is
  * readable by id as soon as its batch commits and waits in SUBMITTED, visibly, until its turn.
  * When the queue is empty it re-reads the SUBMITTED jobs from the database, which covers a restart
@@ -29,6 +31,7 @@ class Intake implements SmartLifecycle {
 
     private final JobLifecycle lifecycle;
     private final JobRepository jobs;
+    private final PreparedDecisions decisions;
     private final boolean orchestrator;
     private final long rescanMillis;
     private final LinkedHashSet<String> queue = new LinkedHashSet<>();
@@ -37,11 +40,12 @@ class Intake implements SmartLifecycle {
     private volatile boolean running;
     private Thread thread;
 
-    Intake(JobLifecycle lifecycle, JobRepository jobs, MeterRegistry meters,
+    Intake(JobLifecycle lifecycle, JobRepository jobs, PreparedDecisions decisions, MeterRegistry meters,
            @Value("${lto.pipeline.orchestrator:true}") boolean orchestrator,
            @Value("${lto.pipeline.intake-rescan-interval:5s}") Duration rescan) {
         this.lifecycle = lifecycle;
         this.jobs = jobs;
+        this.decisions = decisions;
         this.orchestrator = orchestrator;
         this.rescanMillis = rescan.toMillis();
         Gauge.builder("lto.jobs.intake.waiting", this, Intake::waiting)
@@ -106,10 +110,17 @@ class Intake implements SmartLifecycle {
                     scan = true;
                     continue;
                 }
-                lifecycle.locked(() -> {
-                    lifecycle.advance(jobId);
-                    return null;
-                });
+                // The prediction outside the writer lock; under it only the stored-facts checks and the writes.
+                jobs.find(jobId).filter(j -> j.state() == JobState.SUBMITTED || j.state() == JobState.VALIDATING
+                        || j.state() == JobState.PREFLIGHT).ifPresent(decisions::prepare);
+                try {
+                    lifecycle.locked(() -> {
+                        lifecycle.advance(jobId);
+                        return null;
+                    });
+                } finally {
+                    decisions.discard(jobId); // not used: rejected at validation, or the stage failed
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -21,8 +23,20 @@ import dev.lto.stream.binder.redis.RedisStreamInspector;
  */
 public class RedisStreamHealthIndicator implements HealthIndicator {
 
+    /**
+     * Checks run on threads of their own (not the common pool, which has one thread on two cores and which
+     * other work shares), and a probe arriving while a check still runs waits for that one instead of
+     * queueing another: a stalled Redis never piles up checks.
+     */
+    private static final ExecutorService CHECKS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "redis-stream-health");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final RedisStreamInspector inspector;
     private final Duration timeout;
+    private CompletableFuture<Health> inFlight;
 
     public RedisStreamHealthIndicator(RedisStreamInspector inspector) {
         this(inspector, Duration.ofMillis(1500));
@@ -35,12 +49,17 @@ public class RedisStreamHealthIndicator implements HealthIndicator {
 
     @Override
     public Health health() {
-        CompletableFuture<Health> check = CompletableFuture.supplyAsync(this::check);
+        CompletableFuture<Health> check;
+        synchronized (this) {
+            if (inFlight == null || inFlight.isDone()) {
+                inFlight = CompletableFuture.supplyAsync(this::check, CHECKS);
+            }
+            check = inFlight;
+        }
         try {
             return check.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
         catch (TimeoutException ex) {
-            check.cancel(true);
             return Health.down().withDetail("reason", "Redis did not answer the health check within " + timeout).build();
         }
         catch (ExecutionException ex) {

@@ -11,9 +11,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -56,8 +59,11 @@ class JobLifecycle {
     private final MeterRegistry meters;
     /** Set by every committed transition; tells {@link #locked} there are state events to publish. */
     private final AtomicBoolean moved = new AtomicBoolean();
-    /** This process writes the job tables from one thread at a time. */
-    private final ReentrantLock writer = new ReentrantLock();
+    /**
+     * This process writes the job tables from one thread at a time. Fair: the intake's stage thread
+     * takes it job after job, and a batch of submissions waiting to be stored must get its turn.
+     */
+    private final ReentrantLock writer = new ReentrantLock(true);
 
     JobLifecycle(JobRepository jobs, PipelineRepository pipeline, TransactionTemplate tx, StateEventOutbox outbox,
                  PipelineProperties props, List<JobStage> stageBeans,
@@ -108,30 +114,46 @@ class JobLifecycle {
     }
 
     /**
-     * Handles one submission; returns once its effects are committed (the binder then acknowledges).
-     * A known job id with the same parameters is a redelivery or a client retry: the job resumes. A
-     * known id with other parameters is a conflict: kept aside and counted, never merged.
+     * Stores a batch of submissions in one transaction and publishes their SUBMITTED events once
+     * (one commit and one outbox flush per batch, not per job); returns, in batch order, the ids of
+     * the jobs to advance: the new ones and the known ones resubmitted with the same parameters (a
+     * redelivery or a client retry resumes the job). A known id with other parameters is a conflict:
+     * kept aside in {@code job_submission_conflicts} and counted, never merged. The stages run later,
+     * on the {@link Intake}'s thread, so storing never waits for a prediction.
      */
-    void accept(EventEnvelope<JobSubmitted> event) {
-        var p = event.payload().parameters();
-        locked(() -> {
-            Boolean created = tx.execute(s -> jobs.insertIfAbsent(p, event.payload().submittedAt(), defaultAdapter, event.eventId()));
-            if (Boolean.TRUE.equals(created)) {
-                moved.set(true); // the SUBMITTED history row is an event too
-            } else {
-                JobRecord existing = read(p.jobId());
-                if (!existing.parameters().equals(p)) {
+    List<String> store(List<EventEnvelope<JobSubmitted>> events) {
+        return locked(() -> tx.execute(s -> {
+            Map<String, EventEnvelope<JobSubmitted>> firstById = new LinkedHashMap<>();
+            for (var event : events) {
+                firstById.putIfAbsent(event.payload().parameters().jobId(), event);
+            }
+            Set<String> created = jobs.insertAllIfAbsent(firstById.values().stream()
+                    .map(e -> new JobRepository.NewJob(e.payload().parameters(), e.payload().submittedAt(), defaultAdapter, e.eventId()))
+                    .toList());
+            List<String> toAdvance = new ArrayList<>();
+            for (var event : events) {
+                var p = event.payload().parameters();
+                if (created.contains(p.jobId()) && firstById.get(p.jobId()) == event) {
+                    toAdvance.add(p.jobId());
+                    continue;
+                }
+                JobParameters known = created.contains(p.jobId()) ? firstById.get(p.jobId()).payload().parameters()
+                        : read(p.jobId()).parameters();
+                if (!known.equals(p)) {
                     jobs.recordConflict(p, event.eventId());
-                    conflicts.increment();
+                    afterCommit(conflicts::increment);
                     log.error("Submission {} reuses job id {} with different parameters; kept in job_submission_conflicts, "
                             + "not processed", event.eventId(), p.jobId());
-                    return null;
+                } else if (!toAdvance.contains(p.jobId())) {
+                    log.debug("Job {} already known; resuming it instead of inserting", p.jobId());
+                    toAdvance.add(p.jobId());
                 }
-                log.debug("Job {} already known; resuming it instead of inserting", p.jobId());
             }
-            advance(p.jobId());
-            return null;
-        });
+            if (!created.isEmpty()) {
+                afterCommit(() -> moved.set(true)); // the SUBMITTED history rows are events too
+            }
+            return toAdvance;
+        }));
     }
 
     /**
@@ -349,7 +371,8 @@ class JobLifecycle {
     /** After a restart: resume every job that waits in a state a stage exists for. */
     @EventListener(ApplicationReadyEvent.class)
     void resumeUnfinished() {
-        resume(jobs.jobsIn(List.copyOf(stages.keySet())), "interrupted mid-stage");
+        // SUBMITTED jobs are the intake's: it takes them in arrival order on its own thread.
+        resume(jobs.jobsIn(stages.keySet().stream().filter(s -> s != JobState.SUBMITTED).toList()), "interrupted mid-stage");
     }
 
     /**

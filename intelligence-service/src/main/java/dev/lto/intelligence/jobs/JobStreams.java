@@ -1,10 +1,13 @@
 package dev.lto.intelligence.jobs;
 
+import dev.lto.contracts.events.EventEnvelope;
 import dev.lto.contracts.events.EventTypes;
 import dev.lto.contracts.events.JobSubmitted;
 import dev.lto.contracts.events.SimulationFinished;
 import dev.lto.platform.streams.EnvelopeCodec;
 import jakarta.validation.Validator;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,20 +15,29 @@ import org.springframework.messaging.Message;
 
 /**
  * Stream bindings of the jobs feature: {@code jobSubmissions-in-0} from {@code lto.jobs.submitted}
- * and {@code simulationResults-in-0} from {@code lto.sim.results}. Each handler returns normally
- * only once the effects are stored; any exception leaves the entry unacknowledged.
+ * (in batches) and {@code simulationResults-in-0} from {@code lto.sim.results}. Each handler returns
+ * normally only once the effects are stored; any exception leaves the entries unacknowledged.
  */
 @Configuration(proxyBeanMethods = false)
 class JobStreams {
 
+    /**
+     * Batch consumer ({@code consumer.batch-mode}): one read of the stream is stored in one transaction,
+     * then handed to the intake's stage thread. An entry that cannot be read fails the batch; the binder
+     * then hands the entries one by one, so it alone is redelivered and dead-lettered.
+     */
     @Bean
-    Consumer<Message<byte[]>> jobSubmissions(EnvelopeCodec codec, JobLifecycle lifecycle) {
+    Consumer<Message<List<byte[]>>> jobSubmissions(EnvelopeCodec codec, JobLifecycle lifecycle, Intake intake) {
         return message -> {
-            var envelope = codec.read(message.getPayload(), JobSubmitted.class);
-            if (!EventTypes.JOB_SUBMITTED.equals(envelope.type())) {
-                throw new IllegalArgumentException("unexpected event type " + envelope.type() + " on the submissions stream");
+            List<EventEnvelope<JobSubmitted>> batch = new ArrayList<>(message.getPayload().size());
+            for (byte[] payload : message.getPayload()) {
+                var envelope = codec.read(payload, JobSubmitted.class);
+                if (!EventTypes.JOB_SUBMITTED.equals(envelope.type())) {
+                    throw new IllegalArgumentException("unexpected event type " + envelope.type() + " on the submissions stream");
+                }
+                batch.add(envelope);
             }
-            lifecycle.accept(envelope);
+            intake.advanceLater(lifecycle.store(batch));
         };
     }
 

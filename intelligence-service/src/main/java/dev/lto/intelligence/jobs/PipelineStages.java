@@ -25,7 +25,7 @@ class PipelineStages {
 
     @Bean
     JobStage preflight(PreflightGate gate, PredictionStore predictions, PipelineRepository pipeline, SimulatorAdapters adapters,
-                       MeterRegistry meters) {
+                       MeterRegistry meters, PreparedDecisions prepared) {
         return new JobStage() {
             @Override
             public JobState state() {
@@ -35,8 +35,9 @@ class PipelineStages {
             @Override
             public Transition run(JobRecord job) {
                 boolean ingested = pipeline.result(job.jobId()).isPresent();
-                Optional<PreflightDecision> decision = gate.decide(job.parameters(),
-                        adapters.find(job.adapterType()).orElse(null), !ingested);
+                // The intake predicts before taking the writer lock (PreparedDecisions); an ingested result is not gated.
+                Optional<PreflightDecision> decision = prepared.take(job).filter(d -> !ingested)
+                        .or(() -> gate.decide(job.parameters(), adapters.find(job.adapterType()).orElse(null), !ingested));
                 if (decision.isEmpty()) {
                     return null; // no model yet: wait, the lifecycle retries
                 }

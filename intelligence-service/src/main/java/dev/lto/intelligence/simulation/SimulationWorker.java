@@ -8,6 +8,7 @@ import dev.lto.contracts.events.SimulationFinished;
 import dev.lto.contracts.events.SimulationRequested;
 import dev.lto.platform.streams.EnvelopeCodec;
 import dev.lto.platform.streams.EventPublisher;
+import dev.lto.platform.streams.StreamPublishException;
 import dev.lto.simulator.spi.SimulatorAdapters;
 import dev.lto.simulator.spi.SimulatorInterface;
 import io.micrometer.core.instrument.Counter;
@@ -32,8 +33,8 @@ import reactor.core.Disposable;
 /**
  * The sim-worker role: runs a requested simulation on its adapter, on the binder's reader thread
  * (one slot = one reader, {@code consumer.concurrency}), and answers on {@code lto.sim.results}.
- * Stateless: no database. A simulator error is an answer (the orchestrator retries); only a failed
- * publish throws, leaving the request unacknowledged so it is redelivered. While a job runs, the
+ * No database. A simulator error is an answer (the orchestrator retries); an answer that cannot be
+ * published is kept in the worker's durable {@link ResultOutbox} and the request acknowledged. While a job runs, the
  * adapter's progress snapshots for it are published to {@code lto.events}.
  */
 @Component
@@ -54,10 +55,12 @@ public class SimulationWorker {
     private final List<Disposable> progressSubscriptions = new ArrayList<>();
     private final MeterRegistry meters;
     private final Counter failures;
+    private final ResultOutbox outbox;
 
     SimulationWorker(SimulatorAdapters adapters, EventPublisher publisher, EnvelopeCodec codec, MeterRegistry meters,
-                     @Value("${spring.cloud.stream.redis.binder.consumer-name:}") String consumerName) {
+                     ResultOutbox outbox, @Value("${spring.cloud.stream.redis.binder.consumer-name:}") String consumerName) {
         this.adapters = adapters;
+        this.outbox = outbox;
         this.publisher = publisher;
         this.codec = codec;
         this.meters = meters;
@@ -107,8 +110,14 @@ public class SimulationWorker {
         var finished = new SimulationFinished(req.jobId(), req.attempt(), "worker", workerName + "/" + deviceClass,
                 result, error, now);
         // Event id per attempt: a redelivered request that runs again produces the same id downstream.
-        publisher.publish(RESULTS_BINDING, new EventEnvelope<>(req.jobId() + "/attempt-" + req.attempt() + "/result",
-                EventTypes.SIMULATION_FINISHED, 1, now, req.jobId(), "intelligence-service/sim-worker", Map.of(), finished));
+        var answer = new EventEnvelope<>(req.jobId() + "/attempt-" + req.attempt() + "/result",
+                EventTypes.SIMULATION_FINISHED, 1, now, req.jobId(), "intelligence-service/sim-worker", Map.<String, String>of(), finished);
+        try {
+            publisher.publish(RESULTS_BINDING, answer);
+        } catch (StreamPublishException e) {
+            // The work is done: keep the answer on disk and free the slot; the outbox publishes it when Redis answers.
+            outbox.keep(answer, e);
+        }
     }
 
     private void publishProgress(MetricSnapshot s) {

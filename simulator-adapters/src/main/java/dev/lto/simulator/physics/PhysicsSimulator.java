@@ -584,10 +584,14 @@ public final class PhysicsSimulator implements SimulatorInterface {
                 emit(jobId, "fem", 0.45, t0, null);
             }
             CutProfile[] profiles = new CutProfile[nf];
+            // ±z share one image, so they share its cut line too (and the job's focus its resist cut):
+            // the same computation on the same coefficients, bit for bit.
+            Map<Double, CutProfile> byAbsFocus = new java.util.HashMap<>();
+            byAbsFocus.put(Math.abs(s.defocus()), resistCut);
             for (int i = 0; i < nf; i++) {
-                BandLimitedImage fi = focusImage.apply(focus[i]).blurred(s.blur());
-                profiles[i] = new CutProfile(cutStart, h, fi.lineX(layout.centerY(), cutStart, h, cutCount),
-                        layout.centerX(), line);
+                profiles[i] = byAbsFocus.computeIfAbsent(Math.abs(focus[i]), az -> new CutProfile(cutStart, h,
+                        focusImage.apply(az).blurred(s.blur()).lineX(layout.centerY(), cutStart, h, cutCount),
+                        layout.centerX(), line));
                 if (full) {
                     emit(jobId, "fem", 0.45 + 0.3 * (i + 1) / nf, t0, null);
                 }
@@ -624,12 +628,22 @@ public final class PhysicsSimulator implements SimulatorInterface {
                     iEdge, iClear, iStay, STOCHASTIC_VOXELS);
             StageClock.mark("stochastics");
 
-            // Full-resolution images for fidelity (and, in full runs, the report pictures).
+            // Full-resolution resist image for fidelity. The report pictures need no more than
+            // Renderer.MAX_IMAGE_PX a side: on a bigger mask grid they are interpolated from the same
+            // band-limited coefficients at that size (exact, like the full grid) instead of 2 more
+            // full-grid inverse FFTs (2048² on ArF tiles: the largest single cost of such a job).
             float[] resistFull = resist.upsample(m, nMask);
-            float[] aerialFull = full ? aerial.upsample(m, nMask) : null;
+            im.flops += Imaging.fftFlops(nMask);
+            int picPx = nMask <= Renderer.MAX_IMAGE_PX ? nMask : Renderer.MAX_IMAGE_PX;
+            float[] aerialPic = null;
+            float[] resistPic = null;
+            if (full) {
+                aerialPic = aerial.upsample(m, picPx);
+                resistPic = picPx == nMask ? resistFull : resist.upsample(m, picPx);
+                im.flops += (picPx == nMask ? 1 : 2) * Imaging.fftFlops(picPx);
+            }
             StageClock.mark("full images (upsample)");
-            im.flops += (full ? 2 : 1) * Imaging.fftFlops(nMask);
-            im.peakBytes = Math.max(im.peakBytes, (long) nMask * nMask * (8 + 4 * 3));
+            im.peakBytes = Math.max(im.peakBytes, (long) nMask * nMask * (8 + 4 * 2));
             double fidelity = fidelity(layout, raster, resistFull, nMask, level);
             StageClock.mark("fidelity");
             trace("full images", t0);
@@ -649,9 +663,11 @@ public final class PhysicsSimulator implements SimulatorInterface {
             ComputeStats stats = new ComputeStats(wall, socs ? "socs" : "abbe", s.source().size(), nMask,
                     g.maskPixelNm(), socs ? im.kernelCount : null, Djl.deviceName(),
                     im.flops + im.buildFlops, im.peakBytes, g.imagePx());
-            PhysicsArtifacts art = full ? new PhysicsArtifacts(jobId, new ImageArray(nMask, nMask, g.maskPixelNm(),
-                    aerialFull), new ImageArray(nMask, nMask, g.maskPixelNm(), resistFull), level, cdT,
-                    fem.cdTolerance(), bossung) : null;
+            double picPixelNm = g.tileNm() / picPx;
+            PhysicsArtifacts art = full ? new PhysicsArtifacts(jobId, new ImageArray(picPx, picPx, picPixelNm,
+                    aerialPic), new ImageArray(picPx, picPx, picPixelNm, resistPic), level, cdT,
+                    fem.cdTolerance(), bossung, new PhysicsArtifacts.Caption(g.maskPixelNm(), nMask, s.defocus(),
+                    s.dose(), s.surrogate() ? "socs" : "abbe", pw.dofNm())) : null;
             return new Run(s, out, inter, surrogateRmse, stats, art, im.jobFlops);
         }
     }

@@ -53,6 +53,12 @@ class ThroughputStudy {
                     long c = os.getProcessCpuTime();
                     clock.lap();
                     SimulationResult r = sim.runJob(benchJob(i, surrogate));
+                    // What the intelligence service does at "done": render the three pictures (stored as PNG).
+                    var art = sim.artifacts(r.jobId()).orElseThrow();
+                    art.aerialPng();
+                    art.resistPng();
+                    art.bossungPng();
+                    StageClock.mark("pictures (3 PNGs)");
                     perJob.add(String.format(Locale.ROOT, "  %s λ %.1f NA %.2f class %d: %.0f ms CPU, mask %d², image %d², DoF %.4f",
                             r.computeStats().imagingPath(), r.parameters().wavelengthNm(), r.parameters().na(),
                             r.parameters().jobClass(), (os.getProcessCpuTime() - c) / 1e6, r.computeStats().gridPx(),

@@ -69,6 +69,9 @@ final class Renderer {
         Graphics2D g = img.createGraphics();
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        // Pixels straight into the raster's int array (setRGB converts colour models per call).
+        int[] rgbData = ((java.awt.image.DataBufferInt) img.getRaster().getDataBuffer()).getData();
+        int stride0 = img.getWidth();
         for (int r = 0; r < w; r++) {
             for (int c = 0; c < w; c++) {
                 double v = values.at(r * stride, c * stride) / top;
@@ -79,7 +82,7 @@ final class Renderer {
                             || in != (contourOf.at(r * stride, (c + 1) * stride) >= level);
                 }
                 // Image row 0 at y = 0, wafer y up: flip vertically.
-                img.setRGB(LEFT + c, TOP + w - 1 - r, edge ? contourRgb : (int) palette.applyAsDouble(v));
+                rgbData[(TOP + w - 1 - r) * stride0 + LEFT + c] = edge ? contourRgb : (int) palette.applyAsDouble(v);
             }
         }
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -258,9 +261,23 @@ final class Renderer {
         return png(img);
     }
 
+    /** PNG with a fast deflate level: every job's pictures are written, so encoding time is job time. */
     private static byte[] png(BufferedImage img) {
-        try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            ImageIO.write(img, "png", out);
+        try (ByteArrayOutputStream out = new ByteArrayOutputStream();
+             javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+            javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+            try {
+                javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+                if (param.canWriteCompressed()) {
+                    param.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+                    param.setCompressionQuality(0.9f); // JDK PNG writer: deflate level ≈ 9·(1 − quality) → 1
+                }
+                writer.setOutput(ios);
+                writer.write(null, new javax.imageio.IIOImage(img, null, null), param);
+            } finally {
+                writer.dispose();
+            }
+            ios.flush();
             return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,5 +1,6 @@
 package dev.lto.intelligence.pictures;
 
+import dev.lto.intelligence.simulation.SimulationWorker;
 import dev.lto.simulator.spi.SimulatorAdapters;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,7 +19,7 @@ class PictureConfiguration {
     }
 
     @Bean
-    PictureRecorder pictureRecorder(SimulatorAdapters adapters, JobPictures pictures) {
-        return new PictureRecorder(adapters, pictures);
+    PictureRecorder pictureRecorder(SimulatorAdapters adapters, JobPictures pictures, SimulationWorker worker) {
+        return new PictureRecorder(adapters, pictures, worker::isRunning);
     }
 }

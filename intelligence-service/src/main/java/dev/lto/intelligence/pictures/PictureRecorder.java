@@ -5,13 +5,14 @@ import dev.lto.simulator.spi.SimulatorInterface;
 import jakarta.annotation.PreDestroy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import reactor.core.Disposable;
 
 /**
- * Stores a job's pictures when its simulator reports the job done (stage {@code done} of the
+ * Stores a pipeline job's pictures when its simulator reports the job done (stage {@code done} of the
  * adapter's metric stream, emitted on the thread that ran the job once its artifacts exist), so the
  * files are on disk before the worker publishes the result. Runs the retention sweep on a schedule.
  * Pictures never fail a job: an error is logged and the job goes on without them.
@@ -23,11 +24,12 @@ class PictureRecorder {
     private final JobPictures pictures;
     private final List<Disposable> subscriptions = new ArrayList<>();
 
-    PictureRecorder(SimulatorAdapters adapters, JobPictures pictures) {
+    /** {@code pipelineJob}: whether a job id is one a worker of this process runs (campaign jobs get no pictures). */
+    PictureRecorder(SimulatorAdapters adapters, JobPictures pictures, Predicate<String> pipelineJob) {
         this.pictures = pictures;
         for (SimulatorInterface adapter : adapters.all()) {
             subscriptions.add(adapter.streamMetrics()
-                    .filter(s -> "done".equals(s.stage()))
+                    .filter(s -> "done".equals(s.stage()) && pipelineJob.test(s.jobId()))
                     .subscribe(s -> {
                         try {
                             adapter.artifacts(s.jobId()).ifPresent(a -> pictures.store(s.jobId(), a));

@@ -111,6 +111,11 @@ public class SimulationWorker {
                 EventTypes.SIMULATION_FINISHED, 1, now, req.jobId(), "intelligence-service/sim-worker", Map.of(), finished));
     }
 
+    /** Whether this worker is running the job now (pictures are stored for pipeline jobs, not campaign runs). */
+    public boolean isRunning(String jobId) {
+        return running.containsKey(jobId);
+    }
+
     private void publishProgress(MetricSnapshot s) {
         try {
             publisher.publish(PROGRESS_BINDING, new EventEnvelope<>(s.jobId() + "/progress/" + workerName + "/" + progressSeq.incrementAndGet(),

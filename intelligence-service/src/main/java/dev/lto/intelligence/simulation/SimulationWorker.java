@@ -120,6 +120,11 @@ public class SimulationWorker {
         }
     }
 
+    /** Whether this worker is running the job now (pictures are stored for pipeline jobs, not campaign runs). */
+    public boolean isRunning(String jobId) {
+        return running.containsKey(jobId);
+    }
+
     private void publishProgress(MetricSnapshot s) {
         try {
             publisher.publish(PROGRESS_BINDING, new EventEnvelope<>(s.jobId() + "/progress/" + workerName + "/" + progressSeq.incrementAndGet(),

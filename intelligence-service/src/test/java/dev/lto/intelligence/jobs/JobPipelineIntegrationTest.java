@@ -22,6 +22,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -105,6 +106,9 @@ class JobPipelineIntegrationTest {
 
     @LocalServerPort
     int port;
+
+    @org.springframework.beans.factory.annotation.Value("${lto.data-dir}")
+    String dataDir;
 
     @Autowired
     EventPublisher publisher;
@@ -421,24 +425,39 @@ class JobPipelineIntegrationTest {
         assertThat(awaitEnd(rejected.jobId()).get("state").asString()).isEqualTo("REJECTED");
 
         JsonNode links = report(ran.jobId()).get("links");
-        assertThat(links.get("aerial_image_png").asString()).isEqualTo("/api/v1/jobs/" + ran.jobId() + "/artifacts/aerial.png");
-        assertThat(links.get("bossung_png").asString()).isEqualTo("/api/v1/jobs/" + ran.jobId() + "/artifacts/bossung.png");
-        for (String name : List.of("aerial.png", "bossung.png")) {
-            HttpResponse<byte[]> png = getBytes("/api/v1/jobs/" + ran.jobId() + "/artifacts/" + name);
+        List<String> names = List.of("aerial.png", "resist.png", "bossung.png");
+        Map<String, byte[]> drawn = new java.util.HashMap<>();
+        for (String name : names) {
+            String link = links.get(name.replace('.', '_')).asString();
+            assertThat(link).isEqualTo("/api/v1/jobs/" + ran.jobId() + "/artifacts/" + name);
+            HttpResponse<byte[]> png = getBytes(link);
             assertThat(png.statusCode()).as(name).isEqualTo(200);
             assertThat(png.headers().firstValue("Content-Type")).hasValue("image/png");
             assertThat(Arrays.copyOf(png.body(), 8)).as(name + ": the PNG signature")
                     .isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
             assertThat(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png.body()))).as(name).isNotNull();
+            drawn.put(name, png.body());
         }
-        // The simulator holds the pictures it drew: the bytes are the adapter's, unchanged.
-        assertThat(getBytes("/api/v1/jobs/" + ran.jobId() + "/artifacts/aerial.png").body())
-                .isEqualTo(bench.artifacts(ran.jobId()).orElseThrow().aerialPng());
+        // The simulator's pictures, unchanged, and stored on disk under the data directory.
+        assertThat(drawn.get("aerial.png")).isEqualTo(bench.artifacts(ran.jobId()).orElseThrow().aerialPng());
+        assertThat(drawn.get("resist.png")).isEqualTo(bench.artifacts(ran.jobId()).orElseThrow().resistPng());
+        for (String name : names) {
+            assertThat(Files.readAllBytes(Path.of(dataDir, "pictures", ran.jobId(), name))).as(name).isEqualTo(drawn.get(name));
+        }
+        // Memory gone (as after a restart): the report still links them and the files are served.
+        bench.forget(ran.jobId());
+        assertThat(bench.artifacts(ran.jobId())).isEmpty();
+        JsonNode linksAfter = report(ran.jobId()).get("links");
+        for (String name : names) {
+            HttpResponse<byte[]> png = getBytes(linksAfter.get(name.replace('.', '_')).asString());
+            assertThat(png.statusCode()).as(name + " after the simulator forgot it").isEqualTo(200);
+            assertThat(png.body()).isEqualTo(drawn.get(name));
+        }
 
         // A job that never ran, and a job nobody knows: 404 problems, no picture links.
-        assertThat(report(rejected.jobId()).get("links").has("aerial_image_png")).isFalse();
+        assertThat(report(rejected.jobId()).get("links").has("aerial_png")).isFalse();
         for (String id : List.of(rejected.jobId(), "job_nothere")) {
-            for (String name : List.of("aerial.png", "bossung.png")) {
+            for (String name : names) {
                 HttpResponse<byte[]> missing = getBytes("/api/v1/jobs/" + id + "/artifacts/" + name);
                 assertThat(missing.statusCode()).as(id + " " + name).isEqualTo(404);
                 assertThat(missing.headers().firstValue("Content-Type")).hasValueSatisfying(

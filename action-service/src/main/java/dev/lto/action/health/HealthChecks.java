@@ -37,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Service
 @EnableConfigurationProperties(HealthProperties.class)
-class HealthChecks {
+public class HealthChecks {
 
     private final RedisStreamInspector streams;
     private final PipelineActivity activity;
@@ -123,6 +123,11 @@ class HealthChecks {
             return List.of(new ComponentHealth(name, kind, onFailure, "check failed: " + cause.getClass().getSimpleName()
                     + (cause.getMessage() == null ? "" : " " + cause.getMessage()), millisSince(start), clock.instant(), Map.of()));
         }
+    }
+
+    /** The 0-1 {@code system_health} score of {@code GET /api/v1/health}, from a fresh round of every check. */
+    public double systemHealthScore() {
+        return summarise(checkAll()).systemHealth();
     }
 
     /**

@@ -14,7 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** A real WebSocket client (the JDK's): records every text frame with the time it arrived. */
 final class FrameClient implements WebSocket.Listener {
 
-    record Frame(long arrivedNanos, JsonNode json, String text) {
+    record Frame(long arrivedNanos, long arrivedWallMillis, JsonNode json, String text) {
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -38,7 +38,7 @@ final class FrameClient implements WebSocket.Listener {
         if (last) {
             String text = partial.toString();
             partial.setLength(0);
-            frames.add(new Frame(System.nanoTime(), JSON.readTree(text), text));
+            frames.add(new Frame(System.nanoTime(), System.currentTimeMillis(), JSON.readTree(text), text));
         }
         webSocket.request(1);
         return null;

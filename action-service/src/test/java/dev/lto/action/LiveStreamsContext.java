@@ -6,6 +6,7 @@ import dev.lto.testsupport.TestRedis;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -22,7 +23,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "spring.cloud.stream.bindings.jobEvents-in-0.destination=live.events",
         "lto.action.health.streams=live.events",
         "lto.action.streams.metrics-interval=5s",
-        "lto.action.streams.trend-refresh=1s"})
+        "lto.action.streams.trend-refresh=1s",
+        "lto.action.alerts.check-interval=1h"})
 public abstract class LiveStreamsContext {
 
     public static final String EVENTS = "live.events";
@@ -30,8 +32,9 @@ public abstract class LiveStreamsContext {
     public static final HttpServer PEER = peer();
 
     @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
+    static void infrastructure(DynamicPropertyRegistry registry) throws IOException {
         TestRedis.shared().registerSpringProperties(registry::add);
+        registry.add("lto.data-dir", Files.createTempDirectory("lto-live-test")::toString);
         String peer = "http://localhost:" + PEER.getAddress().getPort();
         registry.add("lto.action.health.services.ingestion-service", () -> peer);
         registry.add("lto.action.health.services.intelligence-service", () -> peer);

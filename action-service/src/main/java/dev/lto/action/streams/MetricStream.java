@@ -1,9 +1,11 @@
 package dev.lto.action.streams;
 
+import dev.lto.action.alerts.AlertEngine;
 import dev.lto.action.events.PipelineActivity;
 import dev.lto.action.health.HealthChecks;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +30,7 @@ class MetricStream implements SmartLifecycle {
     private final HealthChecks health;
     private final PipelineActivity activity;
     private final TradeoffTrends trends;
-    private final AlertCount alertCount;
+    private final AlertEngine alertEngine;
     private final StreamProperties properties;
     private final JsonMapper json;
     private final Clock clock;
@@ -37,13 +39,13 @@ class MetricStream implements SmartLifecycle {
     private ScheduledExecutorService refreshers;
 
     MetricStream(FrameBroadcast metrics, FrameBroadcast alerts, HealthChecks health, PipelineActivity activity,
-                 TradeoffTrends trends, AlertCount alertCount, StreamProperties properties, JsonMapper json, Clock clock) {
+                 TradeoffTrends trends, AlertEngine alertEngine, StreamProperties properties, JsonMapper json, Clock clock) {
         this.metrics = metrics;
         this.alerts = alerts;
         this.health = health;
         this.activity = activity;
         this.trends = trends;
-        this.alertCount = alertCount;
+        this.alertEngine = alertEngine;
         this.properties = properties;
         this.json = json;
         this.clock = clock;
@@ -52,7 +54,7 @@ class MetricStream implements SmartLifecycle {
     MetricFrame frame() {
         return new MetricFrame(clock.instant().truncatedTo(ChronoUnit.MILLIS), MetricFrame.TYPE, systemHealth,
                 activity.activeJobs(), Math.round(activity.jobsPerMinute() * 100) / 100.0, trends.scores(),
-                alertCount.active(), activity.gpuUtilization());
+                alertEngine.active(Set.of(), Set.of()).size(), activity.gpuUtilization());
     }
 
     private void tick() {

@@ -1,5 +1,6 @@
 package dev.lto.action.streams;
 
+import dev.lto.action.alerts.AlertEngine;
 import dev.lto.action.events.PipelineActivity;
 import dev.lto.action.health.HealthChecks;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,14 +56,14 @@ class WebSocketStreams implements WebSocketConfigurer {
     }
 
     @Bean
-    MetricStream metricStream(HealthChecks health, PipelineActivity activity, TradeoffTrends trends, AlertCount alertCount,
+    MetricStream metricStream(HealthChecks health, PipelineActivity activity, TradeoffTrends trends, AlertEngine alertEngine,
                               JsonMapper json, Clock clock) {
-        return new MetricStream(metrics, alerts, health, activity, trends, alertCount, properties, json, clock);
+        return new MetricStream(metrics, alerts, health, activity, trends, alertEngine, properties, json, clock);
     }
 
     @Bean
-    AlertCount alertCountPlaceholder() {
-        return () -> 0;
+    AlertFrames alertFrames(JsonMapper json) {
+        return new AlertFrames(alerts, json);
     }
 
     /** Refuses the handshake with 503 once the open sessions of both endpoints reach the limit. */

@@ -125,7 +125,8 @@ final class HeadlessChromium implements AutoCloseable {
     /** Polls a page condition (a JavaScript boolean expression) until it holds. */
     void waitFor(String condition, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!eval("Boolean(" + condition + ")").asBoolean()) {
+        // Not there yet (e.g. the page still loading) counts as false.
+        while (!eval("(() => { try { return Boolean(" + condition + "); } catch (e) { return false; } })()").asBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("page never satisfied: " + condition + "\npage text:\n" + eval("document.body.innerText").asString());
             }

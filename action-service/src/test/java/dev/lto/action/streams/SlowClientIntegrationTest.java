@@ -40,7 +40,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "lto.action.health.streams=wss.events",
         "lto.action.streams.metrics-interval=200ms",
         "lto.action.streams.metrics-buffer-bytes=2048",
-        "lto.action.streams.send-time-limit=2s"})
+        "lto.action.streams.send-time-limit=2s",
+        "lto.action.alerts.check-interval=1h"})
 class SlowClientIntegrationTest {
 
     static final int CLIENTS = 200;
@@ -54,8 +55,9 @@ class SlowClientIntegrationTest {
     }
 
     @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
+    static void infrastructure(DynamicPropertyRegistry registry) throws IOException {
         TestRedis.shared().registerSpringProperties(registry::add);
+        registry.add("lto.data-dir", java.nio.file.Files.createTempDirectory("lto-slow-test")::toString);
     }
 
     @LocalServerPort

@@ -233,6 +233,18 @@ class AlertsApiIntegrationTest {
         var dead = redis.opsForStream().range("lto.alerts.dlq", org.springframework.data.domain.Range.unbounded());
         assertThat(dead.toString()).contains("x-exception-message").contains("alert_type");
 
+        // lto.alerts now has a consumer group: the health API reports it, no longer NOT_APPLICABLE.
+        JsonNode health = json.readTree(http().get("/api/v1/health/components").body());
+        JsonNode alertsStream = null;
+        for (JsonNode c : health.get("components")) {
+            if (c.get("name").asString().equals("stream:lto.alerts")) {
+                alertsStream = c;
+            }
+        }
+        assertThat(alertsStream).isNotNull();
+        assertThat(alertsStream.get("status").asString()).isNotEqualTo("NOT_APPLICABLE");
+        assertThat(alertsStream.at("/data/groups/0/group").asString()).isEqualTo("action");
+
         // The producer resolves it.
         raiseOnStream(new AlertRaised("surrogate_drift", AlertSeverity.WARN, job, "cleared", null, null, true));
         await().atMost(Duration.ofSeconds(20)).until(() -> "RESOLVED".equals(alertFor(job).get("status").asString()));

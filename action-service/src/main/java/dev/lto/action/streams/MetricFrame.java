@@ -19,7 +19,7 @@ record MetricFrame(
         @JsonProperty("active_jobs") long activeJobs,
         @JsonProperty("jobs_per_minute") double jobsPerMinute,
         @JsonProperty("tradeoff_scores") Map<String, Score> tradeoffScores,
-        @JsonProperty("alerts_active") long alertsActive,
+        @JsonProperty("alerts_active") Long alertsActive,
         @JsonProperty("gpu_utilization") Double gpuUtilization) {
 
     static final String TYPE = "metrics";

@@ -54,7 +54,17 @@ class MetricStream implements SmartLifecycle {
     MetricFrame frame() {
         return new MetricFrame(clock.instant().truncatedTo(ChronoUnit.MILLIS), MetricFrame.TYPE, systemHealth,
                 activity.activeJobs(), Math.round(activity.jobsPerMinute() * 100) / 100.0, trends.scores(),
-                alertEngine.active(Set.of(), Set.of()).size(), activity.gpuUtilization());
+                alertsActive(), activity.gpuUtilization());
+    }
+
+    /** Null when the alert store cannot answer: the frame still goes out, saying it does not know. */
+    private Long alertsActive() {
+        try {
+            return (long) alertEngine.active(Set.of(), Set.of()).size();
+        } catch (RuntimeException e) {
+            log.debug("Active alerts not counted: {}", e.toString());
+            return null;
+        }
     }
 
     private void tick() {
@@ -81,13 +91,17 @@ class MetricStream implements SmartLifecycle {
         long interval = properties.metricsInterval().toMillis();
         beat = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ws-metrics-beat").daemon().factory());
         refreshers = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("ws-metrics-refresh-", 0).daemon().factory());
-        refreshers.scheduleWithFixedDelay(this::refreshHealth, 0, interval, TimeUnit.MILLISECONDS);
+        refreshers.scheduleWithFixedDelay(this::refreshHealth, 0, properties.healthRefresh().toMillis(), TimeUnit.MILLISECONDS);
         refreshers.scheduleWithFixedDelay(trends::refresh, 0, properties.trendRefresh().toMillis(), TimeUnit.MILLISECONDS);
         // Fixed delay, not fixed rate: after a hiccup (a GC pause) the next frame still comes a whole
         // interval later rather than early to catch up; a tick's own work is well under a millisecond.
         beat.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.MILLISECONDS);
         // Serialise once now: the first frame must not pay for loading the JSON machinery.
-        json.writeValueAsString(frame());
+        try {
+            json.writeValueAsString(frame());
+        } catch (RuntimeException e) {
+            log.debug("Warm-up frame failed: {}", e.toString());
+        }
         long ping = properties.pingInterval().toMillis();
         beat.scheduleAtFixedRate(() -> {
             metrics.ping();

@@ -9,6 +9,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * The WebSocket streams ({@code lto.action.streams.*}).
  *
  * @param metricsInterval      a MetricFrame on {@code /ws/metrics} this often (the seed's 5 s)
+ * @param healthRefresh        the health checks behind {@code system_health} run this often
  * @param maxSessions          open sessions over both endpoints; a handshake beyond it is refused with 503
  * @param sendTimeLimit        a client whose one frame takes longer than this to write is closed as dead
  * @param metricsBufferBytes   per client on {@code /ws/metrics}: beyond this the oldest frames are dropped
@@ -24,6 +25,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("lto.action.streams")
 record StreamProperties(
         @DefaultValue("5s") Duration metricsInterval,
+        @DefaultValue("5s") Duration healthRefresh,
         @DefaultValue("2000") int maxSessions,
         @DefaultValue("10s") Duration sendTimeLimit,
         @DefaultValue("16384") int metricsBufferBytes,

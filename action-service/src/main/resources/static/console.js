@@ -166,4 +166,5 @@
   // Listen first, then load the list: an alert fired in between is not missed.
   stream('/ws/alerts', 'alerts', onAlert, loadActive);
   loadJobs();
+  setInterval(loadJobs, 5000); // also when no metric frame comes
 })();

@@ -17,6 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class AlertFrames {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AlertFrames.class);
+
     /** The seed's AlertFrame (§8), field for field. */
     @JsonPropertyOrder({"timestamp", "frame_type", "alert_id", "severity", "job_id", "message", "recommendation"})
     record AlertFrame(Instant timestamp,
@@ -72,9 +74,14 @@ class AlertFrames {
                 a.acknowledgedBy()));
     }
 
+    /** Never throws: the alert is committed; a frame that cannot go out must not fail the caller (a stream consumer, a request). */
     private void send(Object frame) {
-        if (alerts.sessionCount() > 0) {
-            alerts.broadcast(json.writeValueAsString(frame));
+        try {
+            if (alerts.sessionCount() > 0) {
+                alerts.broadcast(json.writeValueAsString(frame));
+            }
+        } catch (RuntimeException e) {
+            log.warn("Alert frame not sent: {}", e.toString());
         }
     }
 }

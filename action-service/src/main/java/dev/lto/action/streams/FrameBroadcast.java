@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.web.socket.CloseStatus;
@@ -29,7 +29,7 @@ class FrameBroadcast extends TextWebSocketHandler {
     private final SessionOutbox.Overflow overflow;
     private final int bufferLimitBytes;
     private final Map<String, SessionOutbox> sessions = new ConcurrentHashMap<>();
-    private final ExecutorService drainers = Executors.newVirtualThreadPerTaskExecutor();
+    private final Executor drainers = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicLong dropped = new AtomicLong();
     private final Counter framesOffered;
 
@@ -95,8 +95,11 @@ class FrameBroadcast extends TextWebSocketHandler {
         return dropped.get();
     }
 
-    void shutdown() {
+    /**
+     * Closes every session. The drainer executor stays usable (it pools no threads): a stopped
+     * lifecycle may be started again, e.g. a paused test context.
+     */
+    void closeAll() {
         sessions.values().forEach(o -> o.close(CloseStatus.GOING_AWAY));
-        drainers.shutdownNow();
     }
 }

@@ -113,8 +113,8 @@ class MetricStream implements SmartLifecycle {
     public void stop() {
         beat.shutdownNow();
         refreshers.shutdownNow();
-        metrics.shutdown();
-        alerts.shutdown();
+        metrics.closeAll();
+        alerts.closeAll();
         beat = null;
     }
 

@@ -33,6 +33,7 @@ class SessionOutboxTest {
     private final AtomicReference<CloseStatus> closed = new AtomicReference<>();
     private final CountDownLatch release = new CountDownLatch(1);
     private final AtomicBoolean stalled = new AtomicBoolean(true);
+    private final CountDownLatch writing = new CountDownLatch(1);
 
     @AfterEach
     void stop() {
@@ -46,6 +47,7 @@ class SessionOutboxTest {
                 (proxy, method, args) -> switch (method.getName()) {
                     case "sendMessage" -> {
                         if (stalled.get()) {
+                            writing.countDown();
                             release.await();
                         }
                         sent.add(((WebSocketMessage<?>) args[0]).getPayload().toString());
@@ -62,12 +64,14 @@ class SessionOutboxTest {
     }
 
     @Test
-    void dropsTheOldestFramesOfAStalledClientWithoutBlockingTheProducer() {
+    void dropsTheOldestFramesOfAStalledClientWithoutBlockingTheProducer() throws InterruptedException {
         AtomicLong dropped = new AtomicLong();
         var outbox = new SessionOutbox(session(), drainers, 30, Duration.ofMinutes(1), SessionOutbox.Overflow.DROP_OLDEST, dropped);
         long start = System.nanoTime();
-        for (int i = 0; i < 10; i++) {
-            outbox.offer(new TextMessage("frame-" + i)); // 7 bytes each; the first one is stuck in the write
+        outbox.offer(new TextMessage("frame-0"));
+        writing.await(); // frame-0 is now stuck in the write
+        for (int i = 1; i < 10; i++) {
+            outbox.offer(new TextMessage("frame-" + i)); // 7 bytes each
         }
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
         await().atMost(Duration.ofSeconds(5)).until(() -> dropped.get() == 5);

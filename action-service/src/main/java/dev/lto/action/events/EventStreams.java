@@ -1,5 +1,6 @@
 package dev.lto.action.events;
 
+import dev.lto.contracts.MetricSnapshot;
 import dev.lto.contracts.events.EventTypes;
 import dev.lto.contracts.events.JobStateChanged;
 import dev.lto.platform.streams.EnvelopeCodec;
@@ -21,12 +22,20 @@ class EventStreams {
             JobStateChanged change = EventTypes.JOB_STATE_CHANGED.equals(envelope.type())
                     ? codec.read(message.getPayload(), JobStateChanged.class).payload()
                     : null;
+            MetricSnapshot progress = EventTypes.SIMULATION_PROGRESS.equals(envelope.type())
+                    ? codec.read(message.getPayload(), MetricSnapshot.class).payload()
+                    : null;
             if (change != null) {
                 // Before recording: if a listener (the alert engine) fails, the redelivery must reach it again.
                 listeners.publishEvent(new JobStateObserved(envelope.eventId(), envelope.producer(), change));
             }
-            if (activity.record(envelope.eventId(), envelope.type()) && change != null) {
-                activity.jobStateChanged(change);
+            if (activity.record(envelope.eventId(), envelope.type())) {
+                if (change != null) {
+                    activity.jobStateChanged(change);
+                }
+                if (progress != null) {
+                    activity.progress(progress);
+                }
             }
         };
     }

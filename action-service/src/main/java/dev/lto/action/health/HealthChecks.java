@@ -125,6 +125,11 @@ public class HealthChecks {
         }
     }
 
+    /** The 0-1 {@code system_health} score of {@code GET /api/v1/health}, from a fresh round of every check. */
+    public double systemHealthScore() {
+        return summarise(checkAll()).systemHealth();
+    }
+
     /**
      * The summary: overall status, and the score as the share of applicable components UP
      * (DEGRADED counting half). NOT_APPLICABLE components are counted per status but are neither

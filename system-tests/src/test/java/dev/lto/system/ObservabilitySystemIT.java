@@ -259,7 +259,8 @@ class ObservabilitySystemIT {
             get(intelligence + "/api/v1/jobs/" + id + "/no-such-thing");
             get(ingestion + "/api/v1/jobs/submit/" + id);
         }
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2))
+        // In stream order: the last one rejected means all were processed (about a minute on 2 idle cores).
+        await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofSeconds(5))
                 .until(() -> "REJECTED".equals(stateOf(services.get(INTELLIGENCE), ids.getLast())));
         Map<String, Integer> after = seriesPerService();
         System.out.println("[observability] series before " + before + ", after 1,000 distinct submissions " + after);

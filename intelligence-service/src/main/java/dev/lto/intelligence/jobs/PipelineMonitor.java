@@ -43,12 +43,14 @@ class PipelineMonitor {
     private final EventPublisher publisher;
     private final AtomicReference<Snapshot> last = new AtomicReference<>();
     private final AtomicReference<Quality> quality = new AtomicReference<>();
+    private final java.util.Set<String> registered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final MeterRegistry meters;
     /** Preflight predictions in the uncertainty-ratio window, and jobs in the yield-risk and tradeoff-health windows. */
     static final int UNCERTAINTY_WINDOW = 500;
     static final int RECENT_JOBS = 100;
 
     /**
-     * Seed §9 model and tradeoff gauges over recent work (docs/observability.md); NaN until there is something to measure.
+     * Seed §9 model and tradeoff gauges over recent work (docs/observability.md); each gauge is registered once it has a value.
      *
      * @param uncertaintyRatio share of the last {@value #UNCERTAINTY_WINDOW} preflight predictions flagged high-uncertainty
      * @param yieldRisk        mean predicted yield_risk of the last {@value #RECENT_JOBS} preflight predictions
@@ -92,17 +94,30 @@ class PipelineMonitor {
                             r -> r.get() == null ? Double.NaN : r.get().busySlots().getOrDefault(device, 0))
                     .tag("device_class", device).description("RUNNING jobs per device class").register(meters);
         }
-        Gauge.builder("lto.model.uncertainty.ratio", quality, q -> q.get() == null ? Double.NaN : q.get().uncertaintyRatio())
-                .description("Share of the last " + UNCERTAINTY_WINDOW + " preflight predictions flagged high-uncertainty")
-                .register(meters);
-        Gauge.builder("lto.yield.risk.current", quality, q -> q.get() == null ? Double.NaN : q.get().yieldRisk())
-                .description("Mean predicted yield_risk of the last " + RECENT_JOBS + " preflight predictions").register(meters);
-        for (String signal : TradeoffSignals.NAMES) {
-            Gauge.builder("lto.tradeoff.health.score", quality,
-                            q -> q.get() == null ? Double.NaN : q.get().health().getOrDefault(signal, Double.NaN))
-                    .tag("tradeoff_type", signal)
-                    .description("Mean simulated tradeoff signal over the last " + RECENT_JOBS + " jobs with a result")
+        this.meters = meters;
+    }
+
+    /**
+     * Registers each model and tradeoff gauge once it has a value: before the first preflight or the
+     * first result the series is absent, not NaN (a NaN would poison averages over time).
+     */
+    private void registerQualityGauges(Quality q) {
+        if (Double.isFinite(q.uncertaintyRatio()) && registered.add("uncertainty")) {
+            Gauge.builder("lto.model.uncertainty.ratio", quality, r -> r.get().uncertaintyRatio())
+                    .description("Share of the last " + UNCERTAINTY_WINDOW + " preflight predictions flagged high-uncertainty")
                     .register(meters);
+        }
+        if (Double.isFinite(q.yieldRisk()) && registered.add("yield")) {
+            Gauge.builder("lto.yield.risk.current", quality, r -> r.get().yieldRisk())
+                    .description("Mean predicted yield_risk of the last " + RECENT_JOBS + " preflight predictions").register(meters);
+        }
+        for (String signal : TradeoffSignals.NAMES) {
+            if (Double.isFinite(q.health().getOrDefault(signal, Double.NaN)) && registered.add("health/" + signal)) {
+                Gauge.builder("lto.tradeoff.health.score", quality, r -> r.get().health().getOrDefault(signal, Double.NaN))
+                        .tag("tradeoff_type", signal)
+                        .description("Mean simulated tradeoff signal over the last " + RECENT_JOBS + " jobs with a result")
+                        .register(meters);
+            }
         }
     }
 
@@ -162,7 +177,9 @@ class PipelineMonitor {
             log.warn("Monitoring round failed: {}", e.toString());
         }
         try {
-            quality.set(measureQuality());
+            Quality q = measureQuality();
+            quality.set(q);
+            registerQualityGauges(q);
         } catch (RuntimeException e) {
             log.warn("Model and tradeoff gauges not refreshed: {}", e.toString());
         }

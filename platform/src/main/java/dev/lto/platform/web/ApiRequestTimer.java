@@ -15,9 +15,10 @@ import org.springframework.web.servlet.HandlerMapping;
 
 /**
  * Seed §9 {@code lto_api_request_duration_seconds{endpoint,method}}: the time of every API request,
- * labelled by the route template that handled it ({@code /api/v1/jobs/{job_id}}), never by the raw
- * path, so a label never carries a job id or other client input. A request no route matched (404,
- * or refused before routing, e.g. a body over the limit) is labelled {@value #UNMATCHED}; a method
+ * labelled by the route template that handled it ({@code /api/v1/jobs/{jobId}}), never by the raw
+ * path, so a label never carries a job id or other client input. A request no controller route
+ * matched (404 from the static-resource fallback, or refused before routing, e.g. a body over the
+ * limit) is labelled {@value #UNMATCHED}; a method
  * outside the standard set is labelled {@value #OTHER}.
  */
 class ApiRequestTimer extends OncePerRequestFilter {
@@ -25,6 +26,8 @@ class ApiRequestTimer extends OncePerRequestFilter {
     static final String NAME = "lto.api.request.duration";
     static final String UNMATCHED = "UNMATCHED";
     static final String OTHER = "OTHER";
+    /** The static-resource handler's pattern: it "matches" every path no controller did. */
+    private static final String CATCH_ALL = "/**";
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
     /** Buckets for what the API does: a few ms for reads and submissions, up to seconds for batch predictions. */
     private static final Duration[] BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
@@ -51,7 +54,7 @@ class ApiRequestTimer extends OncePerRequestFilter {
                 Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
                 String method = METHODS.contains(request.getMethod()) ? request.getMethod() : OTHER;
                 Timer.builder(NAME).description("Time to answer an API request, by route template and method")
-                        .tag("endpoint", pattern instanceof String p ? p : UNMATCHED).tag("method", method)
+                        .tag("endpoint", pattern instanceof String p && !CATCH_ALL.equals(p) ? p : UNMATCHED).tag("method", method)
                         .serviceLevelObjectives(BUCKETS).register(registry)
                         .record(Duration.ofNanos(System.nanoTime() - start));
             }

@@ -37,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Service
 @EnableConfigurationProperties(HealthProperties.class)
-class HealthChecks {
+public class HealthChecks {
 
     private final RedisStreamInspector streams;
     private final PipelineActivity activity;
@@ -60,7 +60,7 @@ class HealthChecks {
      * Every check, in parallel; a check that fails or outlives {@code timeout} becomes a DOWN or
      * UNKNOWN component rather than an error of the health API itself.
      */
-    List<ComponentHealth> checkAll() {
+    public List<ComponentHealth> checkAll() {
         List<ComponentHealth> result = new ArrayList<>();
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
         try {

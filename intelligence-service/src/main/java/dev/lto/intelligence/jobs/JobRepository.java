@@ -108,13 +108,17 @@ class JobRepository {
      * (not by timestamp: the first row's time comes from the submitting host's clock).
      */
     List<PendingStateEvent> unpublished(int limit) {
+        // A BLOCKED change carries the gate's closest alternative (stored in the same transaction).
         return jdbc.sql("""
-                        SELECT job_id, seq, from_state, to_state, changed_at, reason FROM job_state_history
-                        WHERE NOT published ORDER BY job_id, seq LIMIT ?""")
+                        SELECT h.job_id, h.seq, h.from_state, h.to_state, h.changed_at, h.reason,
+                               CASE WHEN h.to_state = 'BLOCKED' THEN CAST(json_extract(p.alternatives, '$[0]') AS VARCHAR) END AS best_alternative
+                        FROM job_state_history h LEFT JOIN preflight_decisions p ON p.job_id = h.job_id
+                        WHERE NOT h.published ORDER BY h.job_id, h.seq LIMIT ?""")
                 .param(limit)
                 .query((rs, i) -> new PendingStateEvent(rs.getString("job_id"), new StateChange(rs.getInt("seq"),
                         rs.getString("from_state") == null ? null : JobState.valueOf(rs.getString("from_state")),
-                        JobState.valueOf(rs.getString("to_state")), instant(rs, "changed_at"), rs.getString("reason"))))
+                        JobState.valueOf(rs.getString("to_state")), instant(rs, "changed_at"), rs.getString("reason")),
+                        rs.getString("best_alternative")))
                 .list();
     }
 
@@ -147,7 +151,8 @@ class JobRepository {
                 .query(String.class).list();
     }
 
-    record PendingStateEvent(String jobId, StateChange change) {
+    /** @param bestAlternative for a BLOCKED change, the gate's closest alternative as JSON; else null */
+    record PendingStateEvent(String jobId, StateChange change, String bestAlternative) {
     }
 
 

@@ -188,6 +188,12 @@ class JobPipelineIntegrationTest {
             assertThat(json.readTree(again.body()).at("/constraints/all_satisfied").asBoolean()).isTrue();
         }
         assertThat(count("SELECT count(*) FROM job_dispatch WHERE job_id = ?", p.jobId())).isZero();
+
+        // The BLOCKED event carries the closest alternative as its recommendation (the action layer's alert shows it).
+        String first = alts.get(0).get("changes").properties().iterator().next().getKey();
+        await().atMost(Duration.ofSeconds(10)).until(() -> TestRedis.shared().command("XRANGE", "lto.events", "-", "+").toString()
+                .matches("(?s).*\\{\"job_id\":\"" + p.jobId() + "\",\"from\":\"PREFLIGHT\",\"to\":\"BLOCKED\"[^}]*"
+                        + "\"recommendation\":\"Resubmit with [^\"]*" + first + "=[^\"]*: predicted to meet the whole constraint profile.*"));
     }
 
     @Test

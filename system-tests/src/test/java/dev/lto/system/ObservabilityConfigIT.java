@@ -106,21 +106,23 @@ class ObservabilityConfigIT {
     }
 
     /** Runs promtool in prometheus/; fails with its output unless it exits 0. */
-    static String promtool(String... args) throws Exception {
-        return promtool(null, args);
+    /** {@code promtool check metrics} on a scrape: its complaints (it exits 3 when it has some), one per line. */
+    static String lint(byte[] scrape) throws Exception {
+        Process p = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+        try (var in = p.getOutputStream()) {
+            in.write(scrape);
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("promtool check metrics:\n" + out).isIn(0, 3);
+        return out;
     }
 
-    static String promtool(byte[] stdin, String... args) throws Exception {
+    static String promtool(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("promtool"));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).directory(PrometheusServer.CONFIG_DIR.toFile()).redirectErrorStream(true).start();
-        if (stdin != null) {
-            try (var in = p.getOutputStream()) {
-                in.write(stdin);
-            }
-        } else {
-            p.getOutputStream().close();
-        }
+        p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("promtool " + String.join(" ", args) + ":\n" + out).isZero();

@@ -83,6 +83,15 @@ class ObservabilitySystemIT {
             new Expected("lto_jobs_blocked_compute_seconds_total", "counter", Set.of(), List.of(INTELLIGENCE), Owner.REQUIRED),
             new Expected("lto_model_heldout_accuracy_score", "gauge", Set.of(), List.of(INTELLIGENCE), Owner.REQUIRED));
 
+    /**
+     * The seed names the inference histogram {@code lto_model_inference_duration_ms}; promtool's linter
+     * flags the abbreviated unit in that name (and in its {@code _max}). The name is a requirement, so
+     * these two lines are the only complaint accepted (docs/observability.md).
+     */
+    static final Set<String> SEED_NAME_LINT = Set.of(
+            "lto_model_inference_duration_ms metric names should not contain abbreviated units",
+            "lto_model_inference_duration_ms_max metric names should not contain abbreviated units");
+
     static TestRedis redis;
     static Map<String, ServiceProcess> services = new LinkedHashMap<>();
     static PrometheusServer prometheus;
@@ -173,9 +182,10 @@ class ObservabilitySystemIT {
                     soft.assertThat(scrape.labelNames(m.name(), m.type())).as(what + " labels").isEqualTo(labels);
                 }
             }
-            // promtool's linter: no complaint at all on the whole scrape.
-            String lint = ObservabilityConfigIT.promtool(scrape.body().getBytes(StandardCharsets.UTF_8), "check", "metrics");
-            soft.assertThat(lint.strip()).as("promtool check metrics on " + e.getKey()).isEmpty();
+            // promtool's linter: no complaint on the whole scrape but the one the seed's own name earns.
+            String lint = ObservabilityConfigIT.lint(scrape.body().getBytes(StandardCharsets.UTF_8));
+            soft.assertThat(lint.lines().filter(l -> !SEED_NAME_LINT.contains(l.strip())).toList())
+                    .as("promtool check metrics on " + e.getKey() + ":\n" + lint).isEmpty();
         }
         // Endpoints are route templates: no job id of the campaign appears as a label value anywhere.
         MetricsScrape intelligence = MetricsScrape.of(services.get(INTELLIGENCE));

@@ -33,6 +33,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class AlertEngine {
 
     private static final SecureRandom IDS = new SecureRandom();
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AlertEngine.class);
 
     private final AlertRepository alerts;
     private final JdbcAggregateTemplate aggregates;
@@ -221,8 +222,13 @@ public class AlertEngine {
                     .tag("severity", fired.alert().severity().name()).tag("alert_type", fired.alert().alertType())
                     .register(meters).increment();
         }
-        events.publishEvent(event);
         outbox.wake();
+        try {
+            events.publishEvent(event);
+        } catch (RuntimeException e) {
+            // The change is committed; a failing listener (e.g. a WebSocket push) must not turn it into an error.
+            log.warn("A listener failed on {}: {}", event.getClass().getSimpleName(), e.toString());
+        }
     }
 
     private <T> T locked(Supplier<T> work) {

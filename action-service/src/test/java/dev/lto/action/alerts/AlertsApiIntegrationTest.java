@@ -217,6 +217,13 @@ class AlertsApiIntegrationTest {
     }
 
     @Test
+    void theAlertEndpointsAreInTheOpenApiDescription() throws Exception {
+        JsonNode paths = json.readTree(http().get("/v3/api-docs").body()).get("paths");
+        assertThat(paths.propertyNames()).contains("/api/v1/alerts/active", "/api/v1/alerts/history", "/api/v1/alerts/{alertId}",
+                "/api/v1/alerts/{alertId}/ack", "/api/v1/alerts/{alertId}/feedback", "/api/v1/alerts/alertmanager");
+    }
+
+    @Test
     void aMalformedAlertIsDeadLetteredWithItsErrorAndTheConsumerGoesOn() throws Exception {
         long dlqBefore = size("lto.alerts.dlq");
         // Not an envelope at all, and an envelope whose payload breaks the contract.

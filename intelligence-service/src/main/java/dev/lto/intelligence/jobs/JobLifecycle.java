@@ -48,6 +48,10 @@ class JobLifecycle {
     private final TransactionTemplate tx;
     private final StateEventOutbox outbox;
     private final PipelineProperties props;
+    /** Seconds to an hour: a blocked job ends in well under a second, a simulated one in seconds to minutes. */
+    private static final java.time.Duration[] JOB_DURATION_BUCKETS = java.util.stream.DoubleStream.of(
+                    0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
+            .mapToObj(s -> java.time.Duration.ofMillis(Math.round(s * 1000))).toArray(java.time.Duration[]::new);
     private final Map<JobState, JobStage> stages = new EnumMap<>(JobState.class);
     private final String defaultAdapter;
     private final Counter conflicts;
@@ -56,7 +60,7 @@ class JobLifecycle {
     private final Counter staleResults;
     private final Counter completed;
     private final Counter blocked;
-    private final MeterRegistry meters;
+    private final Timer duration;
     /** Set by every committed transition; tells {@link #locked} there are state events to publish. */
     private final AtomicBoolean moved = new AtomicBoolean();
     /**
@@ -84,7 +88,8 @@ class JobLifecycle {
         this.completed = Counter.builder("lto.jobs.completed").description("Jobs that completed with their prediction confirmed")
                 .register(meters);
         this.blocked = Counter.builder("lto.jobs.blocked").description("Jobs blocked by the preflight gate").register(meters);
-        this.meters = meters;
+        this.duration = Timer.builder("lto.job.duration").description("End-to-end job time, submission to the pipeline's end state")
+                .serviceLevelObjectives(JOB_DURATION_BUCKETS).register(meters);
         for (JobStage stage : stageBeans) {
             if (stages.put(stage.state(), stage) != null) {
                 throw new IllegalStateException("two stages for " + stage.state());
@@ -335,9 +340,7 @@ class JobLifecycle {
         }
         boolean pipelineEnd = to.isTerminal() || to == JobState.ANOMALY_FLAGGED;
         if (pipelineEnd && to != JobState.CLEARED && to != JobState.ESCALATED && job.submittedAt() != null) {
-            Timer.builder("lto.job.duration").description("End-to-end job time, submission to the pipeline's end state")
-                    .tag("end_state", to.name()).publishPercentileHistogram().register(meters)
-                    .record(java.time.Duration.between(job.submittedAt(), Instant.now()));
+            duration.record(java.time.Duration.between(job.submittedAt(), Instant.now()));
         }
     }
 

@@ -25,7 +25,10 @@ class PipelineStages {
 
     @Bean
     JobStage preflight(PreflightGate gate, PredictionStore predictions, PipelineRepository pipeline, SimulatorAdapters adapters,
-                       MeterRegistry meters, PreparedDecisions prepared) {
+                       BlockedComputeEstimate computeEstimate, MeterRegistry meters, PreparedDecisions prepared) {
+        Counter computeSaved = Counter.builder("lto.jobs.blocked.compute").baseUnit("seconds")
+                .description("Estimated compute time of the jobs the preflight gate blocked (BlockedComputeEstimate)")
+                .register(meters);
         return new JobStage() {
             @Override
             public JobState state() {
@@ -50,6 +53,8 @@ class PipelineStages {
                     return new Transition(JobState.BLOCKED, d.reason(), () -> {
                         predictions.store(job.jobId(), d);
                         JobLifecycle.afterCommit(countViolations);
+                        computeEstimate.seconds(job.adapterType(), job.parameters())
+                                .ifPresent(seconds -> JobLifecycle.afterCommit(() -> computeSaved.increment(seconds)));
                     });
                 }
                 String reason = ingested ? "result already ingested from an external simulator; gate not applied" : d.reason();

@@ -5,10 +5,13 @@
 # jobs per minute end to end, preflight throughput (submission to leaving PREFLIGHT), and submit → end
 # latency p50/p99. Usage: JOBS=300 intelligence-service/bench/pipeline-benchmark.sh
 # BENCH_DATA=<dir> reuses a data dir that already holds a model (skips the bootstrap campaign).
+# SURROGATE=false submits full-Abbe jobs (use_ai_surrogate false) instead of surrogate ones.
 # PREFLIGHT_ONLY=1 runs no simulation worker: measures intake + validation + preflight alone (jobs then wait RUNNING).
-# INT_ARGS="--lto.models.xgboost.trees=30 ..." passes extra arguments to the intelligence service (e.g. a quicker first model).
-# OTEL=1 attaches the OpenTelemetry Java agent (target/otel, otel/agent.properties) to both services, exporting OTLP/HTTP
-# to a local sink that accepts and counts the spans' bytes (docs/tracing.md): the agent's overhead on the same benchmark.
+# OTEL=1 attaches the OpenTelemetry Java agent (target/otel, otel/agent.properties) to every service process, exporting
+# OTLP/HTTP to a local sink that accepts and counts the spans' bytes (docs/tracing.md): the agent's overhead on the same benchmark.
+# WORKERS=N runs the roles apart (docs/deployment.md, scale-out): the orchestrator without a local worker and N
+# worker-only processes with WORKER_SLOTS slots each (default 1); the orchestrator dispatches N x WORKER_SLOTS.
+# INTEL_ARGS="--lto.models.xgboost.trees=50 ..." adds options to the intelligence (orchestrator) process (INT_ARGS: the same).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -16,6 +19,7 @@ ROOT=$(pwd)
 JAVA="$JAVA_HOME/bin/java"
 JOBS=${JOBS:-300}
 PROFILE=${PROFILE:-exploratory}
+SURROGATE=${SURROGATE:-true}
 DATA=${BENCH_DATA:-$(mktemp -d /tmp/lto-pipeline-bench-XXXX)}
 WORK=$(mktemp -d /tmp/lto-pipeline-bench-run-XXXX)
 free_port() {
@@ -59,8 +63,18 @@ OTEL_SERVICE_NAME=ingestion-service "$JAVA" "${FLAGS[@]}" -jar "$(jar_of ingesti
 echo $! >"$WORK/ingestion.pid"
 EXTRA=()
 [ "${PREFLIGHT_ONLY:-0}" = 1 ] && EXTRA=(--lto.pipeline.functions='jobSubmissions;simulationResults;ingestMetrics;ingestYield')
+if [ -n "${WORKERS:-}" ]; then
+  EXTRA=(--lto.pipeline.functions='jobSubmissions;simulationResults;ingestMetrics;ingestYield'
+         --lto.pipeline.cpu-slots=$((WORKERS * ${WORKER_SLOTS:-1})))
+  for w in $(seq "$WORKERS"); do
+    OTEL_SERVICE_NAME=intelligence-service "$JAVA" "${FLAGS[@]}" -jar "$(jar_of intelligence-service)" --server.port="$(free_port)" "${COMMON[@]}" \
+      --lto.pipeline.functions=cpuSimulations --lto.worker.cpu-slots="${WORKER_SLOTS:-1}" --lto.pipeline.orchestrator=false \
+      --lto.models.bootstrap.enabled=false --lto.data-dir="$WORK/worker-$w" >"$WORK/worker-$w.log" 2>&1 &
+    echo $! >"$WORK/worker-$w.pid"
+  done
+fi
 OTEL_SERVICE_NAME=intelligence-service "$JAVA" "${FLAGS[@]}" -jar "$(jar_of intelligence-service)" --server.port=$INT_PORT "${COMMON[@]}" \
-  --lto.data-dir="$DATA" "${EXTRA[@]}" ${INT_ARGS:-} >"$WORK/intelligence.log" 2>&1 &
+  --lto.data-dir="$DATA" "${EXTRA[@]}" ${INTEL_ARGS:-${INT_ARGS:-}} >"$WORK/intelligence.log" 2>&1 &
 echo $! >"$WORK/intelligence.pid"
 ING=http://localhost:$ING_PORT; INT=http://localhost:$INT_PORT
 for s in ingestion intelligence; do
@@ -73,10 +87,10 @@ for _ in $(seq 1800); do
 done
 MODEL=$(curl -fs $INT/api/v1/models/current | jq -r .model_version)
 
-echo "Submitting $JOBS jobs (EUV and ArF, surrogate path, profile $PROFILE)..."
+echo "Submitting $JOBS jobs (EUV and ArF, use_ai_surrogate $SURROGATE, profile $PROFILE)..."
 seq 0 $((JOBS - 1)) | xargs -P 4 -I{} sh -c '
   n={}; na=$(echo "0.33 0.4 0.5" | cut -d" " -f$((n % 3 + 1))); lambda=$(echo "13.5 193" | cut -d" " -f$((n % 2 + 1)))
-  curl -fs -H "Content-Type: application/json" -d "{\"na\":$na,\"wavelength_nm\":$lambda,\"dose_mj_cm2\":$((20 + n % 5 * 10)),\"job_class\":$((1 + n % 3)),\"sigma\":0.8,\"constraint_profile\":\"'"$PROFILE"'\",\"submitted_by\":\"bench\"}" '"$ING"'/api/v1/jobs/submit | jq -r .job_id' >"$WORK/ids.txt"
+  curl -fs -H "Content-Type: application/json" -d "{\"na\":$na,\"wavelength_nm\":$lambda,\"dose_mj_cm2\":$((20 + n % 5 * 10)),\"job_class\":$((1 + n % 3)),\"sigma\":0.8,\"use_ai_surrogate\":'"$SURROGATE"',\"constraint_profile\":\"'"$PROFILE"'\",\"submitted_by\":\"bench\"}" '"$ING"'/api/v1/jobs/submit | jq -r .job_id' >"$WORK/ids.txt"
 T0=$SECONDS
 while :; do
   done_n=0
@@ -93,7 +107,7 @@ while :; do
 done
 while read -r id; do curl -fs "$INT/api/v1/jobs/$id"; done <"$WORK/ids.txt" | jq -s . >"$WORK/jobs.json"
 echo
-echo "Pipeline benchmark, $(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), model $MODEL, $JOBS jobs, agent: $( [ "${OTEL:-0}" = 1 ] && echo on || echo off)"
+echo "Pipeline benchmark, $(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), model $MODEL, $JOBS jobs, use_ai_surrogate $SURROGATE${WORKERS:+, $WORKERS worker process(es) x ${WORKER_SLOTS:-1} slot(s)}, agent: $( [ "${OTEL:-0}" = 1 ] && echo on || echo off)"
 jq -r '
   def ts: capture("(?<s>[^.Z]+)(?<f>\\.[0-9]+)?Z") | ((.s + "Z") | fromdateiso8601) + ((.f // "0") | tonumber);
   def pct(p): sort | .[((length - 1) * p | floor)];
@@ -111,4 +125,6 @@ jq -r '
 ' "$WORK/jobs.json"
 curl -fs "$INT/actuator/prometheus" | grep -E '^lto_simulation_duration_seconds_(sum|count)' || true
 [ "${OTEL:-0}" = 1 ] && sleep 6 && echo "OTLP exports received: $(wc -l <"$WORK/otlp-bytes.txt" 2>/dev/null || echo 0), bytes: $(awk '{s+=$1} END {print s+0}' "$WORK/otlp-bytes.txt" 2>/dev/null)"
+# CPU of the intelligence service (orchestrator + workers + simulator) over the whole run, per job.
+echo "intelligence-service CPU: $(awk -v hz="$(getconf CLK_TCK)" -v n="$JOBS" '{printf "%.1f s total, %.0f ms per job", ($14 + $15) / hz, ($14 + $15) / hz * 1000 / n}' "/proc/$(cat "$WORK/intelligence.pid")/stat") (process lifetime, includes start-up and the model load)"
 echo "logs and job histories: $WORK; data dir (model reusable with BENCH_DATA=): $DATA"

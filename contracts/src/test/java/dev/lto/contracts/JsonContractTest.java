@@ -48,7 +48,11 @@ class JsonContractTest {
                 new MetricSnapshot("job_0badf00d", Instant.parse("2026-11-26T10:00:01Z"), "synthetic", "imaging", 0.5, 0.2, null, 1024L, Map.of("source_points", 121.0)),
                 new AdapterHealth("synthetic", HealthStatus.UP, "physics-1.0", "cpu", null, Instant.parse("2026-11-26T10:00:02Z")),
                 pred,
-                new ConstraintViolation("max_yield_risk", "yield_risk", "max", 0.3, 0.42, AlertSeverity.CRITICAL, "yield risk 0.42 above 0.30"));
+                new ConstraintViolation("max_yield_risk", "yield_risk", "max", 0.3, 0.42, AlertSeverity.CRITICAL, "yield risk 0.42 above 0.30"),
+                new dev.lto.contracts.events.AlertRaised("surrogate_drift", AlertSeverity.WARN, "job_0badf00d",
+                        "Surrogate drift detected: 3.2% (threshold: 1.5%)", "Force physics simulation for job class 5", null, null),
+                new JobStateChanged("job_0badf00d", JobState.PREFLIGHT, JobState.BLOCKED, 3, Instant.parse("2026-11-26T10:00:03Z"),
+                        "profile 'strict' violated", "Resubmit with dose_mj_cm2=32.0: predicted to meet the whole constraint profile"));
     }
 
     @ParameterizedTest

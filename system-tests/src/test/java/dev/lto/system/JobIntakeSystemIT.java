@@ -60,7 +60,7 @@ class JobIntakeSystemIT {
         // No model bootstrap here: this test is about intake, and a training campaign would compete for the CPU.
         intelligence = new ServiceProcess("intelligence-service", concat(common, "--lto.data-dir=" + dataDir,
                 "--lto.models.bootstrap.enabled=false"));
-        action = new ServiceProcess("action-service", concat(common,
+        action = new ServiceProcess("action-service", concat(common, "--lto.data-dir=" + dataDir,
                 "--lto.action.health.services.ingestion-service=" + ingestion.baseUrl(),
                 "--lto.action.health.services.intelligence-service=" + intelligence.baseUrl()));
         ingestion.start();

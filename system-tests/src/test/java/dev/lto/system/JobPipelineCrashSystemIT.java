@@ -57,14 +57,8 @@ class JobPipelineCrashSystemIT {
                 "--spring.cloud.stream.redis.default.consumer.min-idle-time=3s",
                 "--spring.cloud.stream.redis.default.consumer.reclaim-interval=1s");
         ingestion = new ServiceProcess("ingestion-service", common);
-        intelligence = new ServiceProcess("intelligence-service", concat(common, "--lto.data-dir=" + dataDir,
-                // A coarse physics setting keeps a job near 0.1 s, so 300 of them fit a CI run on 2 cores.
-                "--lto.simulator.physics.grid.max-mask-px=128", "--lto.simulator.physics.fem.focus-points=3",
-                "--lto.simulator.physics.fem.dose-points=3", "--lto.simulator.physics.source.step-sigma=0.2",
-                "--lto.simulator.physics.socs.max-kernels=8",
-                "--lto.models.bootstrap.samples=30", "--lto.models.xgboost.trees=30", "--lto.models.mlp.max-epochs=30",
-                "--lto.models.mlp.patience=5", "--lto.models.mlp.mc-passes=20", "--lto.models.gp.subset=30",
-                "--lto.preflight.candidates=60", "--lto.worker.reclaim-after=3s", "--lto.pipeline.retry-delay=2s"));
+        intelligence = new ServiceProcess("intelligence-service", concat(concat(common, "--lto.data-dir=" + dataDir),
+                SystemProbe.FAST_PIPELINE.toArray(String[]::new)));
         ingestion.start();
         intelligence.start();
         ingestion.awaitHealthy(Duration.ofMinutes(3));
@@ -154,34 +148,16 @@ class JobPipelineCrashSystemIT {
         }
     }
 
-    /**
-     * Blockable: EUV at 1 mJ/cm² (a few photons per nm²: yield risk 1) under the strict profile, which blocks
-     * on the predicted score. Not the default profile: 30 bootstrap jobs leave fewer than the 19 calibration
-     * jobs a finite 95% interval needs, so every interval is [0, 1] and whether block-on confident blocks
-     * depends only on whether the router lets the first stage answer.
-     */
     private static boolean isBlockable(int n) {
-        return n % 10 == 7;
+        return SystemProbe.isBlockable(n);
     }
 
-    /** Physically pointless: job class 20 (dense lines at k₁ 0.25) at σ 0.7 is below the optics' cut-off. */
     private static boolean isPointless(int n) {
-        return n % 20 == 19;
+        return SystemProbe.isPointless(n);
     }
 
-    /** A mix: most jobs sound (ArF, 10–40 mJ/cm²), the blockable ones, the physically pointless ones. */
     private static String submit(int n) throws Exception {
-        int jobClass = 1 + n % 20;
-        double dose = isBlockable(n) ? 1.0 : 10 + (n % 7) * 5;
-        String priority = List.of("LOW", "NORMAL", "HIGH", "CRITICAL").get(n % 4);
-        String body = "{\"na\":" + (0.33 + (n % 3) * 0.1) + ",\"wavelength_nm\":" + (isBlockable(n) ? 13.5 : 193)
-                + ",\"sigma\":0.7,\"grid_size_nm\":2"
-                + ",\"dose_mj_cm2\":" + dose + ",\"job_class\":" + jobClass + ",\"priority\":\"" + priority + "\""
-                + (isBlockable(n) ? ",\"constraint_profile\":\"strict\"" : "")
-                + ",\"use_ai_surrogate\":" + (n % 5 != 0) + ",\"submitted_by\":\"crash-test\"}";
-        HttpResponse<String> r = post(ingestion.baseUrl() + "/api/v1/jobs/submit", body);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        return JSON.readTree(r.body()).get("job_id").asString();
+        return SystemProbe.submitCampaignJob(ingestion, n, "crash-test");
     }
 
     /** The model's status; the service may still answer 503 while it starts. */

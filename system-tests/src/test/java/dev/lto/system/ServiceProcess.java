@@ -90,6 +90,11 @@ final class ServiceProcess implements AutoCloseable {
         return this;
     }
 
+    /** The log of the current (latest) start. */
+    Path log() {
+        return LOGS.resolve(artifact + "-" + starts + ".log");
+    }
+
     /** Waits until {@code /actuator/health} answers UP; fails with the log's tail if the process dies. */
     ServiceProcess awaitHealthy(Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();

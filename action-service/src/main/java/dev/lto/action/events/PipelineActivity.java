@@ -1,11 +1,18 @@
 package dev.lto.action.events;
 
 import dev.lto.contracts.JobState;
+import dev.lto.contracts.MetricSnapshot;
 import dev.lto.contracts.events.JobStateChanged;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +27,16 @@ import org.springframework.stereotype.Component;
 public class PipelineActivity {
 
     private static final int DEDUP_WINDOW = 200_000;
+    /** The window of {@link #jobsPerMinute()}: the orchestrator's {@code lto_pipeline_jobs_per_minute} uses 5 minutes too. */
+    static final Duration THROUGHPUT_WINDOW = Duration.ofMinutes(5);
+    /** How long a reported GPU utilization counts in {@link #gpuUtilization()}. */
+    static final Duration GPU_REPORT_WINDOW = Duration.ofSeconds(30);
+    static final int RECENT_NOTABLE = 50;
+    /** States in which a job reached the pipeline's end, the same set the orchestrator counts. */
+    private static final EnumSet<JobState> END_STATES = EnumSet.of(JobState.COMPLETED, JobState.ANOMALY_FLAGGED,
+            JobState.BLOCKED, JobState.REJECTED, JobState.FAILED, JobState.CANCELLED);
+    /** States an engineer wants to look at: the console lists the latest jobs that entered them. */
+    private static final EnumSet<JobState> NOTABLE = EnumSet.of(JobState.BLOCKED, JobState.ANOMALY_FLAGGED, JobState.ESCALATED);
 
     private final Map<String, Boolean> recentEventIds = java.util.Collections.synchronizedMap(
             new LinkedHashMap<>(1024, 0.75f, false) {
@@ -36,6 +53,16 @@ public class PipelineActivity {
     private final Instant startedAt;
     private volatile Instant lastEventAt;
     private volatile long duplicates;
+    private final Deque<Instant> endedAt = new ArrayDeque<>();
+    private final Deque<NotableJob> notable = new ArrayDeque<>();
+    private final Map<String, GpuReport> gpuByJob = new ConcurrentHashMap<>();
+
+    /** A job that entered a state worth an engineer's look (blocked, flagged, escalated). */
+    public record NotableJob(String jobId, JobState state, Instant at, String reason) {
+    }
+
+    private record GpuReport(double utilization, Instant at) {
+    }
 
     PipelineActivity(MeterRegistry meters, Clock clock) {
         this.meters = meters;
@@ -63,6 +90,62 @@ public class PipelineActivity {
             }
             return seq;
         });
+        if (END_STATES.contains(change.to())) {
+            synchronized (endedAt) {
+                endedAt.addLast(change.at());
+                prune(clock.instant());
+            }
+        }
+        if (NOTABLE.contains(change.to())) {
+            synchronized (notable) {
+                notable.addFirst(new NotableJob(change.jobId(), change.to(), change.at(), change.reason()));
+                while (notable.size() > RECENT_NOTABLE) {
+                    notable.removeLast();
+                }
+            }
+        }
+    }
+
+    /** A running job's progress: only its GPU utilization is kept, when the simulator reports one. */
+    void progress(MetricSnapshot snapshot) {
+        if (snapshot.gpuUtilization() != null) {
+            gpuByJob.put(snapshot.jobId(), new GpuReport(snapshot.gpuUtilization(), snapshot.timestamp()));
+        }
+    }
+
+    /**
+     * Jobs that reached the pipeline's end per minute over the last 5 minutes (by the time of
+     * their transition), as the orchestrator defines {@code lto_pipeline_jobs_per_minute}, but
+     * fresh on every call rather than every monitoring interval.
+     */
+    public double jobsPerMinute() {
+        synchronized (endedAt) {
+            prune(clock.instant());
+            return endedAt.size() / (double) THROUGHPUT_WINDOW.toMinutes();
+        }
+    }
+
+    private void prune(Instant now) {
+        Instant horizon = now.minus(THROUGHPUT_WINDOW);
+        endedAt.removeIf(t -> !t.isAfter(horizon));
+    }
+
+    /**
+     * Mean of the latest GPU utilization each job's simulator reported in the last 30 s; null when
+     * none did (no GPU worker, or none busy): never a made-up number.
+     */
+    public Double gpuUtilization() {
+        Instant horizon = clock.instant().minus(GPU_REPORT_WINDOW);
+        gpuByJob.values().removeIf(r -> r.at().isBefore(horizon));
+        var recent = gpuByJob.values().stream().mapToDouble(GpuReport::utilization).summaryStatistics();
+        return recent.getCount() == 0 ? null : recent.getAverage();
+    }
+
+    /** The latest jobs that were blocked, flagged or escalated, newest first. */
+    public List<NotableJob> recentNotableJobs() {
+        synchronized (notable) {
+            return new ArrayList<>(notable);
+        }
     }
 
     /** When the last distinct event arrived; null when none has since this service started. */

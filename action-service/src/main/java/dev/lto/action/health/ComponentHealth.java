@@ -6,9 +6,12 @@ import dev.lto.contracts.HealthStatus;
 import java.time.Instant;
 import java.util.Map;
 
-/** One component's health, from a real check made at {@code checked_at}. */
+/**
+ * One component's health, from a real check made at {@code checked_at}. Public for the alert
+ * engine, which turns DOWN services, dead letters and lag into alerts.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record ComponentHealth(
+public record ComponentHealth(
         String name,
         String kind,
         HealthStatus status,

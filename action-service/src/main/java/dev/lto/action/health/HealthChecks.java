@@ -37,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Service
 @EnableConfigurationProperties(HealthProperties.class)
-class HealthChecks {
+public class HealthChecks {
 
     private final RedisStreamInspector streams;
     private final PipelineActivity activity;
@@ -60,7 +60,7 @@ class HealthChecks {
      * Every check, in parallel; a check that fails or outlives {@code timeout} becomes a DOWN or
      * UNKNOWN component rather than an error of the health API itself.
      */
-    List<ComponentHealth> checkAll() {
+    public List<ComponentHealth> checkAll() {
         List<ComponentHealth> result = new ArrayList<>();
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
         try {
@@ -123,6 +123,11 @@ class HealthChecks {
             return List.of(new ComponentHealth(name, kind, onFailure, "check failed: " + cause.getClass().getSimpleName()
                     + (cause.getMessage() == null ? "" : " " + cause.getMessage()), millisSince(start), clock.instant(), Map.of()));
         }
+    }
+
+    /** The 0-1 {@code system_health} score of {@code GET /api/v1/health}, from a fresh round of every check. */
+    public double systemHealthScore() {
+        return summarise(checkAll()).systemHealth();
     }
 
     /**

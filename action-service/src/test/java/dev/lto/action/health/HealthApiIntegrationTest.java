@@ -37,8 +37,9 @@ class HealthApiIntegrationTest {
     static final HttpServer PEER = peerAnsweringUp();
 
     @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
+    static void infrastructure(DynamicPropertyRegistry registry) throws java.io.IOException {
         TestRedis.shared().registerSpringProperties(registry::add);
+        registry.add("lto.data-dir", java.nio.file.Files.createTempDirectory("lto-action-test")::toString);
         // A peer answering like a healthy Boot actuator; nothing listens on DEAD_PORT.
         registry.add("lto.action.health.services.ingestion-service", () -> "http://localhost:" + PEER.getAddress().getPort());
         registry.add("lto.action.health.services.intelligence-service", () -> "http://localhost:" + DEAD_PORT);

@@ -67,8 +67,9 @@ class HealthTruthIntegrationTest {
     }
 
     @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
+    static void infrastructure(DynamicPropertyRegistry registry) throws java.io.IOException {
         TestRedis.shared().registerSpringProperties(registry::add);
+        registry.add("lto.data-dir", java.nio.file.Files.createTempDirectory("lto-action-test")::toString);
         String peer = "http://localhost:" + PEER.getAddress().getPort();
         registry.add("lto.action.health.services.ingestion-service", () -> peer);
         registry.add("lto.action.health.services.intelligence-service", () -> peer);

@@ -19,6 +19,9 @@ public final class EventTypes {
     /** Payload: the pipeline's monitoring snapshot (queue depth, pending, DLQ sizes, busy slots, jobs/min), on {@code lto.events}. */
     public static final String PIPELINE_MONITORED = "pipeline.monitored";
 
+    /** Payload {@link AlertRaised}: an alert to route, on {@code lto.alerts}. */
+    public static final String ALERT_RAISED = "alert.raised";
+
     private EventTypes() {
     }
 }

@@ -12,6 +12,7 @@ import dev.lto.platform.web.ServiceUnavailableException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.stereotype.Service;
 
@@ -26,16 +27,35 @@ class JobSubmissions {
 
     private final EventPublisher publisher;
     private final Counter submitted;
+    private final Counter refused;
+    private final Backpressure backpressure;
     private final StreamTracing tracing;
 
-    JobSubmissions(EventPublisher publisher, MeterRegistry meters, StreamTracing tracing) {
+    JobSubmissions(EventPublisher publisher, Backpressure backpressure, MeterRegistry meters, StreamTracing tracing) {
         this.publisher = publisher;
+        this.backpressure = backpressure;
         this.tracing = tracing;
         this.submitted = Counter.builder("lto.jobs.submitted").description("Total jobs submitted").register(meters);
+        this.refused = Counter.builder("lto.jobs.submissions.refused").tag("reason", "backlog")
+                .description("Submissions refused with 503 because the backlog was above lto.ingestion.backpressure.max-backlog")
+                .register(meters);
+    }
+
+    private static Map<String, Object> withJobId(Map<String, Object> figures, String jobId) {
+        Map<String, Object> m = new LinkedHashMap<>(figures);
+        m.put("job_id", jobId);
+        return m;
     }
 
     /** In span {@code job.submit}, the first of the job's trace under the HTTP request's (docs/tracing.md). */
     SubmissionReceipt submit(JobParameters parameters) {
+        // Refused before the job's trace starts: a refused submission is not taken, so it has no job work.
+        backpressure.refusal().ifPresent(f -> {
+            refused.increment();
+            throw new ServiceUnavailableException("the pipeline has " + f.backlog() + " submissions waiting ahead of this one, above "
+                    + "the edge's bound; it was not taken. Retry later with the same job_id (" + parameters.jobId() + ").",
+                    withJobId(backpressure.describe(f), parameters.jobId()), backpressure.retryAfter(), null);
+        });
         return tracing.inSpan("job.submit", parameters.jobId(), () -> publish(parameters));
     }
 

@@ -5,6 +5,7 @@ import dev.lto.contracts.events.EventEnvelope;
 import dev.lto.contracts.events.EventTypes;
 import dev.lto.contracts.events.SimulationRequested;
 import dev.lto.platform.streams.EventPublisher;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,9 @@ class Dispatcher {
     private final PipelineRepository pipeline;
     private final EventPublisher publisher;
     private final PipelineProperties props;
+    private Instant failingSince;
+    private Instant lastFailureLog = Instant.EPOCH;
+    private Instant lastWaitingLog = Instant.EPOCH;
 
     Dispatcher(JobLifecycle lifecycle, JobRepository jobs, PipelineRepository pipeline, EventPublisher publisher,
                PipelineProperties props) {
@@ -51,8 +55,51 @@ class Dispatcher {
             if (n > 0) {
                 log.debug("Dispatched {} job(s)", n);
             }
+            if (failingSince != null) {
+                log.info("Dispatching again after {} s of failed rounds", Duration.between(failingSince, Instant.now()).toSeconds());
+                failingSince = null;
+            }
         } catch (RuntimeException e) {
-            log.warn("Dispatch round failed ({}); the jobs stay QUEUED for the next round", e.toString());
+            // Every 200 ms while Redis is away: say once, then every 30 s, what waits and why.
+            Instant now = Instant.now();
+            if (failingSince == null || Duration.between(lastFailureLog, now).compareTo(Duration.ofSeconds(30)) >= 0) {
+                failingSince = failingSince == null ? now : failingSince;
+                lastFailureLog = now;
+                log.warn("Dispatch paused since {}: {}; QUEUED jobs wait (none is lost, each is re-sent with the same attempt)",
+                        failingSince, e.toString());
+            }
+        }
+        reportWaiting();
+    }
+
+    /**
+     * Every 30 s while jobs wait in QUEUED and no slot is free: which jobs hold the slots and for how
+     * long, so a stuck pipeline is visible in the log, not only in the gauges.
+     */
+    private void reportWaiting() {
+        Instant now = Instant.now();
+        if (Duration.between(lastWaitingLog, now).compareTo(Duration.ofSeconds(30)) < 0) {
+            return;
+        }
+        try {
+            long queued = pipeline.queuedCount();
+            if (queued == 0) {
+                return;
+            }
+            Map<String, Integer> running = pipeline.runningByDeviceClass();
+            boolean full = true;
+            for (String device : List.of("gpu", "cpu")) {
+                if (props.slots(device) > running.getOrDefault(device, 0)) {
+                    full = false;
+                }
+            }
+            if (full) {
+                lastWaitingLog = now;
+                log.info("{} job(s) QUEUED wait for a slot: all slots busy ({}); running: {}", queued,
+                        running, pipeline.runningSummary(now));
+            }
+        } catch (RuntimeException e) {
+            log.debug("Waiting report skipped: {}", e.toString());
         }
     }
 

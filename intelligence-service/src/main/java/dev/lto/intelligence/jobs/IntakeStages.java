@@ -3,6 +3,7 @@ package dev.lto.intelligence.jobs;
 import dev.lto.contracts.JobParameters;
 import dev.lto.contracts.JobState;
 import dev.lto.intelligence.constraints.ConstraintEvaluator;
+import dev.lto.intelligence.models.ModelService;
 import dev.lto.simulator.spi.SimulatorAdapters;
 import dev.lto.simulator.spi.SimulatorInterface;
 import jakarta.validation.ConstraintViolation;
@@ -41,7 +42,7 @@ class IntakeStages {
      */
     @Bean
     JobStage validation(Validator validator, ConstraintEvaluator constraints, SimulatorAdapters adapters,
-                        PipelineRepository pipeline) {
+                        PipelineRepository pipeline, ModelService models) {
         return new JobStage() {
             @Override
             public JobState state() {
@@ -75,7 +76,9 @@ class IntakeStages {
                         problems.addAll(adapter.get().physicalProblems(job.parameters()));
                     }
                 }
-                return problems.isEmpty() ? new Transition(JobState.PREFLIGHT, null)
+                // Entering PREFLIGHT while nothing can predict (a fresh data directory before the first model):
+                // the history says why the job will wait there, with the bootstrap's ETA.
+                return problems.isEmpty() ? new Transition(JobState.PREFLIGHT, models.waitingReason().orElse(null))
                         : new Transition(JobState.REJECTED, String.join("; ", problems));
             }
         };

@@ -2,6 +2,7 @@ package dev.lto.intelligence.jobs;
 
 import dev.lto.intelligence.ingest.MetricSnapshots;
 import dev.lto.intelligence.ingest.WaferYields;
+import dev.lto.intelligence.pictures.JobPictures;
 import dev.lto.intelligence.preflight.PredictionStore;
 import dev.lto.platform.web.FieldProblem;
 import dev.lto.platform.web.InvalidRequestException;
@@ -47,9 +48,11 @@ class JobController {
     private final SimulatorAdapters adapters;
     private final WaferYields yields;
     private final MetricSnapshots snapshots;
+    private final JobPictures pictures;
 
     JobController(JobRepository jobs, PipelineRepository pipeline, PredictionStore predictions, JobLifecycle lifecycle,
-                  StrictRecordReader reader, SimulatorAdapters adapters, WaferYields yields, MetricSnapshots snapshots) {
+                  StrictRecordReader reader, SimulatorAdapters adapters, WaferYields yields, MetricSnapshots snapshots,
+                  JobPictures pictures) {
         this.jobs = jobs;
         this.pipeline = pipeline;
         this.predictions = predictions;
@@ -58,6 +61,7 @@ class JobController {
         this.adapters = adapters;
         this.yields = yields;
         this.snapshots = snapshots;
+        this.pictures = pictures;
     }
 
     @GetMapping("/{jobId}")
@@ -105,9 +109,12 @@ class JobController {
         Map<String, String> links = new LinkedHashMap<>();
         links.put("self", "/api/v1/jobs/" + jobId + "/report");
         links.put("job", "/api/v1/jobs/" + jobId);
-        if (artifacts(job).isPresent()) {
-            links.put("aerial_image_png", "/api/v1/jobs/" + jobId + "/artifacts/aerial.png");
-            links.put("bossung_png", "/api/v1/jobs/" + jobId + "/artifacts/bossung.png");
+        // Pictures on disk (any process, after restarts), else the simulator's in-memory recent jobs.
+        boolean inMemory = artifacts(job).isPresent();
+        for (String name : List.of("aerial.png", "resist.png", "bossung.png")) {
+            if (inMemory || pictures.find(jobId, name).isPresent()) {
+                links.put(name.replace('.', '_'), "/api/v1/jobs/" + jobId + "/artifacts/" + name);
+            }
         }
         return new JobReport(view(job), decision.map(d -> d.prediction()).orElse(null),
                 decision.map(d -> new JobReport.Preflight(d.blocked(), d.blockingViolations(),
@@ -119,18 +126,27 @@ class JobController {
 
     @GetMapping(path = "/{jobId}/artifacts/aerial.png", produces = MediaType.IMAGE_PNG_VALUE)
     ResponseEntity<byte[]> aerialPng(@PathVariable String jobId) {
-        return png(jobId, SimulationArtifacts::aerialPng);
+        return png(jobId, "aerial.png", SimulationArtifacts::aerialPng);
+    }
+
+    @GetMapping(path = "/{jobId}/artifacts/resist.png", produces = MediaType.IMAGE_PNG_VALUE)
+    ResponseEntity<byte[]> resistPng(@PathVariable String jobId) {
+        return png(jobId, "resist.png", SimulationArtifacts::resistPng);
     }
 
     @GetMapping(path = "/{jobId}/artifacts/bossung.png", produces = MediaType.IMAGE_PNG_VALUE)
     ResponseEntity<byte[]> bossungPng(@PathVariable String jobId) {
-        return png(jobId, SimulationArtifacts::bossungPng);
+        return png(jobId, "bossung.png", SimulationArtifacts::bossungPng);
     }
 
-    private ResponseEntity<byte[]> png(String jobId, Function<SimulationArtifacts, byte[]> picture) {
+    private ResponseEntity<byte[]> png(String jobId, String name, Function<SimulationArtifacts, byte[]> picture) {
         JobRecord job = find(jobId);
+        var stored = pictures.find(jobId, name);
+        if (stored.isPresent()) {
+            return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG).body(pictures.read(stored.get()));
+        }
         SimulationArtifacts a = artifacts(job).orElseThrow(() -> new NotFoundException("no pictures for job " + jobId
-                + ": the simulator keeps them for its recent jobs only, in the process that ran them"));
+                + ": none stored (never simulated here, deleted by retention, lto.pictures) and none in the simulator's memory"));
         return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG).body(picture.apply(a));
     }
 

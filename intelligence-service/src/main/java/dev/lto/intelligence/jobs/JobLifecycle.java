@@ -12,9 +12,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -46,6 +49,10 @@ class JobLifecycle {
     private final TransactionTemplate tx;
     private final StateEventOutbox outbox;
     private final PipelineProperties props;
+    /** Seconds to an hour: a blocked job ends in well under a second, a simulated one in seconds to minutes. */
+    private static final java.time.Duration[] JOB_DURATION_BUCKETS = java.util.stream.DoubleStream.of(
+                    0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
+            .mapToObj(s -> java.time.Duration.ofMillis(Math.round(s * 1000))).toArray(java.time.Duration[]::new);
     private final Map<JobState, JobStage> stages = new EnumMap<>(JobState.class);
     private final String defaultAdapter;
     private final Counter conflicts;
@@ -54,11 +61,14 @@ class JobLifecycle {
     private final Counter staleResults;
     private final Counter completed;
     private final Counter blocked;
-    private final MeterRegistry meters;
+    private final Timer duration;
     /** Set by every committed transition; tells {@link #locked} there are state events to publish. */
     private final AtomicBoolean moved = new AtomicBoolean();
-    /** This process writes the job tables from one thread at a time. */
-    private final ReentrantLock writer = new ReentrantLock();
+    /**
+     * This process writes the job tables from one thread at a time. Fair: the intake's stage thread
+     * takes it job after job, and a batch of submissions waiting to be stored must get its turn.
+     */
+    private final ReentrantLock writer = new ReentrantLock(true);
     private final StreamTracing tracing;
 
     JobLifecycle(JobRepository jobs, PipelineRepository pipeline, TransactionTemplate tx, StateEventOutbox outbox,
@@ -81,7 +91,8 @@ class JobLifecycle {
         this.completed = Counter.builder("lto.jobs.completed").description("Jobs that completed with their prediction confirmed")
                 .register(meters);
         this.blocked = Counter.builder("lto.jobs.blocked").description("Jobs blocked by the preflight gate").register(meters);
-        this.meters = meters;
+        this.duration = Timer.builder("lto.job.duration").description("End-to-end job time, submission to the pipeline's end state")
+                .serviceLevelObjectives(JOB_DURATION_BUCKETS).register(meters);
         for (JobStage stage : stageBeans) {
             if (stages.put(stage.state(), stage) != null) {
                 throw new IllegalStateException("two stages for " + stage.state());
@@ -111,30 +122,55 @@ class JobLifecycle {
     }
 
     /**
-     * Handles one submission; returns once its effects are committed (the binder then acknowledges).
-     * A known job id with the same parameters is a redelivery or a client retry: the job resumes. A
-     * known id with other parameters is a conflict: kept aside and counted, never merged.
+     * Stores a batch of submissions in one transaction and publishes their SUBMITTED events once
+     * (one commit and one outbox flush per batch, not per job); returns, in batch order, the ids of
+     * the jobs to advance: the new ones and the known ones resubmitted with the same parameters (a
+     * redelivery or a client retry resumes the job). A known id with other parameters is a conflict:
+     * kept aside in {@code job_submission_conflicts} and counted, never merged. The stages run later,
+     * on the {@link Intake}'s thread, so storing never waits for a prediction.
      */
-    void accept(EventEnvelope<JobSubmitted> event) {
-        var p = event.payload().parameters();
-        locked(() -> {
-            Boolean created = tx.execute(s -> jobs.insertIfAbsent(p, event.payload().submittedAt(), defaultAdapter, event.eventId()));
-            if (Boolean.TRUE.equals(created)) {
-                moved.set(true); // the SUBMITTED history row is an event too
-            } else {
-                JobRecord existing = read(p.jobId());
-                if (!existing.parameters().equals(p)) {
+    List<String> store(List<EventEnvelope<JobSubmitted>> events) {
+        return store(events, Map.of());
+    }
+
+    /**
+     * {@link #store(List)}, keeping with each new job's SUBMITTED row the trace context its message was
+     * handled in ({@code contextByEventId}, by envelope event id), so the job's later work joins its trace.
+     */
+    List<String> store(List<EventEnvelope<JobSubmitted>> events, Map<String, Map<String, String>> contextByEventId) {
+        return locked(() -> tx.execute(s -> {
+            Map<String, EventEnvelope<JobSubmitted>> firstById = new LinkedHashMap<>();
+            for (var event : events) {
+                firstById.putIfAbsent(event.payload().parameters().jobId(), event);
+            }
+            Set<String> created = jobs.insertAllIfAbsent(firstById.values().stream()
+                    .map(e -> new JobRepository.NewJob(e.payload().parameters(), e.payload().submittedAt(), defaultAdapter, e.eventId(),
+                            contextByEventId.getOrDefault(e.eventId(), Map.of())))
+                    .toList());
+            List<String> toAdvance = new ArrayList<>();
+            for (var event : events) {
+                var p = event.payload().parameters();
+                if (created.contains(p.jobId()) && firstById.get(p.jobId()) == event) {
+                    toAdvance.add(p.jobId());
+                    continue;
+                }
+                JobParameters known = created.contains(p.jobId()) ? firstById.get(p.jobId()).payload().parameters()
+                        : read(p.jobId()).parameters();
+                if (!known.equals(p)) {
                     jobs.recordConflict(p, event.eventId());
-                    conflicts.increment();
+                    afterCommit(conflicts::increment);
                     log.error("Submission {} reuses job id {} with different parameters; kept in job_submission_conflicts, "
                             + "not processed", event.eventId(), p.jobId());
-                    return null;
+                } else if (!toAdvance.contains(p.jobId())) {
+                    log.debug("Job {} already known; resuming it instead of inserting", p.jobId());
+                    toAdvance.add(p.jobId());
                 }
-                log.debug("Job {} already known; resuming it instead of inserting", p.jobId());
             }
-            advance(p.jobId());
-            return null;
-        });
+            if (!created.isEmpty()) {
+                afterCommit(() -> moved.set(true)); // the SUBMITTED history rows are events too
+            }
+            return toAdvance;
+        }));
     }
 
     /**
@@ -316,9 +352,7 @@ class JobLifecycle {
         }
         boolean pipelineEnd = to.isTerminal() || to == JobState.ANOMALY_FLAGGED;
         if (pipelineEnd && to != JobState.CLEARED && to != JobState.ESCALATED && job.submittedAt() != null) {
-            Timer.builder("lto.job.duration").description("End-to-end job time, submission to the pipeline's end state")
-                    .tag("end_state", to.name()).publishPercentileHistogram().register(meters)
-                    .record(java.time.Duration.between(job.submittedAt(), Instant.now()));
+            duration.record(java.time.Duration.between(job.submittedAt(), Instant.now()));
         }
     }
 
@@ -358,6 +392,14 @@ class JobLifecycle {
      * Work on a job that none of its messages started (dispatch, watchdog, resume): in a span
      * {@code name}, child of the job's latest transition, so it stays in the job's one trace.
      */
+    /**
+     * Runs {@code work} on the job in the context of its latest stored transition, without a span of its
+     * own: the intake's stages then sit under the submission's consumer span, as if run inside it.
+     */
+    <T> T inJobContext(String jobId, Supplier<T> work) {
+        return tracing.inContext(jobs.traceContext(jobId), jobId, work);
+    }
+
     <T> T inJobTrace(String name, String jobId, Supplier<T> work) {
         return tracing.inSpan(name, jobs.traceContext(jobId), jobId, work);
     }
@@ -369,7 +411,8 @@ class JobLifecycle {
     /** After a restart: resume every job that waits in a state a stage exists for. */
     @EventListener(ApplicationReadyEvent.class)
     void resumeUnfinished() {
-        resume(jobs.jobsIn(List.copyOf(stages.keySet())), "interrupted mid-stage");
+        // SUBMITTED jobs are the intake's: it takes them in arrival order on its own thread.
+        resume(jobs.jobsIn(stages.keySet().stream().filter(s -> s != JobState.SUBMITTED).toList()), "interrupted mid-stage");
     }
 
     /**

@@ -7,9 +7,14 @@ import dev.lto.contracts.JobParameters;
 import dev.lto.contracts.JobState;
 import dev.lto.platform.streams.StreamTracing;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
@@ -54,6 +59,61 @@ class JobRepository {
                 .update();
         appendHistory(p.jobId(), 1, null, JobState.SUBMITTED, submittedAt, null);
         return true;
+    }
+
+    /**
+     * One submission of a batch to store.
+     * @param traceContext W3C headers of the submission's consumer span, kept with the SUBMITTED row
+     *                     so the intake's stages and the SUBMITTED event continue the job's trace
+     */
+    record NewJob(JobParameters parameters, Instant submittedAt, String adapterType, String eventId,
+                  Map<String, String> traceContext) {
+    }
+
+    /**
+     * Stores a batch of submissions (distinct job ids) as {@link #insertIfAbsent} does, with a few
+     * multi-row statements instead of three per job; returns the ids it inserted (the others were
+     * known). Call inside the caller's transaction, holding the writer lock.
+     */
+    Set<String> insertAllIfAbsent(List<NewJob> batch) {
+        if (batch.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> known = new HashSet<>(jdbc.sql("SELECT job_id FROM simulation_jobs WHERE job_id IN (:ids)")
+                .param("ids", batch.stream().map(j -> j.parameters().jobId()).toList()).query(String.class).list());
+        List<NewJob> fresh = batch.stream().filter(j -> !known.contains(j.parameters().jobId())).toList();
+        Instant now = Instant.now();
+        for (int from = 0; from < fresh.size(); from += 100) {
+            List<NewJob> chunk = fresh.subList(from, Math.min(fresh.size(), from + 100));
+            List<Object> jobRows = new ArrayList<>();
+            List<Object> submissionRows = new ArrayList<>();
+            List<Object> historyRows = new ArrayList<>();
+            for (NewJob j : chunk) {
+                JobParameters p = j.parameters();
+                Collections.addAll(jobRows, p.jobId(), utc(j.submittedAt()), JobState.SUBMITTED.name(), p.submittedBy(),
+                        p.jobClass(), j.adapterType(), p.na(), p.wavelengthNm(), p.doseMjCm2(), p.sigma(), p.resistThicknessNm(),
+                        p.gridSizeNm(), p.useAiSurrogate(), p.patternComplexity() == null ? null : p.patternComplexity().name());
+                Collections.addAll(submissionRows, p.jobId(), json.writeValueAsString(p), j.eventId(), utc(now));
+                Collections.addAll(historyRows, p.jobId(), 1, null, JobState.SUBMITTED.name(), utc(j.submittedAt()), null,
+                        j.traceContext() == null || j.traceContext().isEmpty() ? null : json.writeValueAsString(j.traceContext()));
+            }
+            jdbc.sql("""
+                            INSERT INTO simulation_jobs (job_id, submitted_at, status, submitted_by, job_class, adapter_type,
+                                na, wavelength_nm, dose_mj_cm2, sigma, resist_thickness_nm, grid_size_nm, use_ai_surrogate, pattern_complexity)
+                            VALUES """ + rows(chunk.size(), 14))
+                    .params(jobRows).update();
+            jdbc.sql("INSERT INTO job_submissions (job_id, parameters, event_id, received_at) VALUES " + rows(chunk.size(), 4))
+                    .params(submissionRows).update();
+            jdbc.sql("INSERT INTO job_state_history (job_id, seq, from_state, to_state, changed_at, reason, trace_context) VALUES "
+                            + rows(chunk.size(), 7))
+                    .params(historyRows).update();
+        }
+        return fresh.stream().map(j -> j.parameters().jobId()).collect(Collectors.toSet());
+    }
+
+    private static String rows(int n, int columns) {
+        String row = "(" + String.join(", ", Collections.nCopies(columns, "?")) + ")";
+        return String.join(", ", Collections.nCopies(n, row));
     }
 
     /**
@@ -134,14 +194,17 @@ class JobRepository {
      * (not by timestamp: the first row's time comes from the submitting host's clock).
      */
     List<PendingStateEvent> unpublished(int limit) {
+        // A BLOCKED change carries the gate's closest alternative (stored in the same transaction).
         return jdbc.sql("""
-                        SELECT job_id, seq, from_state, to_state, changed_at, reason, trace_context FROM job_state_history
-                        WHERE NOT published ORDER BY job_id, seq LIMIT ?""")
+                        SELECT h.job_id, h.seq, h.from_state, h.to_state, h.changed_at, h.reason, h.trace_context,
+                               CASE WHEN h.to_state = 'BLOCKED' THEN CAST(json_extract(p.alternatives, '$[0]') AS VARCHAR) END AS best_alternative
+                        FROM job_state_history h LEFT JOIN preflight_decisions p ON p.job_id = h.job_id
+                        WHERE NOT h.published ORDER BY h.job_id, h.seq LIMIT ?""")
                 .param(limit)
                 .query((rs, i) -> new PendingStateEvent(rs.getString("job_id"), new StateChange(rs.getInt("seq"),
                         rs.getString("from_state") == null ? null : JobState.valueOf(rs.getString("from_state")),
                         JobState.valueOf(rs.getString("to_state")), instant(rs, "changed_at"), rs.getString("reason")),
-                        headers(rs.getString("trace_context"))))
+                        rs.getString("best_alternative"), headers(rs.getString("trace_context"))))
                 .list();
     }
 
@@ -161,21 +224,33 @@ class JobRepository {
                 .query(String.class).list();
     }
 
+    /** SUBMITTED jobs in the order they were received (the intake's queue after a restart). */
+    List<String> submittedInArrivalOrder() {
+        return jdbc.sql("""
+                        SELECT j.job_id FROM simulation_jobs j JOIN job_submissions s USING (job_id)
+                        WHERE j.status = 'SUBMITTED' ORDER BY s.received_at, j.submitted_at, j.job_id""")
+                .query(String.class).list();
+    }
+
     /**
      * Jobs a stage should look at again: those waiting in a state whose stage decides by itself
-     * (SUBMITTED, VALIDATING, PREFLIGHT, EVALUATING) and QUEUED or RUNNING jobs that hold a result.
+     * (VALIDATING, PREFLIGHT, EVALUATING) and QUEUED or RUNNING jobs that hold a result. SUBMITTED
+     * jobs are the intake's ({@link Intake}), which takes them in arrival order.
      */
     List<String> stalled() {
         return jdbc.sql("""
                         SELECT job_id FROM simulation_jobs j
-                        WHERE status IN ('SUBMITTED', 'VALIDATING', 'PREFLIGHT', 'EVALUATING')
+                        WHERE status IN ('VALIDATING', 'PREFLIGHT', 'EVALUATING')
                            OR (status IN ('QUEUED', 'RUNNING') AND EXISTS (SELECT 1 FROM simulation_results r WHERE r.job_id = j.job_id))
                         ORDER BY submitted_at""")
                 .query(String.class).list();
     }
 
-    /** {@code traceContext}: W3C headers of the work that made the change, carried by the published event. */
-    record PendingStateEvent(String jobId, StateChange change, Map<String, String> traceContext) {
+    /**
+     * @param bestAlternative for a BLOCKED change, the gate's closest alternative as JSON; else null
+     * @param traceContext W3C headers of the work that made the change, carried by the published event
+     */
+    record PendingStateEvent(String jobId, StateChange change, String bestAlternative, Map<String, String> traceContext) {
     }
 
 

@@ -1,5 +1,6 @@
 package dev.lto.intelligence.jobs;
 
+import dev.lto.contracts.events.EventEnvelope;
 import dev.lto.contracts.events.EventTypes;
 import dev.lto.contracts.events.JobSubmitted;
 import dev.lto.contracts.events.SimulationFinished;
@@ -7,6 +8,10 @@ import dev.lto.contracts.events.StreamNames;
 import dev.lto.platform.streams.EnvelopeCodec;
 import dev.lto.platform.streams.StreamTracing;
 import jakarta.validation.Validator;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,22 +19,38 @@ import org.springframework.messaging.Message;
 
 /**
  * Stream bindings of the jobs feature: {@code jobSubmissions-in-0} from {@code lto.jobs.submitted}
- * and {@code simulationResults-in-0} from {@code lto.sim.results}. Each handler returns normally
- * only once the effects are stored; any exception leaves the entry unacknowledged. Each message is
- * handled in a span continuing the trace its envelope carries (docs/tracing.md).
+ * (in batches) and {@code simulationResults-in-0} from {@code lto.sim.results}. Each handler returns
+ * normally only once the effects are stored; any exception leaves the entries unacknowledged. Each
+ * message is handled in a span continuing the trace its envelope carries (docs/tracing.md).
  */
 @Configuration(proxyBeanMethods = false)
 class JobStreams {
 
+    /**
+     * Batch consumer ({@code consumer.batch-mode}): one read of the stream is stored in one transaction,
+     * then handed to the intake's stage thread. An entry that cannot be read fails the batch; the binder
+     * then hands the entries one by one, so it alone is redelivered and dead-lettered.
+     */
     @Bean
-    Consumer<Message<byte[]>> jobSubmissions(EnvelopeCodec codec, JobLifecycle lifecycle, StreamTracing tracing) {
+    Consumer<Message<List<byte[]>>> jobSubmissions(EnvelopeCodec codec, JobLifecycle lifecycle, Intake intake,
+                                                   StreamTracing tracing) {
         return message -> {
-            var envelope = codec.read(message.getPayload(), JobSubmitted.class);
-            if (!EventTypes.JOB_SUBMITTED.equals(envelope.type())) {
-                throw new IllegalArgumentException("unexpected event type " + envelope.type() + " on the submissions stream");
+            List<EventEnvelope<JobSubmitted>> batch = new ArrayList<>(message.getPayload().size());
+            for (byte[] payload : message.getPayload()) {
+                var envelope = codec.read(payload, JobSubmitted.class);
+                if (!EventTypes.JOB_SUBMITTED.equals(envelope.type())) {
+                    throw new IllegalArgumentException("unexpected event type " + envelope.type() + " on the submissions stream");
+                }
+                batch.add(envelope);
             }
-            tracing.process(StreamNames.JOBS_SUBMITTED, envelope, envelope.payload().parameters().jobId(),
-                    () -> lifecycle.accept(envelope));
+            // One consumer span per submission, marking its receipt; its context is stored with the job's
+            // SUBMITTED row, and the intake's stages (on their own thread, later) run as its children.
+            Map<String, Map<String, String>> contexts = new HashMap<>();
+            for (var envelope : batch) {
+                tracing.process(StreamNames.JOBS_SUBMITTED, envelope, envelope.payload().parameters().jobId(),
+                        () -> contexts.put(envelope.eventId(), tracing.currentContext()));
+            }
+            intake.advanceLater(lifecycle.store(batch, contexts));
         };
     }
 

@@ -1,6 +1,7 @@
 package dev.lto.intelligence.jobs;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.lto.contracts.TradeoffSignals;
 import dev.lto.contracts.events.EventEnvelope;
 import dev.lto.contracts.events.EventTypes;
 import dev.lto.platform.streams.EventPublisher;
@@ -10,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -23,7 +25,9 @@ import org.springframework.stereotype.Component;
  * The monitoring flow (seed §7): every {@code lto.pipeline.monitoring-interval} it measures queue
  * depth, pending and lag per stream group, dead-letter sizes, busy worker slots and jobs per
  * minute, publishes the snapshot to {@code lto.events} ({@code pipeline.monitored}) for the action
- * layer and serves it as gauges ({@code lto_redis_queue_depth}, {@code lto_pipeline_*}).
+ * layer and serves it as gauges ({@code lto_redis_queue_depth}, {@code lto_pipeline_*}), with the seed §9 model and
+ * tradeoff gauges over recent work ({@code lto_model_uncertainty_ratio}, {@code lto_yield_risk_current},
+ * {@code lto_tradeoff_health_score{tradeoff_type}}).
  */
 @Component
 @ConditionalOnProperty(name = "lto.pipeline.orchestrator", havingValue = "true", matchIfMissing = true)
@@ -38,6 +42,22 @@ class PipelineMonitor {
     private final RedisStreamInspector streams;
     private final EventPublisher publisher;
     private final AtomicReference<Snapshot> last = new AtomicReference<>();
+    private final AtomicReference<Quality> quality = new AtomicReference<>();
+    private final java.util.Set<String> registered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final MeterRegistry meters;
+    /** Preflight predictions in the uncertainty-ratio window, and jobs in the yield-risk and tradeoff-health windows. */
+    static final int UNCERTAINTY_WINDOW = 500;
+    static final int RECENT_JOBS = 100;
+
+    /**
+     * Seed §9 model and tradeoff gauges over recent work (docs/observability.md); each gauge is registered once it has a value.
+     *
+     * @param uncertaintyRatio share of the last {@value #UNCERTAINTY_WINDOW} preflight predictions flagged high-uncertainty
+     * @param yieldRisk        mean predicted yield_risk of the last {@value #RECENT_JOBS} preflight predictions
+     * @param health           per signal, the mean simulated value over the last {@value #RECENT_JOBS} jobs with a result
+     */
+    record Quality(double uncertaintyRatio, double yieldRisk, Map<String, Double> health) {
+    }
 
     /** One stream group's backlog. */
     record StreamBacklog(String stream, String group, long length, long pending, Long lag,
@@ -74,6 +94,56 @@ class PipelineMonitor {
                             r -> r.get() == null ? Double.NaN : r.get().busySlots().getOrDefault(device, 0))
                     .tag("device_class", device).description("RUNNING jobs per device class").register(meters);
         }
+        this.meters = meters;
+    }
+
+    /**
+     * Registers each model and tradeoff gauge once it has a value: before the first preflight or the
+     * first result the series is absent, not NaN (a NaN would poison averages over time).
+     */
+    private void registerQualityGauges(Quality q) {
+        if (Double.isFinite(q.uncertaintyRatio()) && registered.add("uncertainty")) {
+            Gauge.builder("lto.model.uncertainty.ratio", quality, r -> r.get().uncertaintyRatio())
+                    .description("Share of the last " + UNCERTAINTY_WINDOW + " preflight predictions flagged high-uncertainty")
+                    .register(meters);
+        }
+        if (Double.isFinite(q.yieldRisk()) && registered.add("yield")) {
+            Gauge.builder("lto.yield.risk.current", quality, r -> r.get().yieldRisk())
+                    .description("Mean predicted yield_risk of the last " + RECENT_JOBS + " preflight predictions").register(meters);
+        }
+        for (String signal : TradeoffSignals.NAMES) {
+            if (Double.isFinite(q.health().getOrDefault(signal, Double.NaN)) && registered.add("health/" + signal)) {
+                Gauge.builder("lto.tradeoff.health.score", quality, r -> r.get().health().getOrDefault(signal, Double.NaN))
+                        .tag("tradeoff_type", signal)
+                        .description("Mean simulated tradeoff signal over the last " + RECENT_JOBS + " jobs with a result")
+                        .register(meters);
+            }
+        }
+    }
+
+    Quality measureQuality() {
+        Double uncertain = jdbc.sql("""
+                SELECT avg(CASE WHEN high_uncertainty THEN 1.0 ELSE 0.0 END) FROM (SELECT high_uncertainty FROM tradeoff_predictions
+                  WHERE prediction_type = 'preflight' ORDER BY predicted_at DESC LIMIT ?)""")
+                .param(UNCERTAINTY_WINDOW).query(Double.class).optional().orElse(null);
+        Double yieldRisk = jdbc.sql("""
+                SELECT avg(pred_yield_risk) FROM (SELECT pred_yield_risk FROM tradeoff_predictions
+                  WHERE prediction_type = 'preflight' ORDER BY predicted_at DESC LIMIT ?)""")
+                .param(RECENT_JOBS).query(Double.class).optional().orElse(null);
+        // Column names are the signal names (constants, not input).
+        String columns = String.join(", ", TradeoffSignals.NAMES);
+        String means = String.join(", ", TradeoffSignals.NAMES.stream().map(n -> "avg(" + n + ")").toList());
+        Map<String, Double> health = jdbc.sql("SELECT " + means + " FROM (SELECT " + columns + " FROM simulation_jobs"
+                        + " WHERE overall_health IS NOT NULL ORDER BY completed_at DESC NULLS LAST LIMIT ?)")
+                .param(RECENT_JOBS).query((rs, n) -> {
+                    Map<String, Double> m = new LinkedHashMap<>();
+                    for (int i = 0; i < TradeoffSignals.NAMES.size(); i++) {
+                        double v = rs.getDouble(i + 1);
+                        m.put(TradeoffSignals.NAMES.get(i), rs.wasNull() ? Double.NaN : v);
+                    }
+                    return m;
+                }).single();
+        return new Quality(uncertain == null ? Double.NaN : uncertain, yieldRisk == null ? Double.NaN : yieldRisk, health);
     }
 
     Snapshot measure() {
@@ -105,6 +175,13 @@ class PipelineMonitor {
                     s.at(), "pipeline", "intelligence-service", Map.of(), s));
         } catch (RuntimeException e) {
             log.warn("Monitoring round failed: {}", e.toString());
+        }
+        try {
+            Quality q = measureQuality();
+            quality.set(q);
+            registerQualityGauges(q);
+        } catch (RuntimeException e) {
+            log.warn("Model and tradeoff gauges not refreshed: {}", e.toString());
         }
     }
 }

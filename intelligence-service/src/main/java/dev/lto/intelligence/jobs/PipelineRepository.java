@@ -79,6 +79,21 @@ class PipelineRepository {
         return m;
     }
 
+    long queuedCount() {
+        return jdbc.sql("SELECT count(*) FROM simulation_jobs WHERE status = 'QUEUED'").query(Long.class).single();
+    }
+
+    /** The RUNNING jobs as {@code job_id (attempt n, device, running s)}, longest first, for the logs. */
+    String runningSummary(Instant now) {
+        return String.join(", ", jdbc.sql("""
+                        SELECT d.job_id, d.attempt, d.device_class, d.dispatched_at FROM job_dispatch d JOIN simulation_jobs j USING (job_id)
+                        WHERE j.status = 'RUNNING' ORDER BY d.dispatched_at LIMIT 8""")
+                .query((rs, i) -> rs.getString("job_id") + " (attempt " + rs.getInt("attempt") + ", " + rs.getString("device_class")
+                        + ", " + (rs.getTimestamp("dispatched_at") == null ? "?"
+                        : java.time.Duration.between(instant(rs, "dispatched_at"), now).toSeconds()) + " s)")
+                .list());
+    }
+
     /** RUNNING jobs dispatched before {@code cutoff} that have no result: their attempt is presumed lost. */
     List<Dispatch> overdue(Instant cutoff) {
         return jdbc.sql("""

@@ -25,7 +25,10 @@ class PipelineStages {
 
     @Bean
     JobStage preflight(PreflightGate gate, PredictionStore predictions, PipelineRepository pipeline, SimulatorAdapters adapters,
-                       MeterRegistry meters) {
+                       BlockedComputeEstimate computeEstimate, MeterRegistry meters, PreparedDecisions prepared) {
+        Counter computeSaved = Counter.builder("lto.jobs.blocked.compute").baseUnit("seconds")
+                .description("Estimated compute time of the jobs the preflight gate blocked (BlockedComputeEstimate)")
+                .register(meters);
         return new JobStage() {
             @Override
             public JobState state() {
@@ -40,8 +43,9 @@ class PipelineStages {
             @Override
             public Transition run(JobRecord job) {
                 boolean ingested = pipeline.result(job.jobId()).isPresent();
-                Optional<PreflightDecision> decision = gate.decide(job.parameters(),
-                        adapters.find(job.adapterType()).orElse(null), !ingested);
+                // The intake predicts before taking the writer lock (PreparedDecisions); an ingested result is not gated.
+                Optional<PreflightDecision> decision = prepared.take(job).filter(d -> !ingested)
+                        .or(() -> gate.decide(job.parameters(), adapters.find(job.adapterType()).orElse(null), !ingested));
                 if (decision.isEmpty()) {
                     return null; // no model yet: wait, the lifecycle retries
                 }
@@ -54,6 +58,8 @@ class PipelineStages {
                     return new Transition(JobState.BLOCKED, d.reason(), () -> {
                         predictions.store(job.jobId(), d);
                         JobLifecycle.afterCommit(countViolations);
+                        computeEstimate.seconds(job.adapterType(), job.parameters())
+                                .ifPresent(seconds -> JobLifecycle.afterCommit(() -> computeSaved.increment(seconds)));
                     });
                 }
                 String reason = ingested ? "result already ingested from an external simulator; gate not applied" : d.reason();

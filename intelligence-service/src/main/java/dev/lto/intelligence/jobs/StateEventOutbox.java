@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Publishes stored state changes to {@code lto.events} (transactional outbox): a history row is
@@ -28,12 +30,14 @@ class StateEventOutbox {
 
     private final JobRepository jobs;
     private final EventPublisher publisher;
+    private final JsonMapper json;
 
     /** False in a worker-only process or command mode: no sweeping of another process's outbox. */
     private final boolean orchestrator;
 
-    StateEventOutbox(JobRepository jobs, EventPublisher publisher,
+    StateEventOutbox(JobRepository jobs, EventPublisher publisher, JsonMapper json,
                      @Value("${lto.pipeline.orchestrator:true}") boolean orchestrator) {
+        this.json = json;
         this.orchestrator = orchestrator;
         this.jobs = jobs;
         this.publisher = publisher;
@@ -48,7 +52,8 @@ class StateEventOutbox {
             Map<String, int[]> publishedRange = new LinkedHashMap<>();
             for (var pending : batch) {
                 var change = pending.change();
-                var payload = new JobStateChanged(pending.jobId(), change.from(), change.to(), change.sequence(), change.at(), change.reason());
+                var payload = new JobStateChanged(pending.jobId(), change.from(), change.to(), change.sequence(), change.at(), change.reason(),
+                        recommendation(pending.bestAlternative()));
                 var envelope = new EventEnvelope<>(pending.jobId() + "/" + change.sequence(), EventTypes.JOB_STATE_CHANGED, 1,
                         change.at(), pending.jobId(), "intelligence-service", pending.traceContext(), payload);
                 try {
@@ -65,6 +70,34 @@ class StateEventOutbox {
             markPublished(publishedRange);
         } while (batch.size() == 500);
         return published;
+    }
+
+    /**
+     * What a blocked job's engineer can do: the closest alternative's changed parameters, and
+     * whether it meets the whole profile or only clears its blocking limits. Null without one.
+     */
+    String recommendation(String alternativeJson) {
+        if (alternativeJson == null || alternativeJson.isBlank() || alternativeJson.equals("null")) {
+            return null;
+        }
+        JsonNode a = json.readTree(alternativeJson);
+        List<String> changes = new java.util.ArrayList<>();
+        a.path("changes").properties().forEach(e -> changes.add(e.getKey() + "=" + e.getValue().asString()));
+        if (changes.isEmpty()) {
+            return null;
+        }
+        StringBuilder r = new StringBuilder("Resubmit with ").append(String.join(", ", changes));
+        if (a.path("meets_profile").asBoolean(false)) {
+            r.append(": predicted to meet the whole constraint profile");
+        } else {
+            List<String> still = new java.util.ArrayList<>();
+            a.path("remaining_violations").forEach(v -> still.add(v.path("message").asString()));
+            r.append(": predicted to clear the blocking limits").append(still.isEmpty() ? "" : ", still breaking " + String.join("; ", still));
+        }
+        if (!a.path("verified_by").isMissingNode() && !a.path("verified_by").isNull()) {
+            r.append(" (verified by ").append(a.path("verified_by").asString()).append(")");
+        }
+        return r.toString();
     }
 
     /** Per job, the published sequence numbers are contiguous: the batch is ordered and stops at the first failure. */

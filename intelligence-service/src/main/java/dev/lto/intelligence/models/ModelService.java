@@ -244,6 +244,20 @@ public class ModelService {
         return Optional.ofNullable(serving.get());
     }
 
+    /**
+     * Why a preflight would wait now, when nothing serves predictions (no model loaded yet, bootstrap
+     * running with its ETA, or a failed load); empty while a model or physics-lite serves. Cheap: read
+     * for every job entering PREFLIGHT.
+     */
+    public Optional<String> waitingReason() {
+        if (serving.get() != null) {
+            return Optional.empty();
+        }
+        CampaignProgress progress = state == ModelStatus.State.BOOTSTRAPPING ? campaign.progress().orElse(null) : null;
+        return Optional.of("waiting for a tradeoff model (" + state + (message == null ? "" : ": " + message)
+                + (progress == null ? "" : "; bootstrap " + progress) + "); the job moves on once one serves");
+    }
+
     public ModelStatus status() {
         Serving s = serving.get();
         CampaignProgress progress = state == ModelStatus.State.BOOTSTRAPPING ? campaign.progress().orElse(null) : null;

@@ -151,7 +151,7 @@ final class AlternativeSearch {
         List<Scored> out = new ArrayList<>();
         for (int i = 0; i < top.size(); i++) {
             Scored sc = top.get(i);
-            TradeoffPrediction pred = answers.answer(sc.parameters, lite.get().get(i), 0);
+            TradeoffPrediction pred = answers.candidate(sc.parameters, lite.get().get(i), 0);
             if (pred.constraints().violations().stream().noneMatch(v -> props.blockingSeverities().contains(v.severity()))) {
                 out.add(new Scored(sc.candidate, sc.parameters, pred, sc.distance, true));
             }
@@ -187,7 +187,7 @@ final class AlternativeSearch {
         List<Scored> out = new ArrayList<>();
         Candidate self = new Candidate(origin, job.useAiSurrogate());
         for (int i = 0; i < params.size(); i++) {
-            TradeoffPrediction pred = answers.answer(params.get(i), est.get(i), 0);
+            TradeoffPrediction pred = answers.candidate(params.get(i), est.get(i), 0);
             if (pred.constraints().violations().stream().noneMatch(v -> props.blockingSeverities().contains(v.severity()))) {
                 out.add(new Scored(sound.get(i), params.get(i), pred, distance(self, sound.get(i)), false));
             }

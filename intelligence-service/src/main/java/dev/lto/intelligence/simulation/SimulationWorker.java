@@ -9,6 +9,7 @@ import dev.lto.contracts.events.SimulationRequested;
 import dev.lto.contracts.events.StreamNames;
 import dev.lto.platform.streams.EnvelopeCodec;
 import dev.lto.platform.streams.EventPublisher;
+import dev.lto.platform.streams.StreamPublishException;
 import dev.lto.platform.streams.StreamTracing;
 import dev.lto.simulator.spi.SimulatorAdapters;
 import dev.lto.simulator.spi.SimulatorInterface;
@@ -34,8 +35,8 @@ import reactor.core.Disposable;
 /**
  * The sim-worker role: runs a requested simulation on its adapter, on the binder's reader thread
  * (one slot = one reader, {@code consumer.concurrency}), and answers on {@code lto.sim.results}.
- * Stateless: no database. A simulator error is an answer (the orchestrator retries); only a failed
- * publish throws, leaving the request unacknowledged so it is redelivered. While a job runs, the
+ * No database. A simulator error is an answer (the orchestrator retries); an answer that cannot be
+ * published is kept in the worker's durable {@link ResultOutbox} and the request acknowledged. While a job runs, the
  * adapter's progress snapshots for it are published to {@code lto.events}.
  */
 @Component
@@ -54,17 +55,25 @@ public class SimulationWorker {
     private final Map<String, Map<String, String>> running = new ConcurrentHashMap<>();
     private final AtomicLong progressSeq = new AtomicLong();
     private final List<Disposable> progressSubscriptions = new ArrayList<>();
-    private final MeterRegistry meters;
+    private final Timer simulationDuration;
     private final Counter failures;
     private final StreamTracing tracing;
+    private final ResultOutbox outbox;
 
     SimulationWorker(SimulatorAdapters adapters, EventPublisher publisher, EnvelopeCodec codec, MeterRegistry meters,
-                     @Value("${spring.cloud.stream.redis.binder.consumer-name:}") String consumerName, StreamTracing tracing) {
+                     ResultOutbox outbox, @Value("${spring.cloud.stream.redis.binder.consumer-name:}") String consumerName,
+                     StreamTracing tracing) {
         this.tracing = tracing;
         this.adapters = adapters;
+        this.outbox = outbox;
         this.publisher = publisher;
         this.codec = codec;
-        this.meters = meters;
+        // Seed §9 has no label here; the device class is on lto_worker_busy_slots. Buckets: coarse physics
+        // settings take ~0.1 s, the defaults seconds, a fine GPU job minutes.
+        this.simulationDuration = Timer.builder("lto.simulation.duration").description("Simulation-only time of one attempt on a worker")
+                .serviceLevelObjectives(java.util.stream.DoubleStream.of(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900)
+                        .mapToObj(s -> java.time.Duration.ofMillis(Math.round(s * 1000))).toArray(java.time.Duration[]::new))
+                .register(meters);
         this.workerName = consumerName.isBlank() ? hostName() : consumerName;
         this.failures = Counter.builder("lto.worker.simulation.failures")
                 .description("Simulation attempts that ended in a simulator error").register(meters);
@@ -96,7 +105,7 @@ public class SimulationWorker {
         slots.incrementAndGet();
         SimulationResult result = null;
         String error = null;
-        Timer.Sample t = Timer.start(meters);
+        long started = System.nanoTime();
         try {
             SimulatorInterface adapter = adapters.get(req.adapterType());
             result = tracing.inSpan("simulation.run", req.jobId(), () -> {
@@ -110,15 +119,27 @@ public class SimulationWorker {
         } finally {
             running.remove(req.jobId());
             slots.decrementAndGet();
-            t.stop(Timer.builder("lto.simulation.duration").tag("device_class", deviceClass)
-                    .description("Simulation-only time of one attempt on a worker").publishPercentileHistogram().register(meters));
+            simulationDuration.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
         Instant now = Instant.now();
         var finished = new SimulationFinished(req.jobId(), req.attempt(), "worker", workerName + "/" + deviceClass,
                 result, error, now);
         // Event id per attempt: a redelivered request that runs again produces the same id downstream.
-        publisher.publish(RESULTS_BINDING, new EventEnvelope<>(req.jobId() + "/attempt-" + req.attempt() + "/result",
-                EventTypes.SIMULATION_FINISHED, 1, now, req.jobId(), "intelligence-service/sim-worker", Map.of(), finished));
+        // The run's context travels in the envelope itself, so an answer published later from the
+        // outbox still joins the job's trace (empty without the agent).
+        var answer = new EventEnvelope<>(req.jobId() + "/attempt-" + req.attempt() + "/result",
+                EventTypes.SIMULATION_FINISHED, 1, now, req.jobId(), "intelligence-service/sim-worker", tracing.currentContext(), finished);
+        try {
+            publisher.publish(RESULTS_BINDING, answer);
+        } catch (StreamPublishException e) {
+            // The work is done: keep the answer on disk and free the slot; the outbox publishes it when Redis answers.
+            outbox.keep(answer, e);
+        }
+    }
+
+    /** Whether this worker is running the job now (pictures are stored for pipeline jobs, not campaign runs). */
+    public boolean isRunning(String jobId) {
+        return running.containsKey(jobId);
     }
 
     private void publishProgress(MetricSnapshot s) {

@@ -4,6 +4,8 @@ import dev.lto.contracts.JobParameters;
 import dev.lto.contracts.TradeoffPrediction;
 import dev.lto.intelligence.constraints.ConstraintEvaluator;
 import dev.lto.intelligence.models.TradeoffEstimate;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.stereotype.Component;
@@ -16,13 +18,29 @@ import org.springframework.stereotype.Component;
 public class TradeoffAnswers {
 
     private final ConstraintEvaluator constraints;
+    private final DistributionSummary inference;
 
-    TradeoffAnswers(ConstraintEvaluator constraints) {
+    TradeoffAnswers(ConstraintEvaluator constraints, MeterRegistry meters) {
         this.constraints = constraints;
+        // Seed §9 lto_model_inference_duration_ms. Buckets for both stages of the cascade: the learned first
+        // stage answers in about a millisecond, physics-lite in 100-250 ms (docs/model-card.md).
+        this.inference = DistributionSummary.builder("lto.model.inference.duration").baseUnit("ms")
+                .description("Inference time per prediction (preflight and predict API), milliseconds")
+                .serviceLevelObjectives(0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 150, 250, 500, 1000, 2500)
+                .register(meters);
     }
 
-    /** {@code ms}: inference time attributed to this job, milliseconds. */
+    /**
+     * The answer for one job the engine was asked about (preflight, predict API); {@code ms}: inference
+     * time attributed to this job, milliseconds, recorded in {@code lto_model_inference_duration_ms}.
+     */
     public TradeoffPrediction answer(JobParameters p, TradeoffEstimate e, double ms) {
+        inference.record(ms);
+        return candidate(p, e, ms);
+    }
+
+    /** The answer for a candidate the engine scored on the way (alternative search): not an inference of its own. */
+    public TradeoffPrediction candidate(JobParameters p, TradeoffEstimate e, double ms) {
         // 64 random bits: the id is the key of stored predictions (32 bits collide by ~77k jobs).
         return new TradeoffPrediction("pred_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()), p,
                 e.predictions(), e.uncertainty(), constraints.evaluate(p.constraintProfile(), e.predictions()),

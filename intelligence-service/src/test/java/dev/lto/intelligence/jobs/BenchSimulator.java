@@ -90,8 +90,15 @@ final class BenchSimulator implements SimulatorInterface {
                     r.computeStats(), r.timestamp(), r.simulatorVersion(), "bench");
         }
         pictures.put(p.jobId(), new Pictures(p.jobId(), p.doseMjCm2()));
+        // Like the physics simulator: "done" once the job's pictures exist (the service stores them then).
+        progress.tryEmitNext(new MetricSnapshot(p.jobId(), Instant.now(), "bench", "done", 1.0, 0.0, null, null, Map.of()));
         return new SimulationResult(r.jobId(), p, r.outputs(), r.tradeoffSignals(), r.computeStats(), r.timestamp(),
                 r.simulatorVersion(), "bench");
+    }
+
+    /** Drops a job's pictures from memory, as a restarted process would have none. */
+    void forget(String jobId) {
+        pictures.remove(jobId);
     }
 
     @Override
@@ -141,6 +148,13 @@ final class BenchSimulator implements SimulatorInterface {
                     img.setRGB(col, row, (g << 16) | (g << 8) | g);
                 }
             }
+            return png(img);
+        }
+
+        @Override
+        public byte[] resistPng() {
+            BufferedImage img = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
+            img.setRGB(8, 8, 0xE0201C);
             return png(img);
         }
 

@@ -8,6 +8,7 @@ import dev.lto.contracts.JobState;
 import dev.lto.contracts.events.EventEnvelope;
 import dev.lto.contracts.events.EventTypes;
 import dev.lto.contracts.events.JobSubmitted;
+import dev.lto.platform.streams.EnvelopeCodec;
 import dev.lto.platform.streams.EventPublisher;
 import dev.lto.testsupport.TestHttp;
 import dev.lto.testsupport.TestRedis;
@@ -55,6 +56,9 @@ class JobIntakeIntegrationTest {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    EnvelopeCodec codec;
+
     private final TestHttp http = TestHttp.localhost(() -> port);
     private final JsonMapper json = JsonMapper.builder().build();
 
@@ -67,6 +71,8 @@ class JobIntakeIntegrationTest {
         assertThat(job.get("terminal").asBoolean()).isFalse();
         assertThat(job.at("/parameters/na").asDouble()).isEqualTo(0.33);
         assertThat(job.get("history").findValuesAsString("to")).containsExactly("SUBMITTED", "VALIDATING", "PREFLIGHT");
+        // No model in this test (bootstrap off): the history says why the job waits in PREFLIGHT.
+        assertThat(job.get("history").get(2).get("reason").asString()).startsWith("waiting for a tradeoff model (NONE");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> eventIdsOn("lto.events", p.jobId()).size() == 3);
         assertThat(eventIdsOn("lto.events", p.jobId())).containsExactly(p.jobId() + "/1", p.jobId() + "/2", p.jobId() + "/3");
@@ -87,6 +93,36 @@ class JobIntakeIntegrationTest {
         assertThat(jdbc.sql("SELECT count(*) FROM simulation_jobs WHERE job_id = ?").param(p.jobId()).query(Long.class).single()).isEqualTo(1);
         assertThat(jdbc.sql("SELECT count(*) FROM job_state_history WHERE job_id = ?").param(p.jobId()).query(Long.class).single()).isEqualTo(3);
         assertThat(eventIdsOn("lto.events", p.jobId())).hasSize(3);
+    }
+
+    /**
+     * One read of the stream is one batch: a new job, its redelivery, the same id with other parameters and
+     * a second job, written in one atomic step so the intake reads them together. Stored once each, the
+     * conflict kept aside, both jobs driven on in the order they came.
+     */
+    @Test
+    void oneBatchKeepsIdempotencyConflictsAndOrder() throws Exception {
+        JobParameters a = JobParameters.of(0.33, 30).withJobId("job_it000010");
+        JobParameters b = JobParameters.of(0.4, 40).withJobId("job_it000011");
+        EventEnvelope<JobSubmitted> first = submission(a);
+        List<String> payloads = List.of(codec.write(first), codec.write(first), codec.write(submission(JobParameters.of(0.5, 60)
+                .withJobId(a.jobId()))), codec.write(submission(b))).stream().map(String::new).toList();
+        TestRedis.shared().command("EVAL", "for i = 1, #ARGV do redis.call('XADD', KEYS[1], '*', 'payload', ARGV[i], "
+                + "'contentType', 'application/json') end", "1", "lto.jobs.submitted", payloads.get(0), payloads.get(1), payloads.get(2),
+                payloads.get(3));
+
+        JsonNode jobA = awaitJob(a.jobId(), "PREFLIGHT");
+        JsonNode jobB = awaitJob(b.jobId(), "PREFLIGHT");
+        assertThat(jobA.at("/parameters/na").asDouble()).isEqualTo(0.33);
+        assertThat(jobA.get("history")).hasSize(3);
+        assertThat(jobA.get("conflicting_submissions").asInt()).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT count(*) FROM simulation_jobs WHERE job_id IN (?, ?)").params(a.jobId(), b.jobId())
+                .query(Long.class).single()).isEqualTo(2);
+        // In arrival order: a left SUBMITTED no later than b.
+        assertThat(Instant.parse(jobA.get("history").get(1).get("at").asString()))
+                .isBeforeOrEqualTo(Instant.parse(jobB.get("history").get(1).get("at").asString()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> eventIdsOn("lto.events", b.jobId()).size() == 3);
+        assertThat(eventIdsOn("lto.events", a.jobId())).containsExactly(a.jobId() + "/1", a.jobId() + "/2", a.jobId() + "/3");
     }
 
     @Test

@@ -95,6 +95,28 @@ public final class StreamTracing {
     }
 
     /**
+     * Runs {@code work} with the stored W3C headers {@code context} as the current context, without a
+     * span of its own (the steps of the work open theirs as its children), and {@code jobId} in the MDC.
+     * For work on a job handed to another thread after its message was handled (the batch intake).
+     */
+    public <T> T inContext(Map<String, String> context, String jobId, Supplier<T> work) {
+        Context parent = context == null || context.isEmpty() ? Context.current() : contextOf(context);
+        String previousJob = MDC.get(JOB_ID);
+        if (jobId != null) {
+            MDC.put(JOB_ID, jobId);
+        }
+        try (Scope ignored = parent.makeCurrent()) {
+            return work.get();
+        } finally {
+            if (previousJob != null) {
+                MDC.put(JOB_ID, previousJob);
+            } else if (jobId != null) {
+                MDC.remove(JOB_ID);
+            }
+        }
+    }
+
+    /**
      * Starts the PRODUCER span of a publish: its parent is the envelope's own {@code trace_context}
      * when it has one (an outbox event published later by a sweep carries the trace of the work that
      * produced it) or else the current span; returns the envelope carrying the producer span.

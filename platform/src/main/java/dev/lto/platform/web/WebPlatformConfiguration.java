@@ -1,6 +1,8 @@
 package dev.lto.platform.web;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.validation.Validator;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -10,7 +12,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Problem details, strict body reading and the body limit, for every LTO web service. */
+/** Problem details, strict body reading, the body limit and the API request timer, for every LTO web service. */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableConfigurationProperties(HttpLimits.class)
@@ -26,6 +28,15 @@ public class WebPlatformConfiguration {
     FilterRegistrationBean<BodySizeLimit> bodySizeLimit(HttpLimits limits, JsonMapper json) {
         var registration = new FilterRegistrationBean<>(new BodySizeLimit(limits, json));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        registration.addUrlPatterns("/api/*", "/ingest/*");
+        return registration;
+    }
+
+    /** Outside the body limit, so that a refused request is timed too. */
+    @Bean
+    FilterRegistrationBean<ApiRequestTimer> apiRequestTimer(ObjectProvider<MeterRegistry> meters) {
+        var registration = new FilterRegistrationBean<>(new ApiRequestTimer(meters));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
         registration.addUrlPatterns("/api/*", "/ingest/*");
         return registration;
     }

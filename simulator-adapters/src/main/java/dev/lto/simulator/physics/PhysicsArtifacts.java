@@ -15,11 +15,21 @@ final class PhysicsArtifacts implements SimulationArtifacts {
     private final double targetCd;
     private final double tolerance;
     private final List<BossungCurve> bossung;
+    private final Caption caption;
     private byte[] aerialPng;
+    private byte[] resistPng;
     private byte[] bossungPng;
 
+    /**
+     * What the pictures say about the run beside the images: the simulator's own mask pixel and grid
+     * (as in ComputeStats), the job's focus and dose, imaging path and depth of focus.
+     */
+    record Caption(double simulatorPixelNm, int simulatorGridPx, double defocusNm, double doseMjCm2, String path,
+                   double dofNm) {
+    }
+
     PhysicsArtifacts(String jobId, ImageArray aerial, ImageArray resist, double level, double targetCd,
-                     double tolerance, List<BossungCurve> bossung) {
+                     double tolerance, List<BossungCurve> bossung, Caption caption) {
         this.jobId = jobId;
         this.aerial = aerial;
         this.resist = resist;
@@ -27,6 +37,7 @@ final class PhysicsArtifacts implements SimulationArtifacts {
         this.targetCd = targetCd;
         this.tolerance = tolerance;
         this.bossung = List.copyOf(bossung);
+        this.caption = caption;
     }
 
     @Override
@@ -62,15 +73,23 @@ final class PhysicsArtifacts implements SimulationArtifacts {
     @Override
     public synchronized byte[] aerialPng() {
         if (aerialPng == null) {
-            aerialPng = Renderer.aerialPng(aerial, resist, level);
+            aerialPng = Renderer.aerialPng(aerial, resist, level, caption);
         }
         return aerialPng.clone();
     }
 
     @Override
+    public synchronized byte[] resistPng() {
+        if (resistPng == null) {
+            resistPng = Renderer.resistPng(resist, level, caption);
+        }
+        return resistPng.clone();
+    }
+
+    @Override
     public synchronized byte[] bossungPng() {
         if (bossungPng == null) {
-            bossungPng = Renderer.bossungPng(bossung, targetCd, tolerance);
+            bossungPng = Renderer.bossungPng(bossung, targetCd, tolerance, caption);
         }
         return bossungPng.clone();
     }

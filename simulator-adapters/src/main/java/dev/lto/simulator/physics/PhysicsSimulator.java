@@ -328,6 +328,7 @@ public final class PhysicsSimulator implements SimulatorInterface {
                 } else {
                     long tk = System.nanoTime();
                     SocsKernels[] ks = kernelsAt(zs);
+                    StageClock.mark("socs kernels");
                     trace("kernels", tk);
                     long total = 0;
                     long kb = 0;
@@ -343,6 +344,7 @@ public final class PhysicsSimulator implements SimulatorInterface {
                     img = SocsKernels.images(sub, maskWins, ks);
                 }
                 img.attach(m);
+                StageClock.mark(abbe ? "imaging (abbe)" : "imaging (socs)");
                 trace((abbe ? "abbe x" : "socs x") + masks * zs.length, t);
                 return img;
             }
@@ -365,6 +367,7 @@ public final class PhysicsSimulator implements SimulatorInterface {
     public SimulationResult runJob(JobParameters p) {
         long t0 = System.nanoTime();
         Run run = simulate(p, Fidelity.FULL, props);
+        StageClock.mark("result");
         CostModel.Terms costs = CostModel.of(p, props);
         // The closed form must be what the imaging really did (same mask/grid, same FLOPs).
         if (costs.maskPx() != run.setup().grid().maskPx() || costs.imagePx() != run.setup().grid().imagePx()
@@ -375,6 +378,7 @@ public final class PhysicsSimulator implements SimulatorInterface {
         double rmse = run.surrogateRmse() != null ? run.surrogateRmse() : costs.nominalSurrogateRmse();
         TradeoffSignals signals = Signals.compose(costs, rmse, run.intermediates());
         remember(run.artifacts());
+        StageClock.mark("cost model, signals");
         emit(p.jobId(), "done", 1.0, t0, Map.of("cd_nm", run.outputs().cdNm(),
                 "depth_of_focus_nm", run.outputs().depthOfFocusNm()));
         return new SimulationResult(p.jobId(), p, run.outputs(), signals, run.stats(), Instant.now(), VERSION,
@@ -528,7 +532,9 @@ public final class PhysicsSimulator implements SimulatorInterface {
         try (NDManager m = Djl.newManager()) {
             Imager im = new Imager(s, m, cfg);
             float[] raster = Rasterizer.rasterize(layout, nMask);
+            StageClock.mark("mask raster");
             NDArray win = Imaging.maskWindow(m, raster, nMask, g.imagePx());
+            StageClock.mark("mask fft");
             double maskFft = Imaging.fftFlops(nMask);
             im.flops += maskFft;
             im.jobFlops += maskFft;
@@ -544,6 +550,7 @@ public final class PhysicsSimulator implements SimulatorInterface {
             int nf = focus.length;
             double[] zs = imagedFocus(s.defocus(), focus);
             BandLimitedImage[] focusImages = BandLimitedImage.ofAll(im.images(win, zs, !socs, true), g.tileNm());
+            StageClock.mark("spectra");
             java.util.function.DoubleFunction<BandLimitedImage> focusImage =
                     z -> focusImages[java.util.Arrays.binarySearch(zs, Math.abs(z))];
 
@@ -572,20 +579,26 @@ public final class PhysicsSimulator implements SimulatorInterface {
             double contrast = (aerialCut.max() - aerialCut.min()) / (aerialCut.max() + aerialCut.min());
 
             trace("resist/metrics", t0);
+            StageClock.mark("resist, cd, nils");
             if (full) {
                 emit(jobId, "fem", 0.45, t0, null);
             }
             CutProfile[] profiles = new CutProfile[nf];
+            // ±z share one image, so they share its cut line too (and the job's focus its resist cut):
+            // the same computation on the same coefficients, bit for bit.
+            Map<Double, CutProfile> byAbsFocus = new java.util.HashMap<>();
+            byAbsFocus.put(Math.abs(s.defocus()), resistCut);
             for (int i = 0; i < nf; i++) {
-                BandLimitedImage fi = focusImage.apply(focus[i]).blurred(s.blur());
-                profiles[i] = new CutProfile(cutStart, h, fi.lineX(layout.centerY(), cutStart, h, cutCount),
-                        layout.centerX(), line);
+                profiles[i] = byAbsFocus.computeIfAbsent(Math.abs(focus[i]), az -> new CutProfile(cutStart, h,
+                        focusImage.apply(az).blurred(s.blur()).lineX(layout.centerY(), cutStart, h, cutCount),
+                        layout.centerX(), line));
                 if (full) {
                     emit(jobId, "fem", 0.45 + 0.3 * (i + 1) / nf, t0, null);
                 }
             }
             ProcessWindow pw = ProcessWindow.of(focus, profiles, cdT, eTh, fem.cdTolerance(),
                     fem.exposureLatitudePct() / 100);
+            StageClock.mark("fem profiles + process window");
             double doseCentre = Double.isFinite(doseToSize) && doseToSize > 0 ? doseToSize : s.dose();
             List<BossungCurve> bossung = new ArrayList<>();
             double meef = Double.NaN;
@@ -601,9 +614,11 @@ public final class PhysicsSimulator implements SimulatorInterface {
                     bossung.add(new BossungCurve(e, focus.clone(), cds));
                 }
                 trace("fem", t0);
+                StageClock.mark("bossung");
                 emit(jobId, "metrics", 0.8, t0, null);
                 meef = meef(im, layout, s, nMask, g, cdT, cutStart, h, cutCount, line, eTh / doseCentre, maskFft);
                 trace("meef", t0);
+                StageClock.mark("meef profiles");
             }
             // Shot noise at the job's dose, margins at dose-to-size.
             double iClear = line ? resistCut.max() : resistCut.at(layout.centerX());
@@ -611,13 +626,26 @@ public final class PhysicsSimulator implements SimulatorInterface {
             double area = STOCHASTIC_AREA_CD2 * cdT * cdT;
             double pFail = Stochastics.failureProbability(s.dose(), s.wavelength(), p.resistThicknessNm(), area,
                     iEdge, iClear, iStay, STOCHASTIC_VOXELS);
+            StageClock.mark("stochastics");
 
-            // Full-resolution images for fidelity (and, in full runs, the report pictures).
+            // Full-resolution resist image for fidelity. The report pictures need no more than
+            // Renderer.MAX_IMAGE_PX a side: on a bigger mask grid they are interpolated from the same
+            // band-limited coefficients at that size (exact, like the full grid) instead of 2 more
+            // full-grid inverse FFTs (2048² on ArF tiles: the largest single cost of such a job).
             float[] resistFull = resist.upsample(m, nMask);
-            float[] aerialFull = full ? aerial.upsample(m, nMask) : null;
-            im.flops += (full ? 2 : 1) * Imaging.fftFlops(nMask);
-            im.peakBytes = Math.max(im.peakBytes, (long) nMask * nMask * (8 + 4 * 3));
+            im.flops += Imaging.fftFlops(nMask);
+            int picPx = nMask <= Renderer.MAX_IMAGE_PX ? nMask : Renderer.MAX_IMAGE_PX;
+            float[] aerialPic = null;
+            float[] resistPic = null;
+            if (full) {
+                aerialPic = aerial.upsample(m, picPx);
+                resistPic = picPx == nMask ? resistFull : resist.upsample(m, picPx);
+                im.flops += (picPx == nMask ? 1 : 2) * Imaging.fftFlops(picPx);
+            }
+            StageClock.mark("full images (upsample)");
+            im.peakBytes = Math.max(im.peakBytes, (long) nMask * nMask * (8 + 4 * 2));
             double fidelity = fidelity(layout, raster, resistFull, nMask, level);
+            StageClock.mark("fidelity");
             trace("full images", t0);
 
             // I_edge·NILS: how much CD error an image error causes (0 when either is not positive).
@@ -635,9 +663,11 @@ public final class PhysicsSimulator implements SimulatorInterface {
             ComputeStats stats = new ComputeStats(wall, socs ? "socs" : "abbe", s.source().size(), nMask,
                     g.maskPixelNm(), socs ? im.kernelCount : null, Djl.deviceName(),
                     im.flops + im.buildFlops, im.peakBytes, g.imagePx());
-            PhysicsArtifacts art = full ? new PhysicsArtifacts(jobId, new ImageArray(nMask, nMask, g.maskPixelNm(),
-                    aerialFull), new ImageArray(nMask, nMask, g.maskPixelNm(), resistFull), level, cdT,
-                    fem.cdTolerance(), bossung) : null;
+            double picPixelNm = g.tileNm() / picPx;
+            PhysicsArtifacts art = full ? new PhysicsArtifacts(jobId, new ImageArray(picPx, picPx, picPixelNm,
+                    aerialPic), new ImageArray(picPx, picPx, picPixelNm, resistPic), level, cdT,
+                    fem.cdTolerance(), bossung, new PhysicsArtifacts.Caption(g.maskPixelNm(), nMask, s.defocus(),
+                    s.dose(), s.surrogate() ? "socs" : "abbe", pw.dofNm())) : null;
             return new Run(s, out, inter, surrogateRmse, stats, art, im.jobFlops);
         }
     }
@@ -652,6 +682,7 @@ public final class PhysicsSimulator implements SimulatorInterface {
         for (int k = 0; k < 2; k++) {
             MaskLayout biased = layout.biased(k == 0 ? -delta : delta);
             biasedWins.add(Imaging.maskWindow(m, Rasterizer.rasterize(biased, nMask), nMask, g.imagePx()));
+            StageClock.mark("meef raster + fft");
             im.flops += maskFft;
             im.jobFlops += maskFft;
         }

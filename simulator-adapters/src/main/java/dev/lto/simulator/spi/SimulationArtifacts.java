@@ -21,8 +21,11 @@ public interface SimulationArtifacts {
 
     List<BossungCurve> bossung();
 
-    /** PNG: aerial image with the printed contour. */
+    /** PNG: aerial image with the printed contour (axes in nm, colour bar). */
     byte[] aerialPng();
+
+    /** PNG: resist latent image with the contour at the print threshold (axes in nm, colour bar). */
+    byte[] resistPng();
 
     /** PNG: Bossung curves with the ±10 % CD band. */
     byte[] bossungPng();

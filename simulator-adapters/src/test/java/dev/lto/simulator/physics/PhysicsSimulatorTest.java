@@ -90,19 +90,47 @@ class PhysicsSimulatorTest {
     void imagesAndPngs() throws Exception {
         SimulationArtifacts a = sim.artifacts("job_audit").orElseThrow();
         int n = audited.computeStats().gridPx();
-        assertThat(a.aerialImage().width()).isEqualTo(n);
-        assertThat(a.resistImage().values()).hasSize(n * n);
+        // Pictures never need more than Renderer.MAX_IMAGE_PX a side: interpolated at that size from the
+        // band-limited image when the simulator's grid is larger; the pixel is the picture's own.
+        int px = Math.min(n, Renderer.MAX_IMAGE_PX);
+        assertThat(a.aerialImage().width()).isEqualTo(px);
+        assertThat(a.resistImage().values()).hasSize(px * px);
+        assertThat(a.aerialImage().pixelNm() * px).isCloseTo(audited.computeStats().pixelNm() * n, within(1e-9));
         assertThat(a.bossung()).hasSize(7);
         assertThat(a.bossung().get(0).cdNm()).hasSize(7);
+        for (byte[] png : List.of(a.aerialPng(), a.resistPng())) {
+            BufferedImage pic = ImageIO.read(new ByteArrayInputStream(png));
+            assertThat(pic.getWidth()).isEqualTo(Renderer.LEFT + px + Renderer.RIGHT);
+            assertThat(pic.getHeight()).isEqualTo(Renderer.TOP + px + Renderer.BOTTOM);
+            assertThat(distinctColours(pic)).isGreaterThan(50);
+            // Axis labels and ticks (dark pixels) in the margin below the field.
+            assertThat(countDark(pic, 0, Renderer.TOP + px + 2, pic.getWidth(), Renderer.BOTTOM - 2))
+                    .as("axis labels below the field").isGreaterThan(100);
+        }
         BufferedImage aerial = ImageIO.read(new ByteArrayInputStream(a.aerialPng()));
-        int expected = n / Math.max(1, (n + 511) / 512);
-        assertThat(aerial.getWidth()).isEqualTo(expected);
-        assertThat(distinctColours(aerial)).isGreaterThan(50);
         assertThat(countColour(aerial, 0x00FFFF)).as("printed contour pixels").isGreaterThan(100);
+        BufferedImage resist = ImageIO.read(new ByteArrayInputStream(a.resistPng()));
+        assertThat(countColour(resist, 0xE0201C)).as("threshold contour pixels").isGreaterThan(100);
         BufferedImage bossung = ImageIO.read(new ByteArrayInputStream(a.bossungPng()));
         assertThat(bossung.getWidth()).isEqualTo(640);
         assertThat(bossung.getHeight()).isEqualTo(420);
         assertThat(distinctColours(bossung)).isGreaterThan(10);
+        if (Boolean.getBoolean("lto.pictures.keep")) {
+            java.nio.file.Files.write(java.nio.file.Path.of("target/aerial.png"), a.aerialPng());
+            java.nio.file.Files.write(java.nio.file.Path.of("target/resist.png"), a.resistPng());
+            java.nio.file.Files.write(java.nio.file.Path.of("target/bossung.png"), a.bossungPng());
+        }
+    }
+
+    private static int countDark(BufferedImage img, int x0, int y0, int w, int h) {
+        int dark = 0;
+        for (int y = y0; y < Math.min(img.getHeight(), y0 + h); y++) {
+            for (int x = x0; x < Math.min(img.getWidth(), x0 + w); x++) {
+                int rgb = img.getRGB(x, y) & 0xFFFFFF;
+                dark += ((rgb >> 16) & 0xFF) + ((rgb >> 8) & 0xFF) + (rgb & 0xFF) < 200 ? 1 : 0;
+            }
+        }
+        return dark;
     }
 
     @Test

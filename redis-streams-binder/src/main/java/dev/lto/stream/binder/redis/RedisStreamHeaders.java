@@ -20,6 +20,13 @@ public final class RedisStreamHeaders {
     /** Inbound ({@code Long}): how many times the entry has been delivered, 1 on first delivery. */
     public static final String DELIVERY_COUNT = "redis_deliveryCount";
 
+    /**
+     * Inbound, batch mode ({@code consumer.batch-mode: true}): {@code List<Map<String, Object>>}, the
+     * headers of each entry of the batch, in the order of the payload list (entry id, delivery count,
+     * the producer's headers).
+     */
+    public static final String BATCH_CONVERTED_HEADERS = "redis_batchConvertedHeaders";
+
     /** Stream entry field holding the payload bytes. */
     public static final String PAYLOAD_FIELD = "payload";
 

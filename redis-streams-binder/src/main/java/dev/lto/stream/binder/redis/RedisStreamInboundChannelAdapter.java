@@ -40,6 +40,7 @@ import org.springframework.integration.endpoint.MessageProducerSupport;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.MessagingException;
+import org.springframework.messaging.support.MessageBuilder;
 
 import dev.lto.stream.binder.redis.properties.RedisStreamConsumerProperties;
 import dev.lto.stream.binder.redis.provisioning.RedisStreamProvisioner;
@@ -68,6 +69,13 @@ import dev.lto.stream.binder.redis.provisioning.RedisStreamProvisioner;
  * this one is alive. It uses a conditional min-idle so it never steals back an entry that another
  * consumer already claimed. It also flushes acknowledgements of slow batches.
  *
+ * <p>Batch mode ({@code consumer.batch-mode: true}): the entries of one read are handed to the
+ * binding as one message whose payload is the list of their payloads (each entry's headers in
+ * {@link RedisStreamHeaders#BATCH_CONVERTED_HEADERS}), and all are acknowledged once the handler
+ * returned. If the handler throws, the entries are handed again one by one (each as a list of
+ * one), so a poison entry fails, is redelivered and dead-lettered alone while the others are
+ * acknowledged; a batch handler must therefore be idempotent per entry, as every handler here.
+ *
  * <p>Stopping sets a flag: readers finish the in-flight entry, acknowledge what completed, and
  * leave every other entry they hold pending (it is re-read when a reader with the same name starts
  * again, or reclaimed by others after {@code min-idle-time}).
@@ -93,6 +101,7 @@ public class RedisStreamInboundChannelAdapter extends MessageProducerSupport {
 
     private RetryTemplate retryTemplate;
     private MessageChannel errorNotificationChannel;
+    private boolean batchMode;
 
     private volatile boolean active;
     private final List<Reader> readers = new CopyOnWriteArrayList<>();
@@ -127,6 +136,11 @@ public class RedisStreamInboundChannelAdapter extends MessageProducerSupport {
      */
     public void setErrorNotificationChannel(MessageChannel errorNotificationChannel) {
         this.errorNotificationChannel = errorNotificationChannel;
+    }
+
+    /** Batch mode: one message per read, payload = list of the entries' payloads (see class comment). */
+    public void setBatchMode(boolean batchMode) {
+        this.batchMode = batchMode;
     }
 
     public List<String> getConsumerNames() {
@@ -212,7 +226,7 @@ public class RedisStreamInboundChannelAdapter extends MessageProducerSupport {
 
         private final Set<String> held;
         private long touchedNanos;
-        private String inFlight;
+        private final Set<String> inFlight = new HashSet<>();
 
         Lease(Set<String> ids, long now) {
             this.held = ids;
@@ -223,13 +237,30 @@ public class RedisStreamInboundChannelAdapter extends MessageProducerSupport {
             if (!held.contains(id)) {
                 return false;
             }
-            inFlight = id;
+            inFlight.add(id);
             return true;
+        }
+
+        /** A batch: the ids still held (not claimed by another consumer meanwhile) are now in flight. */
+        synchronized List<String> beginAll(List<String> ids) {
+            List<String> ours = new ArrayList<>();
+            for (String id : ids) {
+                if (held.contains(id)) {
+                    inFlight.add(id);
+                    ours.add(id);
+                }
+            }
+            return ours;
         }
 
         synchronized void end(String id) {
             held.remove(id);
-            inFlight = null;
+            inFlight.remove(id);
+        }
+
+        /** The batch handler returned (or failed): the ids are no longer in flight but still held. */
+        synchronized void pause(List<String> ids) {
+            inFlight.removeAll(ids);
         }
 
         synchronized List<String> dueForRenewal(long now, long periodNanos) {
@@ -246,7 +277,7 @@ public class RedisStreamInboundChannelAdapter extends MessageProducerSupport {
         synchronized void renewed(List<String> asked, Set<String> stillOurs, long now, String consumer) {
             for (String id : asked) {
                 if (!stillOurs.contains(id) && held.remove(id)) {
-                    if (id.equals(inFlight)) {
+                    if (inFlight.remove(id)) {
                         log.warn("Consumer " + consumer + " lost entry " + id + " to another consumer while processing it "
                                 + "(this process was paused longer than min-idle-time?); it may be processed twice");
                     }
@@ -477,6 +508,10 @@ public class RedisStreamInboundChannelAdapter extends MessageProducerSupport {
             Lease current = new Lease(ids, System.nanoTime());
             lease = current;
             try {
+                if (batchMode) {
+                    processAsBatch(batch, deliveries, current);
+                    return;
+                }
                 for (StreamMessage<byte[], byte[]> entry : batch) {
                     if (!active) {
                         break;
@@ -511,6 +546,103 @@ public class RedisStreamInboundChannelAdapter extends MessageProducerSupport {
             }
         }
 
+        /**
+         * Batch mode: trimmed entries are acknowledged and over-delivered ones dead-lettered as in
+         * {@link #process}; the rest go to the handler as one list message and are acknowledged
+         * together. If that throws, each goes again alone, with the usual failure handling.
+         */
+        private void processAsBatch(List<StreamMessage<byte[], byte[]>> batch, Map<String, Long> deliveries, Lease current) {
+            int max = properties.getMaxDeliveries();
+            List<StreamMessage<byte[], byte[]>> eligible = new ArrayList<>();
+            for (StreamMessage<byte[], byte[]> entry : batch) {
+                String id = entry.getId();
+                if (entry.getBody() == null || entry.getBody().isEmpty()) {
+                    log.warn("Entry " + id + " of " + stream + "/" + group + " was trimmed or deleted before it was "
+                            + "processed; its message is lost. Raise the producer's max-length for this stream.");
+                    current.end(id);
+                    acks.add(id);
+                }
+                else if (max > 0 && deliveries.getOrDefault(id, 1L) > max) {
+                    handleAlone(entry, deliveries, current);
+                }
+                else {
+                    eligible.add(entry);
+                }
+            }
+            if (eligible.size() > 1 && active) {
+                List<String> ours = current.beginAll(eligible.stream().map(StreamMessage::getId).toList());
+                eligible.removeIf(e -> !ours.contains(e.getId()));
+                try {
+                    dispatch(batchMessage(eligible, deliveries));
+                    for (String id : ours) {
+                        current.end(id);
+                        acks.add(id);
+                    }
+                    return;
+                }
+                catch (Throwable ex) {
+                    current.pause(ours);
+                    warn("Batch handler failed on " + eligible.size() + " entries of " + stream + "/" + group + ": "
+                            + rootCause(ex) + "; handing them one by one so that a failing entry fails alone", null);
+                }
+            }
+            for (StreamMessage<byte[], byte[]> entry : eligible) {
+                if (!active) {
+                    break;
+                }
+                handleAlone(entry, deliveries, current);
+            }
+        }
+
+        private void handleAlone(StreamMessage<byte[], byte[]> entry, Map<String, Long> deliveries, Lease current) {
+            String id = entry.getId();
+            if (!current.begin(id)) {
+                return; // claimed by another consumer meanwhile
+            }
+            try {
+                handle(entry, deliveries.getOrDefault(id, 1L));
+            }
+            finally {
+                current.end(id);
+            }
+        }
+
+        /** Payload: the entries' payloads in order; headers: each entry's, in {@link RedisStreamHeaders#BATCH_CONVERTED_HEADERS}. */
+        private Message<List<byte[]>> batchMessage(List<StreamMessage<byte[], byte[]>> entries, Map<String, Long> deliveries) {
+            List<byte[]> payloads = new ArrayList<>(entries.size());
+            List<Map<String, Object>> headers = new ArrayList<>(entries.size());
+            for (StreamMessage<byte[], byte[]> entry : entries) {
+                Message<byte[]> m = codec.decode(entry.getBody(), inboundHeaders(entry.getId(), deliveries.getOrDefault(entry.getId(), 1L)));
+                payloads.add(m.getPayload());
+                headers.add(new LinkedHashMap<>(m.getHeaders()));
+            }
+            return asBatch(payloads, headers);
+        }
+
+        /**
+         * No {@code contentType} on the list message: the entries' own content types stay in their
+         * headers, and the binding's content type applies to the list (set {@code application/octet-stream}
+         * on a batch binding of opaque payloads, or Spring Cloud Function tries to convert the list as JSON).
+         */
+        private Message<List<byte[]>> asBatch(List<byte[]> payloads, List<Map<String, Object>> headers) {
+            return MessageBuilder.withPayload(payloads)
+                    .setHeader(RedisStreamHeaders.STREAM_KEY, stream)
+                    .setHeader(RedisStreamHeaders.CONSUMER_GROUP, group)
+                    .setHeader(RedisStreamHeaders.CONSUMER, name)
+                    .setHeader(RedisStreamHeaders.BATCH_CONVERTED_HEADERS, headers)
+                    .build();
+        }
+
+        private Map<String, Object> inboundHeaders(String id, long deliveryCount) {
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put(RedisStreamHeaders.STREAM_KEY, stream);
+            extra.put(RedisStreamHeaders.STREAM_MESSAGE_ID, id);
+            extra.put(RedisStreamHeaders.CONSUMER_GROUP, group);
+            extra.put(RedisStreamHeaders.CONSUMER, name);
+            extra.put(RedisStreamHeaders.DELIVERY_COUNT, deliveryCount);
+            return extra;
+        }
+
         private void handle(StreamMessage<byte[], byte[]> entry, long deliveryCount) {
             String id = entry.getId();
             int max = properties.getMaxDeliveries();
@@ -520,15 +652,11 @@ public class RedisStreamInboundChannelAdapter extends MessageProducerSupport {
                         + " times (max-deliveries " + max + ") without being acknowledged"));
                 return;
             }
-            Message<byte[]> message = null;
+            Message<?> message = null;
             try {
-                Map<String, Object> extra = new LinkedHashMap<>();
-                extra.put(RedisStreamHeaders.STREAM_KEY, stream);
-                extra.put(RedisStreamHeaders.STREAM_MESSAGE_ID, id);
-                extra.put(RedisStreamHeaders.CONSUMER_GROUP, group);
-                extra.put(RedisStreamHeaders.CONSUMER, name);
-                extra.put(RedisStreamHeaders.DELIVERY_COUNT, deliveryCount);
-                message = codec.decode(entry.getBody(), extra);
+                Message<byte[]> decoded = codec.decode(entry.getBody(), inboundHeaders(id, deliveryCount));
+                // A batch consumer takes lists, also when an entry is handed alone.
+                message = batchMode ? asBatch(List.of(decoded.getPayload()), List.of(new LinkedHashMap<>(decoded.getHeaders()))) : decoded;
                 dispatch(message);
                 acks.add(id);
             }
@@ -548,7 +676,7 @@ public class RedisStreamInboundChannelAdapter extends MessageProducerSupport {
             }
         }
 
-        private void dispatch(Message<byte[]> message) throws Exception {
+        private void dispatch(Message<?> message) throws Exception {
             RetryTemplate retry = retryTemplate;
             if (retry == null) {
                 sendMessage(message);
@@ -670,7 +798,7 @@ public class RedisStreamInboundChannelAdapter extends MessageProducerSupport {
             current.renewed(ids, ours, now, name);
         }
 
-        private void notifyError(Message<byte[]> message, Throwable ex) {
+        private void notifyError(Message<?> message, Throwable ex) {
             MessageChannel channel = errorNotificationChannel;
             if (channel == null) {
                 return;

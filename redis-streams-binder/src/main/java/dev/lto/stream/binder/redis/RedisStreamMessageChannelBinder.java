@@ -83,6 +83,7 @@ public class RedisStreamMessageChannelBinder extends
         adapter.setBeanName("redis-stream-inbound." + dest.stream() + "." + dest.group());
         ErrorInfrastructure errorInfrastructure = registerErrorInfrastructure(destination, dest.group(), properties);
         adapter.setErrorNotificationChannel(errorInfrastructure.getErrorChannel());
+        adapter.setBatchMode(properties.isBatchMode());
         if (properties.getMaxAttempts() > 1) {
             adapter.setRetryTemplate(buildRetryTemplate(properties));
         }

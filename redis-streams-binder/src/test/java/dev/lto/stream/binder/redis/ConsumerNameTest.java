@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConsumerNameTest {
 
     private static RedisStreamMessageChannelBinder binder(String name) {
-        return new RedisStreamMessageChannelBinder(new RedisStreamBinderConfigurationProperties(name, null, null, null, false), null, null,
+        return new RedisStreamMessageChannelBinder(new RedisStreamBinderConfigurationProperties(name, null, null, null, false, null), null, null,
                 new RedisStreamBindingRegistry());
     }
 

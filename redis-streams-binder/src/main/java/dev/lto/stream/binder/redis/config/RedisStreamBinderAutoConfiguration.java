@@ -57,8 +57,11 @@ public class RedisStreamBinderAutoConfiguration {
 
         @Bean(name = "redisStreamBinder")
         @ConditionalOnMissingBean(name = "redisStreamBinder")
-        RedisStreamHealthIndicator redisStreamBinder(RedisStreamInspector inspector) {
-            return new RedisStreamHealthIndicator(inspector);
+        RedisStreamHealthIndicator redisStreamBinder(RedisStreamConnections connections, RedisStreamBindingRegistry registry,
+                RedisStreamBinderConfigurationProperties properties) {
+            // An inspector of its own: every command of a health check waits at most the health timeout.
+            return new RedisStreamHealthIndicator(new RedisStreamInspector(connections, registry, properties.healthTimeout()),
+                    properties.healthTimeout());
         }
     }
 

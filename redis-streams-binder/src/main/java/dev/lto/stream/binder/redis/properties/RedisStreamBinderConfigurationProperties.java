@@ -23,6 +23,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *        observation: {@code lettuce.command} timers, trace spans), command latency recording and
  *        Lettuce's per-command timeout (the binder times its commands itself). {@code true}: the
  *        binder uses the application's Lettuce client as configured, instrumentation included.
+ * @param healthTimeout the {@code redisStreamBinder} health check answers within this (PING and the
+ *        group figures together); past it the check answers DOWN with the reason instead of waiting
  */
 @ConfigurationProperties("spring.cloud.stream.redis.binder")
 public record RedisStreamBinderConfigurationProperties(
@@ -30,16 +32,19 @@ public record RedisStreamBinderConfigurationProperties(
         @DefaultValue("30s") Duration shutdownTimeout,
         @DefaultValue("5s") Duration operationTimeout,
         @DefaultValue("5s") Duration metricsRefresh,
-        @DefaultValue("false") boolean commandObservation) {
+        @DefaultValue("false") boolean commandObservation,
+        @DefaultValue("1500ms") Duration healthTimeout) {
 
     public RedisStreamBinderConfigurationProperties {
         shutdownTimeout = shutdownTimeout != null ? shutdownTimeout : Duration.ofSeconds(30);
         operationTimeout = operationTimeout != null ? operationTimeout : Duration.ofSeconds(5);
         metricsRefresh = metricsRefresh != null ? metricsRefresh : Duration.ofSeconds(5);
+        healthTimeout = healthTimeout != null ? healthTimeout : Duration.ofMillis(1500);
     }
+
 
     /** All defaults. */
     public static RedisStreamBinderConfigurationProperties defaults() {
-        return new RedisStreamBinderConfigurationProperties(null, null, null, null, false);
+        return new RedisStreamBinderConfigurationProperties(null, null, null, null, false, null);
     }
 }

@@ -1,0 +1,44 @@
+-- action-service's own store (data/action.duckdb). Only action-service opens this file.
+
+-- The seed's alerts table (§5), column for column, then what dedup and routing need:
+-- fingerprint/occurrences/last_seen_at (one open alert per fingerprint, repeats counted),
+-- source (lto.events | system | lto.alerts | alertmanager: imported alerts are never pushed back),
+-- service (the service the alert is about or came from) and ack_note (the acknowledger's note).
+CREATE TABLE IF NOT EXISTS alerts (
+    alert_id        VARCHAR PRIMARY KEY,
+    fired_at        TIMESTAMP NOT NULL,
+    acknowledged_at TIMESTAMP,
+    resolved_at     TIMESTAMP,
+    severity        VARCHAR NOT NULL,  -- INFO, WARN, CRITICAL, EMERGENCY
+    job_id          VARCHAR,
+    alert_type      VARCHAR NOT NULL,
+    message         TEXT,
+    recommendation  TEXT,
+    acknowledged_by VARCHAR,
+    was_actionable  BOOLEAN,           -- engineer feedback
+    fingerprint     VARCHAR NOT NULL,
+    occurrences     INTEGER NOT NULL,
+    last_seen_at    TIMESTAMP NOT NULL,
+    source          VARCHAR NOT NULL,
+    service         VARCHAR,
+    ack_note        VARCHAR
+);
+
+-- Source events already applied (stream event ids, webhook alert keys): redelivery changes nothing.
+CREATE TABLE IF NOT EXISTS alert_sources (
+    source_id       VARCHAR PRIMARY KEY,
+    alert_id        VARCHAR,
+    processed_at    TIMESTAMP NOT NULL
+);
+
+-- Alert changes Alertmanager has not acknowledged yet (durable outbox, retried with back-off).
+CREATE SEQUENCE IF NOT EXISTS alertmanager_outbox_seq;
+CREATE TABLE IF NOT EXISTS alertmanager_outbox (
+    seq             BIGINT PRIMARY KEY DEFAULT nextval('alertmanager_outbox_seq'),
+    alert_id        VARCHAR NOT NULL,
+    change          VARCHAR NOT NULL,  -- FIRED, RESOLVED
+    enqueued_at     TIMESTAMP NOT NULL,
+    attempts        INTEGER NOT NULL,
+    next_attempt_at TIMESTAMP NOT NULL,
+    last_error      VARCHAR
+);

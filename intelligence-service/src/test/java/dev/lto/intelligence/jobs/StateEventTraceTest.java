@@ -13,6 +13,8 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +42,9 @@ class StateEventTraceTest {
     void setUp() {
         SingleConnectionDataSource ds = new SingleConnectionDataSource("jdbc:duckdb:" + dir.resolve("lto.duckdb"), true);
         ds.setDriverClassName("org.duckdb.DuckDBDriver");
-        new ResourceDatabasePopulator(new ClassPathResource("schema.sql")).execute(ds);
+        // schema-pipeline.sql: unpublished() joins preflight_decisions for a BLOCKED change's best alternative.
+        new ResourceDatabasePopulator(new ClassPathResource("schema.sql"), new ClassPathResource("schema-models.sql"),
+                new ClassPathResource("schema-pipeline.sql")).execute(ds);
         sdk = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder().build())
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build();
         jobs = new JobRepository(JdbcClient.create(ds), JsonMapper.builder().build(), new StreamTracing(sdk));
@@ -80,5 +84,27 @@ class StateEventTraceTest {
         assertThat(jobs.traceContext(p.jobId())).as("latest transition that had a context")
                 .containsEntry("traceparent", traceparent(validate));
         assertThat(jobs.traceContext("job_unknown")).isEmpty();
+    }
+
+    @Test
+    void aBatchKeepsEachSubmissionsOwnContextOnItsFirstRow() {
+        var tracer = sdk.getTracer("test");
+        Span a = tracer.spanBuilder("lto.jobs.submitted process").startSpan();
+        Span b = tracer.spanBuilder("lto.jobs.submitted process").startSpan();
+        a.end();
+        b.end();
+        JobParameters pa = JobParameters.of(0.33, 30).withJobId("job_0000000a");
+        JobParameters pb = JobParameters.of(0.33, 31).withJobId("job_0000000b");
+        JobParameters pc = JobParameters.of(0.33, 32).withJobId("job_0000000c");
+        // Stored outside any span (the batch transaction): each row gets its submission's context, not the current one.
+        jobs.insertAllIfAbsent(List.of(
+                new JobRepository.NewJob(pa, Instant.now(), "synthetic", "ea", Map.of("traceparent", traceparent(a))),
+                new JobRepository.NewJob(pb, Instant.now(), "synthetic", "eb", Map.of("traceparent", traceparent(b))),
+                new JobRepository.NewJob(pc, Instant.now(), "synthetic", "ec", Map.of())));
+
+        assertThat(jobs.unpublished(10)).extracting(e -> e.jobId() + " " + e.traceContext().get("traceparent"))
+                .containsExactly("job_0000000a " + traceparent(a), "job_0000000b " + traceparent(b), "job_0000000c null");
+        assertThat(jobs.traceContext(pa.jobId())).containsEntry("traceparent", traceparent(a));
+        assertThat(jobs.traceContext(pc.jobId())).isEmpty();
     }
 }

@@ -134,4 +134,32 @@ class StreamTracingTest {
         assertThat(ran.get()).as("job_id is logged with or without the agent").isEqualTo("job_1");
         assertThat(spans.getFinishedSpanItems()).isEmpty();
     }
+
+    @Test
+    void workHandedToAnotherThreadContinuesTheStoredContextWithoutASpanOfItsOwn() throws Exception {
+        var tracing = new StreamTracing(sdk);
+        var tracer = sdk.getTracer("test");
+        Span received = tracer.spanBuilder("lto.jobs.submitted process").startSpan();
+        Map<String, String> stored;
+        try (Scope ignored = received.makeCurrent()) {
+            stored = tracing.currentContext();
+        } finally {
+            received.end();
+        }
+        AtomicReference<String> mdcJob = new AtomicReference<>();
+        // Later, on another thread with nothing current (the batch intake's stage thread).
+        Thread t = Thread.ofPlatform().start(() -> tracing.inContext(stored, "job_7", () ->
+                tracing.inSpan("job.validate", "job_7", () -> {
+                    mdcJob.set(MDC.get(StreamTracing.JOB_ID));
+                    return null;
+                })));
+        t.join();
+
+        SpanData validate = span("job.validate");
+        assertThat(validate.getTraceId()).isEqualTo(received.getSpanContext().getTraceId());
+        assertThat(validate.getParentSpanId()).isEqualTo(received.getSpanContext().getSpanId());
+        assertThat(spans.getFinishedSpanItems()).extracting(SpanData::getName)
+                .containsExactlyInAnyOrder("lto.jobs.submitted process", "job.validate");
+        assertThat(mdcJob.get()).isEqualTo("job_7");
+    }
 }

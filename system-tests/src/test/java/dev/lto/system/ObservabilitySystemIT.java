@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.assertj.core.api.SoftAssertions;
@@ -338,6 +341,56 @@ class ObservabilitySystemIT {
             return getJson(services.get(INTELLIGENCE).baseUrl() + "/api/v1/models/current").path("status").asString();
         } catch (Exception | AssertionError notYet) {
             return null;
+        }
+    }
+
+    /**
+     * Issue #12's end-to-end check, on this class's running system (a start of its own would cost CI minutes):
+     * a blockable job submitted at the edge, blocked by the real preflight, becomes an AlertFrame on
+     * action-service's {@code /ws/alerts} within 1 s of its BLOCKED event entering {@code lto.events}
+     * (the time in the stream entry's id, when XADD took it).
+     */
+    @Test
+    @Order(6)
+    void aBlockedJobsAlertReachesTheAlertStreamWithinASecondOfItsEvent() throws Exception {
+        Map<String, Long> frameArrivals = new ConcurrentHashMap<>();
+        WebSocket socket = HTTP.newWebSocketBuilder()
+                .buildAsync(URI.create(services.get(ACTION).baseUrl().replace("http", "ws") + "/ws/alerts"), new WebSocket.Listener() {
+                    private final StringBuilder text = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                        text.append(data);
+                        if (last) {
+                            long now = System.currentTimeMillis();
+                            JsonNode frame = SystemProbe.JSON.readTree(text.toString());
+                            text.setLength(0);
+                            if (frame.has("job_id") && "alert".equals(frame.path("frame_type").asString())) {
+                                frameArrivals.putIfAbsent(frame.get("job_id").asString(), now);
+                            }
+                        }
+                        ws.request(1);
+                        return null;
+                    }
+                }).get();
+        try {
+            int blockable = 7; // SystemProbe.isBlockable(7): EUV at 1 mJ/cm² under the strict profile
+            String jobId = SystemProbe.submitCampaignJob(services.get(INGESTION), blockable, "alert-stream-test");
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> "BLOCKED".equals(stateOf(services.get(INTELLIGENCE), jobId)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> frameArrivals.containsKey(jobId));
+            long eventMillis = ((List<?>) redis.command("XRANGE", "lto.events", "-", "+")).stream()
+                    .map(Object::toString)
+                    .filter(e -> e.contains("job.state_changed") && e.contains(jobId) && e.contains("BLOCKED"))
+                    .map(e -> Pattern.compile("(\\d{13})-\\d+").matcher(e))
+                    .filter(Matcher::find)
+                    .mapToLong(m -> Long.parseLong(m.group(1)))
+                    .min().orElseThrow(() -> new AssertionError("no BLOCKED event of " + jobId + " on lto.events"));
+            long latency = frameArrivals.get(jobId) - eventMillis;
+            System.out.printf("[alert-stream] %s: BLOCKED event to AlertFrame %d ms%n", jobId, latency);
+            assertThat(latency).as("ms from the BLOCKED event to its AlertFrame").isBetween(0L, 1000L);
+        } finally {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
         }
     }
 }

@@ -47,10 +47,27 @@ app.kubernetes.io/component: {{ .component }}
   value: {{ printf "http://%s-action:8083" (include "lto.fullname" .) | quote }}
 - name: LTO_DATA_DIR
   value: /data
-{{- with .Values.javaToolOptions }}
+{{- $javaToolOptions := .Values.javaToolOptions }}
+{{- if .Values.otel.enabled }}
+{{- /* the agent is in every image under /opt/lto/otel (Jib extraDirectories); never downloaded */}}
+{{- $javaToolOptions = trim (printf "-javaagent:/opt/lto/otel/opentelemetry-javaagent.jar %s" $javaToolOptions) }}
+{{- end }}
+{{- with $javaToolOptions }}
 - name: JAVA_TOOL_OPTIONS
   value: {{ . | quote }}
 {{- end }}
+{{- end -}}
+
+{{/* the OpenTelemetry agent's settings, when otel.enabled: (dict "root" $ "service" "ingestion-service") */}}
+{{- define "lto.otelEnv" -}}
+{{- if .root.Values.otel.enabled -}}
+- name: OTEL_SERVICE_NAME
+  value: {{ .service | quote }}
+- name: OTEL_JAVAAGENT_CONFIGURATION_FILE
+  value: /opt/lto/otel/agent.properties
+- name: OTEL_EXPORTER_OTLP_ENDPOINT
+  value: {{ required "otel.endpoint is required when otel.enabled is true" .root.Values.otel.endpoint | quote }}
+{{- end -}}
 {{- end -}}
 
 {{- define "lto.envFrom" -}}

@@ -53,6 +53,29 @@ class ComposeFileTest {
         assertThat(services.path("alertmanager").path("volumes").toString()).contains("./alertmanager/alertmanager.yml:");
     }
 
+    /** With the agent line .env.example documents, every LTO container runs the agent from the image under its own name. */
+    @Test
+    void tracingAttachesTheAgentInTheImageToEveryLtoContainer() throws IOException {
+        Matcher documented = Pattern.compile("(?m)^#\\s*LTO_JAVA_TOOL_OPTIONS=(.+)$").matcher(Repository.read(".env.example"));
+        assertThat(documented.find()).as(".env.example shows how to attach the agent").isTrue();
+        String agentOptions = documented.group(1).strip();
+        assertThat(agentOptions).isEqualTo("-javaagent:/opt/lto/otel/opentelemetry-javaagent.jar");
+
+        Processes rendered = Processes.run(Repository.ROOT, List.of("env", "LTO_JAVA_TOOL_OPTIONS=" + agentOptions,
+                "docker-compose", "--env-file", ".env.example", "-f", "docker-compose.yml", "config"));
+        assertThat(rendered.exitCode()).as(rendered.output()).isZero();
+        JsonNode services = new YAMLMapper().readTree(rendered.output().substring(rendered.output().indexOf("services:")))
+                .path("services");
+        for (String name : List.of("ingestion-service", "intelligence-service", "sim-worker", "action-service")) {
+            JsonNode env = services.path(name).path("environment");
+            assertThat(env.path("JAVA_TOOL_OPTIONS").asText()).as(name).isEqualTo(agentOptions);
+            assertThat(env.path("OTEL_JAVAAGENT_CONFIGURATION_FILE").asText()).as(name).isEqualTo("/opt/lto/otel/agent.properties");
+            assertThat(env.path("OTEL_EXPORTER_OTLP_ENDPOINT").asText()).as(name).startsWith("http");
+            assertThat(env.path("OTEL_SERVICE_NAME").asText()).as("%s's spans carry its service", name)
+                    .isEqualTo(name.equals("sim-worker") ? "intelligence-service" : name);
+        }
+    }
+
     private static Set<String> variables(String text, Pattern pattern) {
         Set<String> names = new TreeSet<>();
         Matcher m = pattern.matcher(text);

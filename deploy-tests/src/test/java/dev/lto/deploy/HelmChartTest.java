@@ -153,6 +153,32 @@ class HelmChartTest {
     }
 
     @Test
+    void tracingAttachesTheAgentInTheImageToEveryLtoContainerUnderItsServiceName() {
+        List<HasMetadata> traced = StrictManifests.parse(Chart.template(Chart.valuesFile(scratch,
+                "otel:\n  enabled: true\n  endpoint: http://tempo.observability:4318\njavaToolOptions: -Xmx2g\n")));
+        List<Deployment> lto = deployments(traced).stream()
+                .filter(d -> !d.getMetadata().getName().endsWith("-redis")).toList();
+        assertThat(lto).hasSizeGreaterThanOrEqualTo(4);
+        for (Deployment deployment : lto) {
+            String name = deployment.getMetadata().getName();
+            for (Container c : deployment.getSpec().getTemplate().getSpec().getContainers()) {
+                Map<String, String> env = c.getEnv().stream()
+                        .collect(Collectors.toMap(e -> e.getName(), e -> String.valueOf(e.getValue())));
+                assertThat(env.get("JAVA_TOOL_OPTIONS")).as(name)
+                        .isEqualTo("-javaagent:/opt/lto/otel/opentelemetry-javaagent.jar -Xmx2g");
+                assertThat(env.get("OTEL_JAVAAGENT_CONFIGURATION_FILE")).as(name).isEqualTo("/opt/lto/otel/agent.properties");
+                assertThat(env.get("OTEL_EXPORTER_OTLP_ENDPOINT")).as(name).isEqualTo("http://tempo.observability:4318");
+                assertThat(env.get("OTEL_SERVICE_NAME")).as(name).isIn("ingestion-service", "intelligence-service", "action-service");
+            }
+        }
+        for (Deployment deployment : deployments(Chart.render("values.yaml"))) {
+            deployment.getSpec().getTemplate().getSpec().getContainers().forEach(c -> assertThat(c.getEnv())
+                    .as("tracing is off by default").noneMatch(e -> e.getName().startsWith("OTEL_")
+                            || String.valueOf(e.getValue()).contains("-javaagent")));
+        }
+    }
+
+    @Test
     void twoReplicasOfADuckDbOwnerFailWithAClearMessage() {
         assertThatThrownBy(() -> Chart.template(Chart.valuesFile(scratch, "intelligence:\n  replicas: 2\n")))
                 .hasMessageContaining("intelligence.replicas is 2")

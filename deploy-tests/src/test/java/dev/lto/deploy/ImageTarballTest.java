@@ -53,6 +53,8 @@ class ImageTarballTest {
 
         assertThat(files).as("the base's Java runtime").contains("opt/java/bin/java");
         assertThat(files).as("the non-root user").contains("etc/passwd");
+        assertThat(files).as("the OpenTelemetry agent and its settings, attached by compose/Helm when tracing is on")
+                .contains("opt/lto/otel/opentelemetry-javaagent.jar", "opt/lto/otel/agent.properties");
         if (service.equals("intelligence-service")) {
             assertThat(files).as("the CPU libtorch travels in the image").anyMatch(f -> f.matches("app/libs/pytorch-native-cpu-.*-linux-x86_64\\.jar"));
         }

@@ -208,10 +208,20 @@ class JobRepository {
                 .list();
     }
 
-    /** Marks a job's history rows {@code fromSeq..toSeq} as published (one statement per job, not per row). */
-    void markPublished(String jobId, int fromSeq, int toSeq) {
-        jdbc.sql("UPDATE job_state_history SET published = true WHERE job_id = ? AND seq BETWEEN ? AND ?")
-                .params(jobId, fromSeq, toSeq).update();
+    /**
+     * Marks each job's history rows {@code range[0]..range[1]} as published in one statement: outside a
+     * transaction every statement is a DuckDB commit, and one per job made a 200-job flush 200 commits.
+     */
+    void markPublished(Map<String, int[]> rangesByJob) {
+        List<Map.Entry<String, int[]>> ranges = List.copyOf(rangesByJob.entrySet());
+        for (int from = 0; from < ranges.size(); from += 500) {
+            List<Map.Entry<String, int[]>> chunk = ranges.subList(from, Math.min(ranges.size(), from + 500));
+            List<Object> params = new ArrayList<>();
+            chunk.forEach(r -> Collections.addAll(params, r.getKey(), r.getValue()[0], r.getValue()[1]));
+            jdbc.sql("UPDATE job_state_history AS h SET published = true FROM (VALUES " + rows(chunk.size(), 3)
+                            + ") AS r(job_id, lo, hi) WHERE h.job_id = r.job_id AND h.seq BETWEEN r.lo AND r.hi")
+                    .params(params).update();
+        }
     }
 
     /** Ids of the jobs currently in one of {@code states}, oldest submission first. */

@@ -78,7 +78,8 @@ final class RedisTokenBuckets implements AutoCloseable {
         CompletableFuture<ConsumptionProbe> answer = null;
         try {
             AsyncProxyManager<byte[]> proxies = buckets();
-            if (!connection.isOpen()) {
+            StatefulConnection<byte[], byte[]> current = connection;
+            if (current == null || !current.isOpen()) {
                 // Lettuce knows Redis is away: a command now would be queued and replayed on reconnect, spending a
                 // token for a request that has long passed unchecked.
                 throw new IllegalStateException("the connection to Redis is down");
@@ -106,6 +107,10 @@ final class RedisTokenBuckets implements AutoCloseable {
         if (answer != null) {
             answer.cancel(false);
         }
+        // Dropping the connection cancels what Lettuce still holds for it: a command queued while Redis was away
+        // would otherwise be replayed on reconnect and spend a token for a request that long passed unchecked.
+        // The next check after fail-open-for opens a fresh one.
+        close();
         if (failingOpenUntil == 0) {
             log.warn("Rate limits are NOT checked for the next {}: Redis did not answer within {} ({}); requests pass "
                     + "unchecked (lto_rate_limit_unchecked_total) until it does", failOpenFor, timeout, e.toString());
@@ -143,10 +148,11 @@ final class RedisTokenBuckets implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (connection != null) {
-            connection.close();
-            connection = null;
-            buckets = null;
+        StatefulConnection<byte[], byte[]> open = connection;
+        buckets = null;
+        connection = null;
+        if (open != null) {
+            open.closeAsync();
         }
     }
 }

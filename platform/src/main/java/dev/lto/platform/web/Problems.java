@@ -13,6 +13,7 @@ public final class Problems {
     public static final URI NOT_FOUND = URI.create("https://lto.dev/problems/not-found");
     public static final URI CONFLICT = URI.create("https://lto.dev/problems/conflict");
     public static final URI UNAVAILABLE = URI.create("https://lto.dev/problems/unavailable");
+    public static final URI RATE_LIMITED = URI.create("https://lto.dev/problems/rate-limited");
 
     public static ProblemDetail of(HttpStatus status, URI type, String title, String detail) {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);

@@ -207,6 +207,11 @@ public final class StrictRecordReader {
         if (raw == Object.class) {
             return readFreeForm(node, path, problems);
         }
+        if (raw.getPackageName().equals("java.time") && !node.isString()) {
+            // Jackson would read a number as epoch seconds: 0 or 1e400 must not become a time nobody sent.
+            problems.add(new FieldProblem(path, "type", "must be an ISO-8601 time string, e.g. 2026-11-26T10:00:00Z", printable(node)));
+            return null;
+        }
         try {
             return json.treeToValue(node, json.constructType(generic instanceof ParameterizedType ? generic : raw));
         } catch (JacksonException e) {

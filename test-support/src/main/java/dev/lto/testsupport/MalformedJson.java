@@ -33,7 +33,11 @@ public final class MalformedJson {
     static final int HUGE_MAX = 40_000;
 
     /** Big decimals, so that {@code 1e400} is written back as {@code 1E+400}, not as the string "Infinity". */
-    private static final JsonMapper JSON = JsonMapper.builder()
+    private static final JsonMapper JSON = JsonMapper.builder(tools.jackson.core.json.JsonFactory.builder()
+                    // Nested deep values may land inside each other: write past the servers' read limit (500), to test it too.
+                    .streamWriteConstraints(tools.jackson.core.StreamWriteConstraints.builder().maxNestingDepth(5_000).build())
+                    .streamReadConstraints(tools.jackson.core.StreamReadConstraints.builder().maxNestingDepth(5_000).build())
+                    .build())
             .enable(tools.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -100,8 +104,10 @@ public final class MalformedJson {
     public static Arbitrary<Body> bodies(String validJson, Contract contract) {
         JsonNode valid = JSON.readTree(validJson);
         Arbitrary<Body> mutated = Combinators.combine(
-                        mutation(contract).list().ofMinSize(0).ofMaxSize(2),
-                        surelyInvalidMutation(contract).list().ofMinSize(0).ofMaxSize(2),
+                        // Mostly one sure mutation and no loose one: then the sure one alone decides the answer, so a
+                        // reader that lets that one kind through is caught within a few hundred tries.
+                        listOf(mutation(contract), 6, 3, 1),
+                        listOf(surelyInvalidMutation(contract), 1, 6, 2),
                         Arbitraries.randoms())
                 .as((loose, strict, random) -> apply(valid, contract, loose, strict, random));
         return Arbitraries.frequencyOf(
@@ -109,6 +115,14 @@ public final class MalformedJson {
                         net.jqwik.api.Tuple.of(1, truncated(validJson)),
                         net.jqwik.api.Tuple.of(1, anyValue(4).map(v -> new Body(v.getBytes(StandardCharsets.UTF_8), false, "a random value"))),
                         net.jqwik.api.Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(300).map(b -> new Body(b, false, "random bytes"))));
+    }
+
+    /** Lists of 0, 1 or 2 elements with the given weights. */
+    private static <T> Arbitrary<List<T>> listOf(Arbitrary<T> element, int none, int one, int two) {
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(none, Arbitraries.just(List.<T>of())),
+                net.jqwik.api.Tuple.of(one, element.list().ofSize(1)),
+                net.jqwik.api.Tuple.of(two, element.list().ofSize(2)));
     }
 
     /** Random JSON values as text: every JSON type, huge and non-finite numbers, long and odd strings, nesting. */
@@ -148,7 +162,10 @@ public final class MalformedJson {
         return JSON.writeValueAsString(s);
     }
 
-    /** One change to a body; {@code at} picks the target among the body's current paths. */
+    /**
+     * One change to a body; the target is drawn uniformly among the body's current paths by the try's {@code Random}
+     * ({@code at} is not used for that: jqwik's doubles lean to their edges, which would hit the first field most).
+     */
     private record Mutation(String kind, String value, boolean surelyInvalid, double at) {
     }
 
@@ -160,8 +177,9 @@ public final class MalformedJson {
 
     /** Changes no endpoint may accept (except where the contract says a path is free-form or nullable). */
     private static Arbitrary<Mutation> surelyInvalidMutation(Contract contract) {
-        Arbitrary<String> bad = Arbitraries.oneOf(Arbitraries.just("null"), hugeString(), Arbitraries.of("1e400", "-1e400", "1e999"),
-                deepNesting());
+        Arbitrary<String> bad = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, Arbitraries.just("null")),
+                net.jqwik.api.Tuple.of(1, hugeString()), net.jqwik.api.Tuple.of(2, Arbitraries.of("1e400", "-1e400", "1e999")),
+                net.jqwik.api.Tuple.of(1, deepNesting()));
         return Arbitraries.oneOf(
                 Combinators.combine(bad, Arbitraries.doubles().between(0, 1)).as((v, at) -> new Mutation("replace", v, true, at)),
                 Arbitraries.doubles().between(0, 1).map(at -> new Mutation("wrong-type", null, true, at)),
@@ -179,7 +197,7 @@ public final class MalformedJson {
             if (paths.isEmpty()) {
                 continue;
             }
-            Path p = paths.get((int) (m.at() * paths.size()) % paths.size());
+            Path p = paths.get(random.nextInt(paths.size()));
             if (m.kind().equals("remove")) {
                 p.remove();
                 how.add("removed " + p.path);
@@ -199,7 +217,7 @@ public final class MalformedJson {
                 if (objects.isEmpty() || contract.tolerant()) {
                     continue;
                 }
-                Path target = objects.get((int) (m.at() * objects.size()) % objects.size());
+                Path target = objects.get(random.nextInt(objects.size()));
                 String name = m.kind().substring(4);
                 if (target.node.has(name)) {
                     continue;
@@ -213,7 +231,7 @@ public final class MalformedJson {
             if (eligible.isEmpty()) {
                 continue;
             }
-            Path p = eligible.get((int) (m.at() * eligible.size()) % eligible.size());
+            Path p = eligible.get(random.nextInt(eligible.size()));
             if (m.kind().equals("wrong-type")) {
                 // Wrong relative to the field's type in the valid body: the current value may be a loose random one.
                 JsonNode original = paths(valid, "", null, null).stream().filter(o -> o.path.equals(p.path))

@@ -17,13 +17,20 @@ public final class TestHttp {
 
     private final HttpClient client = HttpClient.newHttpClient();
     private final IntSupplier port;
+    private final java.time.Duration timeout;
 
-    private TestHttp(IntSupplier port) {
+    private TestHttp(IntSupplier port, java.time.Duration timeout) {
         this.port = port;
+        this.timeout = timeout;
     }
 
     public static TestHttp localhost(IntSupplier port) {
-        return new TestHttp(port);
+        return new TestHttp(port, null);
+    }
+
+    /** The same, but a request unanswered after {@code timeout} fails (HttpTimeoutException) instead of hanging the test run. */
+    public TestHttp withTimeout(java.time.Duration timeout) {
+        return new TestHttp(port, timeout);
     }
 
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
@@ -35,13 +42,19 @@ public final class TestHttp {
         return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** POST of raw bytes with {@code Content-Type: application/json}: bodies that are not even text. */
+    public HttpResponse<String> post(String path, byte[] json) throws IOException, InterruptedException {
+        return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(json)));
+    }
+
     public HttpResponse<String> delete(String path) throws IOException, InterruptedException {
         return send(request(path).DELETE());
     }
 
     /** A request to {@code path} on this service, for what the shortcuts do not cover (other headers, methods). */
     public HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://localhost:" + port.getAsInt() + path));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port.getAsInt() + path));
+        return timeout == null ? b : b.timeout(timeout);
     }
 
     public HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {

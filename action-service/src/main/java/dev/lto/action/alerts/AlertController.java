@@ -3,6 +3,7 @@ package dev.lto.action.alerts;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lto.contracts.AlertSeverity;
 import dev.lto.platform.web.FieldProblem;
+import dev.lto.platform.web.Ids;
 import dev.lto.platform.web.InvalidRequestException;
 import dev.lto.platform.web.NotFoundException;
 import dev.lto.platform.web.StrictRecordReader;
@@ -114,6 +115,13 @@ class AlertController {
                 problems.add(new FieldProblem("cursor", "invalid", e.getMessage() + "; use next_cursor of a previous page", cursorText));
             }
         }
+        String jobId = params.getFirst("job_id");
+        if (jobId != null && jobId.length() <= StrictRecordReader.MAX_TEXT) {
+            FieldProblem bad = Ids.problem("job_id", jobId);
+            if (bad != null) {
+                problems.add(bad);
+            }
+        }
         throwIf(problems);
         var filter = new AlertHistory.Filter(severities, values(params, "type"), params.getFirst("job_id"), from, to);
         List<Alert> rows = history.page(filter, after, limit + 1);
@@ -132,18 +140,21 @@ class AlertController {
 
     @GetMapping("/{alertId}")
     AlertView one(@PathVariable String alertId) {
+        Ids.require("alert_id", alertId);
         return engine.find(alertId).map(AlertView::of).orElseThrow(() -> new NotFoundException("no alert " + alertId));
     }
 
     /** 404 for an unknown id; 409 with the current state when already acknowledged or resolved. */
     @PostMapping(path = "/{alertId}/ack", consumes = MediaType.APPLICATION_JSON_VALUE)
     AlertView acknowledge(@PathVariable String alertId, @RequestBody JsonNode body) {
+        Ids.require("alert_id", alertId);
         AckRequest r = reader.read(body, AckRequest.class);
         return AlertView.of(engine.acknowledge(alertId, r.acknowledgedBy(), r.note()));
     }
 
     @PostMapping(path = "/{alertId}/feedback", consumes = MediaType.APPLICATION_JSON_VALUE)
     AlertView feedback(@PathVariable String alertId, @RequestBody JsonNode body) {
+        Ids.require("alert_id", alertId);
         FeedbackRequest r = reader.read(body, FeedbackRequest.class);
         return AlertView.of(engine.feedback(alertId, r.wasActionable()));
     }
@@ -154,9 +165,16 @@ class AlertController {
         return webhook.receive(body);
     }
 
+    /** Unknown parameters, and values over {@link StrictRecordReader#MAX_TEXT} characters, are problems. */
     private static void unknownParams(MultiValueMap<String, String> params, Set<String> known, List<FieldProblem> problems) {
         params.keySet().stream().filter(k -> !known.contains(k)).sorted().forEach(k ->
-                problems.add(new FieldProblem(k, "unknown", "is not a parameter here; known: " + known.stream().sorted().toList(), null)));
+                problems.add(new FieldProblem(k.length() > 64 ? k.substring(0, 64) + "…" : k, "unknown",
+                        "is not a parameter here; known: " + known.stream().sorted().toList(), null)));
+        params.forEach((k, values) -> {
+            if (known.contains(k) && values.stream().anyMatch(v -> v != null && v.length() > StrictRecordReader.MAX_TEXT)) {
+                problems.add(new FieldProblem(k, "Size", "must be at most " + StrictRecordReader.MAX_TEXT + " characters", null));
+            }
+        });
     }
 
     private static Set<String> values(MultiValueMap<String, String> params, String name) {

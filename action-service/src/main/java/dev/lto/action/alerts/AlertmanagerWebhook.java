@@ -29,6 +29,10 @@ class AlertmanagerWebhook {
     private record Incoming(String status, String fingerprint, JsonNode labels, JsonNode annotations, Instant startsAt, Instant endsAt) {
     }
 
+    static final int MAX_NAME = 128;
+    static final int MAX_LABEL = 1024;
+    static final int MAX_ANNOTATION = 4096;
+
     private final AlertEngine engine;
     private final Clock clock;
 
@@ -91,7 +95,7 @@ class AlertmanagerWebhook {
         JsonNode version = body.get("version");
         if (version == null || !version.isString() || !version.stringValue().equals("4")) {
             problems.add(new FieldProblem("version", "unsupported", "must be \"4\" (Alertmanager webhook payload version 4)",
-                    version == null ? null : version.asString()));
+                    version == null || !version.isValueNode() || version.asString().length() > 64 ? null : version.asString()));
         }
         JsonNode alerts = body.get("alerts");
         if (alerts == null || !alerts.isArray()) {
@@ -106,17 +110,13 @@ class AlertmanagerWebhook {
                 }
                 String status = a.path("status").isString() ? a.get("status").stringValue() : null;
                 if (!"firing".equals(status) && !"resolved".equals(status)) {
-                    problems.add(new FieldProblem(path + ".status", "enum", "must be firing or resolved", a.path("status").asString(null)));
+                    problems.add(new FieldProblem(path + ".status", "enum", "must be firing or resolved", status == null || status.length() > 64 ? null : status));
                 }
                 JsonNode labels = a.get("labels");
                 if (labels == null || !labels.isObject()) {
                     problems.add(new FieldProblem(path + ".labels", "type", "must be an object of label values", null));
                 } else {
-                    labels.propertyNames().forEach(name -> {
-                        if (!labels.get(name).isString()) {
-                            problems.add(new FieldProblem(path + ".labels." + name, "type", "must be a string", null));
-                        }
-                    });
+                    checkTexts(labels, path + ".labels", MAX_LABEL, problems);
                     if (!labels.path("alertname").isString() || labels.get("alertname").stringValue().isBlank()) {
                         problems.add(new FieldProblem(path + ".labels.alertname", "required", "is required", null));
                     }
@@ -124,6 +124,8 @@ class AlertmanagerWebhook {
                 JsonNode annotations = a.get("annotations");
                 if (annotations != null && !annotations.isNull() && !annotations.isObject()) {
                     problems.add(new FieldProblem(path + ".annotations", "type", "must be an object", null));
+                } else if (annotations != null && annotations.isObject()) {
+                    checkTexts(annotations, path + ".annotations", MAX_ANNOTATION, problems);
                 }
                 String fingerprint = a.path("fingerprint").isString() ? a.get("fingerprint").stringValue() : null;
                 if (fingerprint == null || fingerprint.isBlank() || fingerprint.length() > 64) {
@@ -140,6 +142,23 @@ class AlertmanagerWebhook {
         return out;
     }
 
+    /**
+     * Label and annotation values are strings (Alertmanager's are), names and values bounded: they become an alert's
+     * type, job, service and message, stored and shown. Other fields of the payload are not read, so not checked.
+     */
+    private static void checkTexts(JsonNode obj, String path, int maxValue, List<FieldProblem> problems) {
+        for (var e : obj.properties()) {
+            String name = e.getKey().length() > MAX_NAME ? e.getKey().substring(0, MAX_NAME) + "…" : e.getKey();
+            if (e.getKey().length() > MAX_NAME) {
+                problems.add(new FieldProblem(path + "." + name, "Size", "names must be at most " + MAX_NAME + " characters", null));
+            } else if (!e.getValue().isString()) {
+                problems.add(new FieldProblem(path + "." + name, e.getValue().isNull() ? "null" : "type", "must be a string", null));
+            } else if (e.getValue().stringValue().length() > maxValue) {
+                problems.add(new FieldProblem(path + "." + name, "Size", "must be at most " + maxValue + " characters", null));
+            }
+        }
+    }
+
     private static Instant time(JsonNode alert, String field, String path, boolean required, List<FieldProblem> problems) {
         JsonNode v = alert.get(field);
         if (v == null || v.isNull()) {
@@ -148,8 +167,12 @@ class AlertmanagerWebhook {
             }
             return null;
         }
+        if (!v.isString() || v.stringValue().length() > 64) {
+            problems.add(new FieldProblem(path + "." + field, "type", "must be an RFC 3339 time string", null));
+            return null;
+        }
         try {
-            Instant t = java.time.OffsetDateTime.parse(v.asString()).toInstant();
+            Instant t = java.time.OffsetDateTime.parse(v.stringValue()).toInstant();
             return t.getEpochSecond() < 0 ? null : t; // Go's zero time (0001-01-01) means "not set"
         } catch (DateTimeParseException e) {
             problems.add(new FieldProblem(path + "." + field, "type", "must be an RFC 3339 time", v.asString()));

@@ -4,13 +4,13 @@ import dev.lto.contracts.MetricSnapshot;
 import dev.lto.contracts.SimulationResult;
 import dev.lto.contracts.events.WaferYield;
 import dev.lto.platform.web.FieldProblem;
+import dev.lto.platform.web.Ids;
 import dev.lto.platform.web.InvalidRequestException;
 import dev.lto.platform.web.StrictRecordReader;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -28,9 +28,6 @@ import tools.jackson.databind.JsonNode;
  */
 @Component
 class IngestReader {
-
-    private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-    private static final String JOB_ID_MESSAGE = "must be 1-64 characters of letters, digits, '_', '.' or '-'";
 
     private final StrictRecordReader reader;
     private final int maxSnapshots;
@@ -102,8 +99,11 @@ class IngestReader {
     private static void checkJobId(JsonNode node, String prefix, List<FieldProblem> problems) {
         JsonNode id = node.path("job_id");
         // Blank or non-string ids are the contract's to report (NotBlank, type); this adds the form.
-        if (id.isString() && !id.stringValue().isBlank() && !JOB_ID.matcher(id.stringValue()).matches()) {
-            problems.add(new FieldProblem(prefix + "job_id", "Pattern", JOB_ID_MESSAGE, id.stringValue()));
+        if (id.isString() && !id.stringValue().isBlank()) {
+            FieldProblem p = Ids.problem(prefix + "job_id", id.stringValue());
+            if (p != null) {
+                problems.add(p);
+            }
         }
     }
 

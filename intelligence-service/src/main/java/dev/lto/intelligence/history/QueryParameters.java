@@ -4,6 +4,7 @@ import dev.lto.contracts.JobState;
 import dev.lto.contracts.TradeoffSignals;
 import dev.lto.platform.web.FieldProblem;
 import dev.lto.platform.web.InvalidRequestException;
+import dev.lto.platform.web.StrictRecordReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -25,6 +26,8 @@ import org.springframework.util.MultiValueMap;
  */
 final class QueryParameters {
 
+    /** Every value is bounded (the longest real one, a cursor, is about 100 characters). */
+    static final int MAX_VALUE = StrictRecordReader.MAX_TEXT;
     private static final Pattern BUCKET = Pattern.compile("([1-9][0-9]{0,5})([mhd])");
     private static final List<String> STATE_NAMES = Arrays.stream(JobState.values()).map(Enum::name).toList();
 
@@ -35,8 +38,10 @@ final class QueryParameters {
         this.params = params;
         for (String name : params.keySet()) {
             if (!known.contains(name)) {
-                problems.add(new FieldProblem(name, "unknown", "is not a parameter of this query; known: "
-                        + known.stream().sorted().toList(), null));
+                problems.add(new FieldProblem(name.length() > MAX_VALUE ? name.substring(0, MAX_VALUE) + "…" : name, "unknown",
+                        "is not a parameter of this query; known: " + known.stream().sorted().toList(), null));
+            } else if (params.get(name).stream().anyMatch(v -> v != null && v.length() > MAX_VALUE)) {
+                problems.add(new FieldProblem(name, "Size", "must be at most " + MAX_VALUE + " characters", null));
             }
         }
     }

@@ -5,6 +5,7 @@ import dev.lto.intelligence.ingest.WaferYields;
 import dev.lto.intelligence.pictures.JobPictures;
 import dev.lto.intelligence.preflight.PredictionStore;
 import dev.lto.platform.web.FieldProblem;
+import dev.lto.platform.web.Ids;
 import dev.lto.platform.web.InvalidRequestException;
 import dev.lto.platform.web.NotFoundException;
 import dev.lto.platform.web.StrictRecordReader;
@@ -71,11 +72,14 @@ class JobController {
 
     /** Cancels a job that has not started running; 409 problem (with its state) otherwise. */
     @DeleteMapping("/{jobId}")
-    JobView cancel(@PathVariable String jobId, @RequestParam(name = "requested_by", defaultValue = "api") String requestedBy) {
+    JobView cancel(@PathVariable String jobId, @RequestParam(name = "requested_by", required = false) String given) {
+        Ids.require("job_id", jobId);
+        // "api" only when the parameter is absent: Spring's defaultValue would also replace an empty one, silently.
+        String requestedBy = given == null ? "api" : given;
         // It lands in the history and on lto.events: bounded, like a reviewer's name.
         if (requestedBy.isBlank() || requestedBy.length() > 128) {
             throw new InvalidRequestException(List.of(new FieldProblem("requested_by", "Size",
-                    "must be 1-128 characters", requestedBy.length() > 128 ? requestedBy.substring(0, 128) + "…" : requestedBy)));
+                    "must be 1-128 characters", requestedBy.length() > 64 ? requestedBy.substring(0, 64) + "…" : requestedBy)));
         }
         lifecycle.cancel(jobId, requestedBy);
         return view(find(jobId));
@@ -89,6 +93,7 @@ class JobController {
 
     @PostMapping(path = "/{jobId}/review", consumes = MediaType.APPLICATION_JSON_VALUE)
     JobView review(@PathVariable String jobId, @RequestBody JsonNode body) {
+        Ids.require("job_id", jobId);
         ReviewRequest r = reader.read(body, ReviewRequest.class);
         lifecycle.review(jobId, r.action(), r.reviewer(), r.note());
         return view(find(jobId));
@@ -155,6 +160,7 @@ class JobController {
     }
 
     private JobRecord find(String jobId) {
+        Ids.require("job_id", jobId);
         return jobs.find(jobId).orElseThrow(() -> new NotFoundException("no job with id " + jobId));
     }
 

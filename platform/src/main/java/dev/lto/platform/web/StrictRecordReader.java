@@ -3,6 +3,7 @@ package dev.lto.platform.web;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
+import jakarta.validation.constraints.Size;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,8 +30,31 @@ import tools.jackson.databind.json.JsonMapper;
  * error, and an engineer fixing a rejected job wants the whole list in one answer.
  *
  * <p>Numbers must be JSON numbers and booleans JSON booleans: no coercion from strings.
+ *
+ * <p>What every body gets, whatever its contract says (docs/api.md "Problem types"):
+ * <ul>
+ *   <li>An explicit JSON {@code null} is never a value (constraint {@code null}): a default applies only to an
+ *       <em>absent</em> field, so {@code "sigma": null} cannot silently mean 0.8, and a null can never reach a map
+ *       of numbers or a downstream consumer.</li>
+ *   <li>Every string is bounded: by the field's own {@code @Size(max)}, else {@link #MAX_TEXT} (constraint
+ *       {@code Size}); map keys by {@link #MAX_KEY}; strings inside free-form values by {@link #MAX_FREE_TEXT}.</li>
+ *   <li>Numbers are finite ({@code 1e400} overflows to infinity; constraint {@code finite}); whole numbers fit
+ *       their Java type.</li>
+ *   <li>Free-form values ({@code metadata}) nest at most {@link #MAX_DEPTH} levels (constraint {@code depth}).</li>
+ * </ul>
+ * Rejected values are echoed at most {@link #MAX_ECHO} characters long, so a huge string is not sent back.
  */
 public final class StrictRecordReader {
+
+    /** Bound of a string field that has no {@code @Size(max)} of its own (names, versions, stages, ids). */
+    public static final int MAX_TEXT = 256;
+    /** Bound of a key of a map field ({@code metadata}, {@code metrics}). */
+    public static final int MAX_KEY = 128;
+    /** Bound of a string anywhere inside a free-form value ({@code metadata}). */
+    public static final int MAX_FREE_TEXT = 1024;
+    /** Levels of arrays and objects a free-form value may nest ({@code {"a":{"b":1}}} is 2). */
+    public static final int MAX_DEPTH = 8;
+    static final int MAX_ECHO = 64;
 
     private final JsonMapper json;
     private final Validator validator;
@@ -79,14 +104,21 @@ public final class StrictRecordReader {
             known.add(name);
             JsonNode child = node.get(name);
             String childPath = path.isEmpty() ? name : path + "." + name;
-            if (child == null || child.isNull()) {
+            if (child == null) {
                 if (rc.getType().isPrimitive()) {
                     problems.add(new FieldProblem(childPath, "required", "is required", null));
                     return null;
                 }
                 continue;
             }
-            args[i] = readValue(child, rc.getType(), rc.getGenericType(), childPath, problems);
+            if (child.isNull()) {
+                problems.add(nullProblem(childPath));
+                if (rc.getType().isPrimitive()) {
+                    return null;
+                }
+                continue;
+            }
+            args[i] = readValue(child, rc.getType(), rc.getGenericType(), childPath, maxText(rc), problems);
             if (args[i] == null && rc.getType().isPrimitive()) {
                 return null;
             }
@@ -94,7 +126,7 @@ public final class StrictRecordReader {
         for (Iterator<String> names = node.propertyNames().iterator(); names.hasNext(); ) {
             String name = names.next();
             if (!known.contains(name)) {
-                String childPath = path.isEmpty() ? name : path + "." + name;
+                String childPath = path.isEmpty() ? clip(name) : path + "." + clip(name);
                 problems.add(new FieldProblem(childPath, "unknown", "is not a field of " + snake(type.getSimpleName())
                         + "; known fields: " + known.stream().sorted().toList(), null));
             }
@@ -112,7 +144,12 @@ public final class StrictRecordReader {
         }
     }
 
-    private Object readValue(JsonNode node, Class<?> raw, Type generic, String path, List<FieldProblem> problems) {
+    private Object readValue(JsonNode node, Class<?> raw, Type generic, String path, int maxText, List<FieldProblem> problems) {
+        if (node.isString() && node.stringValue().length() > maxText) {
+            problems.add(new FieldProblem(path, "Size", "must be at most " + maxText + " characters (was "
+                    + node.stringValue().length() + ")", printable(node)));
+            return null;
+        }
         if (raw.isRecord()) {
             return readRecord(node, raw, path, problems);
         }
@@ -121,7 +158,13 @@ public final class StrictRecordReader {
                 problems.add(new FieldProblem(path, "type", "must be a number", printable(node)));
                 return null;
             }
-            return raw == Float.class || raw == float.class ? (Object) node.floatValue() : (Object) node.doubleValue();
+            boolean single = raw == Float.class || raw == float.class;
+            double value = single ? node.floatValue() : node.doubleValue();
+            if (!Double.isFinite(value)) {
+                problems.add(new FieldProblem(path, "finite", "must be a finite number", printable(node)));
+                return null;
+            }
+            return single ? (Object) (float) value : (Object) value;
         }
         if (raw == Integer.class || raw == int.class || raw == Long.class || raw == long.class) {
             boolean whole = node.isIntegralNumber() || (node.isNumber() && node.doubleValue() == Math.rint(node.doubleValue()));
@@ -158,8 +201,15 @@ public final class StrictRecordReader {
             }
             return raw.getEnumConstants()[allowed.indexOf(node.stringValue().toUpperCase(Locale.ROOT))];
         }
-        if (Map.class.isAssignableFrom(raw) && !node.isObject()) {
-            problems.add(new FieldProblem(path, "type", "must be a JSON object", printable(node)));
+        if (Map.class.isAssignableFrom(raw)) {
+            return readMap(node, generic, path, problems);
+        }
+        if (raw == Object.class) {
+            return readFreeForm(node, path, problems);
+        }
+        if (raw.getPackageName().equals("java.time") && !node.isString()) {
+            // Jackson would read a number as epoch seconds: 0 or 1e400 must not become a time nobody sent.
+            problems.add(new FieldProblem(path, "type", "must be an ISO-8601 time string, e.g. 2026-11-26T10:00:00Z", printable(node)));
             return null;
         }
         try {
@@ -170,11 +220,123 @@ public final class StrictRecordReader {
         }
     }
 
+    /** A map field: an object whose keys are bounded and whose values are read by the map's value type. */
+    private Object readMap(JsonNode node, Type generic, String path, List<FieldProblem> problems) {
+        if (!node.isObject()) {
+            problems.add(new FieldProblem(path, "type", "must be a JSON object", printable(node)));
+            return null;
+        }
+        Type valueType = generic instanceof ParameterizedType p ? p.getActualTypeArguments()[1] : Object.class;
+        Class<?> valueRaw = valueType instanceof Class<?> c ? c
+                : valueType instanceof ParameterizedType p && p.getRawType() instanceof Class<?> c ? c : Object.class;
+        Map<String, Object> out = new LinkedHashMap<>();
+        boolean ok = true;
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
+            String name = entry.getKey();
+            String childPath = path + "." + clip(name);
+            if (name.length() > MAX_KEY) {
+                problems.add(new FieldProblem(childPath, "Size", "keys must be at most " + MAX_KEY + " characters", null));
+                ok = false;
+                continue;
+            }
+            if (entry.getValue().isNull()) {
+                problems.add(nullProblem(childPath));
+                ok = false;
+                continue;
+            }
+            Object value = readValue(entry.getValue(), valueRaw, valueType, childPath,
+                    valueRaw == Object.class ? MAX_FREE_TEXT : MAX_TEXT, problems);
+            if (value == null) {
+                ok = false;
+            } else {
+                out.put(name, value);
+            }
+        }
+        return ok ? out : null;
+    }
+
+    /** A value of any JSON shape ({@code metadata}'s values): checked for nulls, bounds and depth, then read as plain Java. */
+    private Object readFreeForm(JsonNode node, String path, List<FieldProblem> problems) {
+        FieldProblem problem = freeFormProblem(node, path, 1);
+        if (problem != null) {
+            problems.add(problem);
+            return null;
+        }
+        return json.treeToValue(node, Object.class);
+    }
+
+    /** The first thing wrong inside a free-form value, or null; one per value, so a huge bad array is one problem. */
+    private static FieldProblem freeFormProblem(JsonNode node, String path, int depth) {
+        if (node.isNull()) {
+            return nullProblem(path);
+        }
+        if (node.isString() && node.stringValue().length() > MAX_FREE_TEXT) {
+            return new FieldProblem(path, "Size", "must be at most " + MAX_FREE_TEXT + " characters", printable(node));
+        }
+        if (node.isNumber() && !Double.isFinite(node.doubleValue())) {
+            return new FieldProblem(path, "finite", "must be a finite number", printable(node));
+        }
+        if (node.isContainer()) {
+            if (depth > MAX_DEPTH) {
+                return new FieldProblem(path, "depth", "must nest at most " + MAX_DEPTH + " levels of arrays and objects", null);
+            }
+            if (node.isObject()) {
+                for (Map.Entry<String, JsonNode> e : node.properties()) {
+                    String childPath = path + "." + clip(e.getKey());
+                    if (e.getKey().length() > MAX_KEY) {
+                        return new FieldProblem(childPath, "Size", "keys must be at most " + MAX_KEY + " characters", null);
+                    }
+                    FieldProblem inner = freeFormProblem(e.getValue(), childPath, depth + 1);
+                    if (inner != null) {
+                        return inner;
+                    }
+                }
+            } else {
+                for (int i = 0; i < node.size(); i++) {
+                    FieldProblem inner = freeFormProblem(node.get(i), path + "[" + i + "]", depth + 1);
+                    if (inner != null) {
+                        return inner;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    static FieldProblem nullProblem(String path) {
+        return new FieldProblem(path, "null", "must not be null: give a value, or omit the field where it has a default", null);
+    }
+
+    /** The field's own {@code @Size(max)}, else {@link #MAX_TEXT}. */
+    private static int maxText(RecordComponent rc) {
+        Size size = rc.getAnnotation(Size.class);
+        if (size == null) {
+            try {
+                size = rc.getDeclaringRecord().getDeclaredField(rc.getName()).getAnnotation(Size.class);
+            } catch (NoSuchFieldException e) {
+                size = null;
+            }
+        }
+        return size != null && size.max() < Integer.MAX_VALUE && rc.getType() == String.class ? size.max() : MAX_TEXT;
+    }
+
+    /** A name as it may appear in a problem's path: long ones cut, so a huge key is not echoed whole. */
+    private static String clip(String name) {
+        return name.length() <= MAX_KEY ? name : name.substring(0, MAX_KEY) + "…";
+    }
+
     private static Object printable(Object v) {
         if (v instanceof JsonNode n) {
-            return n.isValueNode() ? n.asString() : n.getNodeType().name().toLowerCase(Locale.ROOT);
+            return n.isValueNode() ? shorten(n.asString()) : n.getNodeType().name().toLowerCase(Locale.ROOT);
         }
-        return v instanceof Number || v instanceof String || v instanceof Boolean || v instanceof Enum<?> ? v : null;
+        if (v instanceof String text) {
+            return shorten(text);
+        }
+        return v instanceof Number || v instanceof Boolean || v instanceof Enum<?> ? v : null;
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= MAX_ECHO ? text : text.substring(0, MAX_ECHO) + "… (" + text.length() + " characters)";
     }
 
     static String jsonName(RecordComponent rc) {

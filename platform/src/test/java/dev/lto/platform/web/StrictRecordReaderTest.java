@@ -58,4 +58,64 @@ class StrictRecordReaderTest {
                 .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.problems())
                         .extracting(FieldProblem::field).containsExactly("na"));
     }
+
+    private List<FieldProblem> problemsOf(String body, Class<? extends Record> type) {
+        try {
+            reader.read(json.readTree(body), type);
+        } catch (InvalidRequestException e) {
+            return e.problems();
+        }
+        throw new AssertionError("accepted: " + body);
+    }
+
+    @Test
+    void anExplicitNullIsAProblemNamingTheFieldWhileAnAbsentFieldTakesItsDefault() {
+        assertThat(reader.read(json.readTree("{\"na\":0.33,\"dose_mj_cm2\":30}"), JobParameters.class).sigma()).isEqualTo(0.8);
+        assertThat(problemsOf("{\"na\":0.33,\"dose_mj_cm2\":30,\"sigma\":null,\"metadata\":{\"a\":{\"b\":null}}}", JobParameters.class))
+                .extracting(FieldProblem::field, FieldProblem::constraint)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("metadata.a.b", "null"),
+                        org.assertj.core.groups.Tuple.tuple("sigma", "null"));
+        assertThat(problemsOf("{\"na\":null,\"dose_mj_cm2\":30}", JobParameters.class))
+                .extracting(FieldProblem::field, FieldProblem::constraint)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("na", "null"));
+    }
+
+    @Test
+    void stringsAreBoundedByTheirOwnSizeOrTheDefaultAndNotEchoedWhole() {
+        String huge = "x".repeat(5000);
+        List<FieldProblem> problems = problemsOf("{\"na\":0.33,\"dose_mj_cm2\":30,\"submitted_by\":\"" + "y".repeat(129)
+                + "\",\"metadata\":{\"note\":\"" + huge + "\",\"" + "k".repeat(200) + "\":1}}", JobParameters.class);
+        assertThat(problems).extracting(FieldProblem::constraint).containsOnly("Size");
+        assertThat(problems).extracting(FieldProblem::field)
+                .containsExactlyInAnyOrder("submitted_by", "metadata.note", "metadata." + "k".repeat(128) + "…");
+        assertThat(problems).allSatisfy(p -> assertThat(String.valueOf(p.rejected()).length()).isLessThan(200));
+        // a string field without its own bound: MAX_TEXT
+        String result = """
+                {"job_id":"j","parameters":{"na":0.33,"dose_mj_cm2":30},
+                 "outputs":{"resolution_nm":10,"depth_of_focus_nm":50,"pattern_fidelity":0.5},
+                 "tradeoff_signals":{"speed_vs_accuracy":0.5,"resolution_vs_dof":0.5,"cost_vs_fidelity":0.5,
+                   "surrogate_reliability":0.5,"yield_risk":0.1,"overall_health":0.5},
+                 "compute_stats":{"compute_time_s":1},
+                 "timestamp":"2026-11-26T10:00:00Z","simulator_version":"%s","adapter_type":"x"}""";
+        assertThat(reader.read(json.readTree(result.formatted("v".repeat(StrictRecordReader.MAX_TEXT))), SimulationResult.class)).isNotNull();
+        assertThat(problemsOf(result.formatted("v".repeat(StrictRecordReader.MAX_TEXT + 1)), SimulationResult.class))
+                .extracting(FieldProblem::field, FieldProblem::constraint)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("simulator_version", "Size"));
+    }
+
+    @Test
+    void numbersMustBeFiniteAndFreeFormValuesShallow() {
+        assertThat(problemsOf("{\"na\":1e400,\"dose_mj_cm2\":-1e400,\"job_class\":1e400,\"metadata\":{\"x\":1e999}}", JobParameters.class))
+                .extracting(FieldProblem::field, FieldProblem::constraint)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("dose_mj_cm2", "finite"),
+                        org.assertj.core.groups.Tuple.tuple("job_class", "type"),
+                        org.assertj.core.groups.Tuple.tuple("metadata.x", "finite"),
+                        org.assertj.core.groups.Tuple.tuple("na", "finite"));
+        String deep = "[".repeat(StrictRecordReader.MAX_DEPTH + 1) + "]".repeat(StrictRecordReader.MAX_DEPTH + 1);
+        assertThat(problemsOf("{\"na\":0.3,\"dose_mj_cm2\":30,\"metadata\":{\"d\":" + deep + "}}", JobParameters.class))
+                .extracting(FieldProblem::constraint).containsExactly("depth");
+        String shallow = "[".repeat(StrictRecordReader.MAX_DEPTH) + "]".repeat(StrictRecordReader.MAX_DEPTH);
+        assertThat(reader.read(json.readTree("{\"na\":0.3,\"dose_mj_cm2\":30,\"metadata\":{\"d\":" + shallow + "}}"), JobParameters.class)
+                .metadata()).containsKey("d");
+    }
 }

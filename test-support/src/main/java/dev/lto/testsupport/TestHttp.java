@@ -17,13 +17,21 @@ public final class TestHttp {
 
     private final HttpClient client = HttpClient.newHttpClient();
     private final IntSupplier port;
+    private final String key;
 
-    private TestHttp(IntSupplier port) {
+    private TestHttp(IntSupplier port, String key) {
         this.port = port;
+        this.key = key;
     }
 
+    /** Requests carry the admin test key ({@link TestKeys#ADMIN}): tests about something else than roles pass auth. */
     public static TestHttp localhost(IntSupplier port) {
-        return new TestHttp(port);
+        return new TestHttp(port, TestKeys.ADMIN);
+    }
+
+    /** Requests carry this key as {@code X-API-Key}, or none when it is null. */
+    public TestHttp withKey(String key) {
+        return new TestHttp(port, key);
     }
 
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
@@ -41,7 +49,8 @@ public final class TestHttp {
 
     /** A request to {@code path} on this service, for what the shortcuts do not cover (other headers, methods). */
     public HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://localhost:" + port.getAsInt() + path));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port.getAsInt() + path));
+        return key == null ? b : b.header("X-API-Key", key);
     }
 
     public HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {

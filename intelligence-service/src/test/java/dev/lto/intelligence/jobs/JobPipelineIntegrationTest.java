@@ -16,6 +16,7 @@ import dev.lto.intelligence.campaign.FakePhysics;
 import dev.lto.platform.streams.EventPublisher;
 import dev.lto.simulator.spi.SimulatorInterface;
 import dev.lto.testsupport.TestHttp;
+import dev.lto.testsupport.TestKeys;
 import dev.lto.testsupport.TestRedis;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -817,7 +818,7 @@ class JobPipelineIntegrationTest {
     }
 
     private HttpResponse<byte[]> getBytes(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("X-API-Key", TestKeys.ADMIN).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 

@@ -61,6 +61,11 @@ public class SecurityConfiguration {
         return new WebSocketTickets(redis, properties.ticketTtl());
     }
 
+    @Bean
+    ServiceKey serviceKey() {
+        return new ServiceKey();
+    }
+
     /** Keys are the only way in: this keeps Boot from creating a user with a generated password. */
     @Bean
     AuthenticationManager noPasswordLogin() {

@@ -40,7 +40,13 @@ trap cleanup EXIT
 
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
   --pidfile "$WORK/redis.pid" --logfile "$WORK/redis.log"
-COMMON=(--spring.data.redis.port="$REDIS_PORT")
+# Auth on, as in production (docs/security.md): a throw-away HMAC secret and one admin key given to the services as a
+# configured key (only its HMAC); every API call below sends it.
+export LTO_AUTH_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')
+KEY=lto_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+KEY_HMAC=$(printf %s "$KEY" | openssl dgst -sha256 -hmac "$LTO_AUTH_SECRET" -r | cut -d' ' -f1)
+COMMON=(--spring.data.redis.port="$REDIS_PORT" --lto.auth.keys[0].id=key_bench --lto.auth.keys[0].role=admin
+        --lto.auth.keys[0].owner=bench --lto.auth.keys[0].hmac="$KEY_HMAC")
 FLAGS=(--enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Xmx2g)
 if [ "${OTEL:-0}" = 1 ]; then
   [ -f target/otel/opentelemetry-javaagent.jar ] || ./mvnw -q -B -N generate-resources
@@ -83,29 +89,29 @@ for s in ingestion intelligence; do
 done
 echo "Waiting for a model (bootstrap campaign on a fresh data dir: a few minutes)..."
 for _ in $(seq 1800); do
-  [ "$(curl -fs $INT/api/v1/models/current | jq -r .status 2>/dev/null)" = READY ] && break; alive intelligence; sleep 2
+  [ "$(curl -fs -H "X-API-Key: $KEY" $INT/api/v1/models/current | jq -r .status 2>/dev/null)" = READY ] && break; alive intelligence; sleep 2
 done
-MODEL=$(curl -fs $INT/api/v1/models/current | jq -r .model_version)
+MODEL=$(curl -fs -H "X-API-Key: $KEY" $INT/api/v1/models/current | jq -r .model_version)
 
 echo "Submitting $JOBS jobs (EUV and ArF, use_ai_surrogate $SURROGATE, profile $PROFILE)..."
 seq 0 $((JOBS - 1)) | xargs -P 4 -I{} sh -c '
   n={}; na=$(echo "0.33 0.4 0.5" | cut -d" " -f$((n % 3 + 1))); lambda=$(echo "13.5 193" | cut -d" " -f$((n % 2 + 1)))
-  curl -fs -H "Content-Type: application/json" -d "{\"na\":$na,\"wavelength_nm\":$lambda,\"dose_mj_cm2\":$((20 + n % 5 * 10)),\"job_class\":$((1 + n % 3)),\"sigma\":0.8,\"use_ai_surrogate\":'"$SURROGATE"',\"constraint_profile\":\"'"$PROFILE"'\",\"submitted_by\":\"bench\"}" '"$ING"'/api/v1/jobs/submit | jq -r .job_id' >"$WORK/ids.txt"
+  curl -fs -H "X-API-Key: '"$KEY"'" -H "Content-Type: application/json" -d "{\"na\":$na,\"wavelength_nm\":$lambda,\"dose_mj_cm2\":$((20 + n % 5 * 10)),\"job_class\":$((1 + n % 3)),\"sigma\":0.8,\"use_ai_surrogate\":'"$SURROGATE"',\"constraint_profile\":\"'"$PROFILE"'\",\"submitted_by\":\"bench\"}" '"$ING"'/api/v1/jobs/submit | jq -r .job_id' >"$WORK/ids.txt"
 T0=$SECONDS
 while :; do
   done_n=0
   while read -r id; do
     if [ "${PREFLIGHT_ONLY:-0}" = 1 ]; then
-      curl -fs "$INT/api/v1/jobs/$id" | jq -e '.state | IN("SUBMITTED", "VALIDATING", "PREFLIGHT") | not' >/dev/null && done_n=$((done_n + 1))
+      curl -fs -H "X-API-Key: $KEY" "$INT/api/v1/jobs/$id" | jq -e '.state | IN("SUBMITTED", "VALIDATING", "PREFLIGHT") | not' >/dev/null && done_n=$((done_n + 1))
     else
-      curl -fs "$INT/api/v1/jobs/$id" | jq -e '.terminal or .state == "ANOMALY_FLAGGED"' >/dev/null && done_n=$((done_n + 1))
+      curl -fs -H "X-API-Key: $KEY" "$INT/api/v1/jobs/$id" | jq -e '.terminal or .state == "ANOMALY_FLAGGED"' >/dev/null && done_n=$((done_n + 1))
     fi
   done <"$WORK/ids.txt"
   echo "  $done_n / $JOBS done ($((SECONDS - T0)) s)"
   [ "$done_n" -ge "$JOBS" ] && break
   sleep 10
 done
-while read -r id; do curl -fs "$INT/api/v1/jobs/$id"; done <"$WORK/ids.txt" | jq -s . >"$WORK/jobs.json"
+while read -r id; do curl -fs -H "X-API-Key: $KEY" "$INT/api/v1/jobs/$id"; done <"$WORK/ids.txt" | jq -s . >"$WORK/jobs.json"
 echo
 echo "Pipeline benchmark, $(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), model $MODEL, $JOBS jobs, use_ai_surrogate $SURROGATE${WORKERS:+, $WORKERS worker process(es) x ${WORKER_SLOTS:-1} slot(s)}, agent: $( [ "${OTEL:-0}" = 1 ] && echo on || echo off)"
 jq -r '

@@ -42,3 +42,17 @@ CREATE TABLE IF NOT EXISTS alertmanager_outbox (
     next_attempt_at TIMESTAMP NOT NULL,
     last_error      VARCHAR
 );
+
+-- API keys (docs/security.md): the registry every service's key checks come from. Only the key's
+-- HMAC-SHA-256 under the server secret is kept; the verification view (hmac -> id, role, owner, expiry,
+-- revocation) is published to the Redis hash lto:auth:keys, and last use comes back from lto:auth:last-used.
+CREATE TABLE IF NOT EXISTS api_keys (
+    id           VARCHAR PRIMARY KEY,
+    hmac         VARCHAR NOT NULL UNIQUE,
+    role         VARCHAR NOT NULL,     -- viewer, submitter, engineer, admin
+    owner        VARCHAR NOT NULL,     -- who acts: requested_by / acknowledged_by / reviewer
+    created_at   TIMESTAMP NOT NULL,
+    last_used_at TIMESTAMP,
+    expires_at   TIMESTAMP,
+    revoked_at   TIMESTAMP
+);

@@ -9,8 +9,29 @@
   const wsUrl = (path) => (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + path;
 
   const who = $('who');
-  who.value = localStorage.getItem('lto.who') || who.value;
-  who.addEventListener('change', () => localStorage.setItem('lto.who', who.value));
+
+  // The API key (docs/security.md): typed into the header field, or handed over once as #key=... (the
+  // fragment never reaches a server or a log); kept in this tab's sessionStorage only. Every REST call
+  // sends it as X-API-Key; a WebSocket, which cannot carry a header, connects with a single-use ticket.
+  const keyInput = $('api-key');
+  const fromHash = new URLSearchParams(location.hash.slice(1)).get('key');
+  if (fromHash) {
+    sessionStorage.setItem('lto.key', fromHash);
+    window.history.replaceState(null, '', location.pathname + location.search);
+  }
+  keyInput.value = sessionStorage.getItem('lto.key') || '';
+  keyInput.addEventListener('change', () => { sessionStorage.setItem('lto.key', keyInput.value.trim()); loadActive(); loadJobs(); });
+  function api(path, options) {
+    const o = Object.assign({}, options || {});
+    o.headers = Object.assign({ 'X-API-Key': keyInput.value.trim() }, o.headers || {});
+    return fetch(path, o);
+  }
+  async function ticketed(path) {
+    const r = await api('/api/v1/ws-tickets', { method: 'POST' });
+    if (!r.ok) throw new Error(r.status === 401 ? 'enter an API key' : 'ticket: HTTP ' + r.status);
+    const t = await r.json();
+    return wsUrl(path) + (t.ticket ? '?ticket=' + encodeURIComponent(t.ticket) : '');
+  }
 
   function text(el, value) { el.textContent = value; return el; }
   function el(tag, attrs, children) {
@@ -26,8 +47,18 @@
   function stream(path, label, onFrame, onOpen) {
     let delay = 1000;
     const badge = $('conn-' + label);
-    (function connect() {
-      const ws = new WebSocket(wsUrl(path));
+    (async function connect() {
+      let url;
+      try {
+        url = await ticketed(path);
+      } catch (err) {
+        badge.className = 'conn down';
+        badge.textContent = label + ': ' + err.message;
+        setTimeout(connect, delay);
+        delay = Math.min(delay * 2, 15000);
+        return;
+      }
+      const ws = new WebSocket(url);
       ws.onopen = () => { delay = 1000; badge.className = 'conn up'; badge.textContent = label + ': live'; if (onOpen) onOpen(); };
       ws.onmessage = (m) => onFrame(JSON.parse(m.data));
       ws.onclose = (e) => {
@@ -107,7 +138,7 @@
 
   async function acknowledge(id, button) {
     button.disabled = true;
-    const r = await fetch('/api/v1/alerts/' + encodeURIComponent(id) + '/ack', {
+    const r = await api('/api/v1/alerts/' + encodeURIComponent(id) + '/ack', {
       method: 'POST', headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ acknowledged_by: who.value || 'console' }) });
     if (r.ok || r.status === 409 || r.status === 404) { // acknowledged now, or already acknowledged/resolved/gone
@@ -120,7 +151,7 @@
   }
 
   async function loadActive() {
-    const r = await fetch('/api/v1/alerts/active');
+    const r = await api('/api/v1/alerts/active');
     if (!r.ok) return;
     const list = await r.json();
     list.alerts.forEach((a) => alerts.set(a.alert_id, Object.assign(alerts.get(a.alert_id) || {}, a)));
@@ -128,7 +159,7 @@
   }
 
   async function fillIn(id) { // a frame carries the seed's fields; the REST view adds type and fired_at
-    const r = await fetch('/api/v1/alerts/' + encodeURIComponent(id));
+    const r = await api('/api/v1/alerts/' + encodeURIComponent(id));
     if (r.ok && alerts.has(id)) {
       const a = await r.json();
       if (a.status === 'FIRING') { Object.assign(alerts.get(id), a); } else { alerts.delete(id); }
@@ -148,7 +179,7 @@
   }
 
   async function loadJobs() {
-    const r = await fetch('/api/v1/console/recent-jobs');
+    const r = await api('/api/v1/console/recent-jobs');
     if (!r.ok) return;
     const page = await r.json();
     jobsBase = page.jobs_base_url;

@@ -8,6 +8,7 @@ import static dev.lto.system.SystemProbe.stateOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.lto.testsupport.TestKeys;
 import dev.lto.testsupport.TestRedis;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -333,7 +334,7 @@ class ObservabilitySystemIT {
     }
 
     private static void get(String url) throws Exception {
-        HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding());
+        HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("X-API-Key", TestKeys.ADMIN).build(), HttpResponse.BodyHandlers.discarding());
     }
 
     private static String modelStatus() {
@@ -354,7 +355,7 @@ class ObservabilitySystemIT {
     @Order(6)
     void aBlockedJobsAlertReachesTheAlertStreamWithinASecondOfItsEvent() throws Exception {
         Map<String, Long> frameArrivals = new ConcurrentHashMap<>();
-        WebSocket socket = HTTP.newWebSocketBuilder()
+        WebSocket socket = HTTP.newWebSocketBuilder().header("X-API-Key", TestKeys.VIEWER)
                 .buildAsync(URI.create(services.get(ACTION).baseUrl().replace("http", "ws") + "/ws/alerts"), new WebSocket.Listener() {
                     private final StringBuilder text = new StringBuilder();
 

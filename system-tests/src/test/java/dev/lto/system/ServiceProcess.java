@@ -74,9 +74,13 @@ final class ServiceProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar().toString(), "--server.port=" + port));
         command.addAll(args);
+        // auth on, as in production: the test keys' HMACs as configured keys (SystemProbe sends the admin key)
+        command.addAll(List.of(dev.lto.testsupport.TestKeys.springArguments()).stream()
+                .filter(a -> !a.startsWith("--lto.auth.secret=")).toList());
         command.addAll(List.of(extraArgs));
         starts++;
         var builder = new ProcessBuilder(command).redirectOutput(stdout().toFile());
+        builder.environment().put("LTO_AUTH_SECRET", dev.lto.testsupport.TestKeys.SECRET); // not on the command line
         builder.environment().putAll(environment);
         if (separateStderr) {
             builder.redirectError(stderr().toFile());

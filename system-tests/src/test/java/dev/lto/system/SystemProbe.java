@@ -2,6 +2,7 @@ package dev.lto.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lto.testsupport.TestKeys;
 import dev.lto.testsupport.TestRedis;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -70,19 +71,19 @@ final class SystemProbe {
 
 
     static HttpResponse<String> post(String url, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("X-API-Key", TestKeys.ADMIN).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** GET, any status: the body (a health endpoint answers 503 when DOWN). */
     static String getRaw(String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(java.time.Duration.ofSeconds(10)).build(),
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("X-API-Key", TestKeys.ADMIN).timeout(java.time.Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** GET that must answer 200 with JSON. */
     static JsonNode getJson(String url) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("X-API-Key", TestKeys.ADMIN).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(url + " → " + r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
     }
@@ -90,7 +91,7 @@ final class SystemProbe {
     /** A job's state, or null while the service does not know it (or does not answer). */
     static String stateOf(ServiceProcess intelligence, String jobId) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(intelligence.baseUrl() + "/api/v1/jobs/" + jobId))
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(intelligence.baseUrl() + "/api/v1/jobs/" + jobId)).header("X-API-Key", TestKeys.ADMIN)
                     .build(), HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? JSON.readTree(r.body()).get("state").asString() : null;
         } catch (Exception e) {

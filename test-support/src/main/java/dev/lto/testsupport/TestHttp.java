@@ -17,20 +17,28 @@ public final class TestHttp {
 
     private final HttpClient client = HttpClient.newHttpClient();
     private final IntSupplier port;
+    private final String key;
     private final java.time.Duration timeout;
 
-    private TestHttp(IntSupplier port, java.time.Duration timeout) {
+    private TestHttp(IntSupplier port, String key, java.time.Duration timeout) {
         this.port = port;
+        this.key = key;
         this.timeout = timeout;
     }
 
+    /** Requests carry the admin test key ({@link TestKeys#ADMIN}): tests about something else than roles pass auth. */
     public static TestHttp localhost(IntSupplier port) {
-        return new TestHttp(port, null);
+        return new TestHttp(port, TestKeys.ADMIN, null);
     }
 
     /** The same, but a request unanswered after {@code timeout} fails (HttpTimeoutException) instead of hanging the test run. */
     public TestHttp withTimeout(java.time.Duration timeout) {
-        return new TestHttp(port, timeout);
+        return new TestHttp(port, key, timeout);
+    }
+
+    /** Requests carry this key as {@code X-API-Key}, or none when it is null. */
+    public TestHttp withKey(String key) {
+        return new TestHttp(port, key, timeout);
     }
 
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
@@ -54,7 +62,10 @@ public final class TestHttp {
     /** A request to {@code path} on this service, for what the shortcuts do not cover (other headers, methods). */
     public HttpRequest.Builder request(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port.getAsInt() + path));
-        return timeout == null ? b : b.timeout(timeout);
+        if (timeout != null) {
+            b.timeout(timeout);
+        }
+        return key == null ? b : b.header("X-API-Key", key);
     }
 
     public HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {

@@ -7,7 +7,7 @@ import dev.lto.platform.web.Ids;
 import dev.lto.platform.web.InvalidRequestException;
 import dev.lto.platform.web.NotFoundException;
 import dev.lto.platform.web.StrictRecordReader;
-import jakarta.validation.constraints.NotBlank;
+import dev.lto.security.Caller;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
@@ -43,9 +43,12 @@ class AlertController {
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
 
-    /** {@code POST /{id}/ack}: who acknowledges, and why (optional). */
+    /**
+     * {@code POST /{id}/ack}: why (optional). {@code acknowledged_by} is accepted for older clients, but the
+     * acknowledger recorded is the API key's owner (docs/security.md); only with auth off does the field count.
+     */
     record AckRequest(
-            @JsonProperty("acknowledged_by") @NotBlank @Size(max = 128) String acknowledgedBy,
+            @JsonProperty("acknowledged_by") @Size(max = 128) String acknowledgedBy,
             @Size(max = 2000) String note) {
     }
 
@@ -149,7 +152,11 @@ class AlertController {
     AlertView acknowledge(@PathVariable String alertId, @RequestBody JsonNode body) {
         Ids.require("alert_id", alertId);
         AckRequest r = reader.read(body, AckRequest.class);
-        return AlertView.of(engine.acknowledge(alertId, r.acknowledgedBy(), r.note()));
+        String by = Caller.actingAs(r.acknowledgedBy());
+        if (by == null || by.isBlank()) {
+            throw new InvalidRequestException(List.of(new FieldProblem("acknowledged_by", "NotBlank", "is required when auth is off", by)));
+        }
+        return AlertView.of(engine.acknowledge(alertId, by, r.note()));
     }
 
     @PostMapping(path = "/{alertId}/feedback", consumes = MediaType.APPLICATION_JSON_VALUE)

@@ -2,6 +2,7 @@ package dev.lto.action.health;
 
 import dev.lto.action.events.PipelineActivity;
 import dev.lto.contracts.HealthStatus;
+import dev.lto.security.ServiceKey;
 import dev.lto.stream.binder.redis.RedisStreamInspector;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,9 +46,11 @@ public class HealthChecks {
     private final JsonMapper json;
     private final HttpClient http;
     private final Clock clock;
+    private final ServiceKey serviceKey;
 
     HealthChecks(RedisStreamInspector streams, PipelineActivity activity, HealthProperties properties, JsonMapper json,
-                 Clock clock) {
+                 Clock clock, ServiceKey serviceKey) {
+        this.serviceKey = serviceKey;
         this.streams = streams;
         this.activity = activity;
         this.properties = properties;
@@ -279,7 +282,7 @@ public class HealthChecks {
         String url = baseUrl + "/api/v1/simulators/health";
         HttpResponse<String> r;
         try {
-            r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(properties.timeout()).build(),
+            r = http.send(serviceKey.sign(HttpRequest.newBuilder(URI.create(url))).timeout(properties.timeout()).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {
             return List.of(new ComponentHealth("adapters@" + host, "simulator-adapter", HealthStatus.UNKNOWN,

@@ -2,6 +2,7 @@ package dev.lto.action.streams;
 
 import java.net.URI;
 import java.net.URLEncoder;
+import dev.lto.security.ServiceKey;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -41,7 +42,10 @@ class TradeoffTrends {
     private volatile Map<String, MetricFrame.Score> latest;
     private volatile Instant latestAt;
 
-    TradeoffTrends(StreamProperties properties, JsonMapper json, Clock clock) {
+    private final ServiceKey serviceKey;
+
+    TradeoffTrends(StreamProperties properties, JsonMapper json, Clock clock, ServiceKey serviceKey) {
+        this.serviceKey = serviceKey;
         this.properties = properties;
         this.json = json;
         this.clock = clock;
@@ -66,7 +70,7 @@ class TradeoffTrends {
                 + URLEncoder.encode(properties.trendBucket(), StandardCharsets.UTF_8)
                 + "&signal=" + String.join(",", SIGNALS.values());
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(properties.trendTimeout()).build(),
+            HttpResponse<String> r = http.send(serviceKey.sign(HttpRequest.newBuilder(URI.create(url))).timeout(properties.trendTimeout()).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 log.debug("Tradeoff trends: {} answered HTTP {}", url, r.statusCode());

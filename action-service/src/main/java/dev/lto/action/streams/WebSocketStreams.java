@@ -3,6 +3,7 @@ package dev.lto.action.streams;
 import dev.lto.action.alerts.AlertEngine;
 import dev.lto.action.events.PipelineActivity;
 import dev.lto.action.health.HealthChecks;
+import dev.lto.security.ServiceKey;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Map;
@@ -51,8 +52,8 @@ class WebSocketStreams implements WebSocketConfigurer {
     }
 
     @Bean
-    TradeoffTrends tradeoffTrends(JsonMapper json, Clock clock) {
-        return new TradeoffTrends(properties, json, clock);
+    TradeoffTrends tradeoffTrends(JsonMapper json, Clock clock, ServiceKey serviceKey) {
+        return new TradeoffTrends(properties, json, clock, serviceKey);
     }
 
     @Bean

@@ -71,6 +71,8 @@ final class AlertmanagerProcess implements AutoCloseable {
 
     void start(String ltoBaseUrl) throws Exception {
         Files.writeString(config, Files.readString(shippedConfig()).replace("http://localhost:8083", ltoBaseUrl));
+        // the webhook's key, where the shipped configuration reads it (next to alertmanager.yml)
+        Files.writeString(dir.resolve("lto-webhook-key"), dev.lto.testsupport.TestKeys.SUBMITTER + "\n");
         Path bin = binary().orElseThrow();
         process = new ProcessBuilder(bin.toString(), "--config.file=" + config, "--storage.path=" + dir.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address=", "--log.level=warn")

@@ -9,6 +9,7 @@ import dev.lto.contracts.events.EventTypes;
 import dev.lto.contracts.events.JobStateChanged;
 import dev.lto.platform.streams.EventPublisher;
 import dev.lto.testsupport.TestHttp;
+import dev.lto.testsupport.TestKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +39,8 @@ class ConsoleBrowserTest extends LiveStreamsContext {
         Path chromium = HeadlessChromium.binary();
         Assumptions.assumeTrue(chromium != null, "SKIPPED: no Chromium at /usr/bin/chromium (apt-get install chromium) or LTO_CHROMIUM");
         try (HeadlessChromium browser = new HeadlessChromium(chromium, 1280, 1100)) {
-            browser.navigate("http://localhost:" + port + "/");
+            // the key is handed over in the fragment (never sent to the server); the console keeps it for the tab
+            browser.navigate("http://localhost:" + port + "/#key=" + TestKeys.ENGINEER);
             browser.waitFor("document.getElementById('conn-metrics').textContent === 'metrics: live'", Duration.ofSeconds(20));
             browser.waitFor("document.getElementById('conn-alerts').textContent === 'alerts: live'", Duration.ofSeconds(20));
 
@@ -73,7 +75,7 @@ class ConsoleBrowserTest extends LiveStreamsContext {
             String active = TestHttp.localhost(() -> port).get("/api/v1/alerts/active").body();
             assertThat(active).doesNotContain(alertId);
             String acked = TestHttp.localhost(() -> port).get("/api/v1/alerts/" + alertId).body();
-            assertThat(acked).contains("\"acknowledged_by\":\"console\"");
+            assertThat(acked).contains("\"acknowledged_by\":\"" + TestKeys.ownerOf("engineer") + "\"");
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.lto.contracts.events.EventTypes;
 import dev.lto.contracts.events.JobStateChanged;
 import dev.lto.platform.streams.EventPublisher;
 import dev.lto.testsupport.TestRedis;
+import dev.lto.testsupport.TestKeys;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -124,7 +125,7 @@ class HealthApiIntegrationTest {
     }
 
     private JsonNode getJson(String path) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("X-API-Key", TestKeys.ADMIN).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return json.readTree(r.body());

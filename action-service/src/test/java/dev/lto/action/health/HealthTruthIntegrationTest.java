@@ -12,6 +12,7 @@ import dev.lto.contracts.events.EventTypes;
 import dev.lto.contracts.events.JobStateChanged;
 import dev.lto.platform.streams.EventPublisher;
 import dev.lto.testsupport.TestRedis;
+import dev.lto.testsupport.TestKeys;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -224,7 +225,7 @@ class HealthTruthIntegrationTest {
     }
 
     private JsonNode getJson(String path) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("X-API-Key", TestKeys.ADMIN).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return json.readTree(r.body());

@@ -10,6 +10,7 @@ import dev.lto.contracts.events.EventTypes;
 import dev.lto.contracts.events.JobStateChanged;
 import dev.lto.platform.streams.EventPublisher;
 import dev.lto.testsupport.TestHttp;
+import dev.lto.testsupport.TestKeys;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,7 +72,7 @@ class AlertStreamIntegrationTest extends LiveStreamsContext {
             assertThat(MetricStreamIntegrationTest.fieldNames(update))
                     .isEqualTo(Set.of("timestamp", "frame_type", "alert_id", "status", "severity", "job_id", "acknowledged_by"));
             assertThat(update.get("status").asString()).isEqualTo("ACKNOWLEDGED");
-            assertThat(update.get("acknowledged_by").asString()).isEqualTo("alice");
+            assertThat(update.get("acknowledged_by").asString()).isEqualTo(TestKeys.ownerOf("admin")); // the key's owner, not the body's name
         } finally {
             client.close();
         }

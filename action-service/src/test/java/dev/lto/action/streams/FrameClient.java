@@ -1,5 +1,6 @@
 package dev.lto.action.streams;
 
+import dev.lto.testsupport.TestKeys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -25,10 +26,19 @@ final class FrameClient implements WebSocket.Listener {
     private final StringBuilder partial = new StringBuilder();
     private WebSocket socket;
 
+    /** Connects with the viewer test key in the handshake's {@code X-API-Key} header. */
     static FrameClient connect(HttpClient http, String url) {
+        return connect(http, url, TestKeys.VIEWER);
+    }
+
+    /** {@code key} null: a handshake without a key (e.g. with a {@code ?ticket=} in the url instead). */
+    static FrameClient connect(HttpClient http, String url, String key) {
         FrameClient client = new FrameClient();
-        client.socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(URI.create(url), client).orTimeout(20, TimeUnit.SECONDS).join();
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (key != null) {
+            builder.header("X-API-Key", key);
+        }
+        client.socket = builder.buildAsync(URI.create(url), client).orTimeout(20, TimeUnit.SECONDS).join();
         return client;
     }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.lto.contracts.events.StreamNames;
 import dev.lto.testsupport.TestRedis;
+import dev.lto.testsupport.TestKeys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -78,7 +79,7 @@ class BackpressureIntegrationTest {
     }
 
     private HttpResponse<String> post() throws Exception {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/jobs/submit"))
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/jobs/submit")).header("X-API-Key", TestKeys.ADMIN)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"na\":0.33,\"dose_mj_cm2\":30}")).build();
         return http.send(req, HttpResponse.BodyHandlers.ofString());

@@ -3,6 +3,7 @@ package dev.lto.ingestion.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lto.testsupport.TestRedis;
+import dev.lto.testsupport.TestKeys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -119,7 +120,7 @@ class JobSubmissionIntegrationTest {
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
 
         // Chunked (no Content-Length): counted while read.
-        HttpRequest chunked = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/jobs/submit"))
+        HttpRequest chunked = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/jobs/submit")).header("X-API-Key", TestKeys.ADMIN)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big.getBytes())))
                 .build();
@@ -128,7 +129,7 @@ class JobSubmissionIntegrationTest {
 
     @Test
     void wrongContentTypeIs415Problem() throws Exception {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/jobs/submit"))
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/jobs/submit")).header("X-API-Key", TestKeys.ADMIN)
                 .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("na=0.33")).build();
         HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(415);
@@ -175,7 +176,7 @@ class JobSubmissionIntegrationTest {
     }
 
     private HttpResponse<String> post(String body) throws Exception {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/jobs/submit"))
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/jobs/submit")).header("X-API-Key", TestKeys.ADMIN)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         return http.send(req, HttpResponse.BodyHandlers.ofString());

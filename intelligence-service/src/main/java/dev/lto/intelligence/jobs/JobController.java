@@ -9,9 +9,9 @@ import dev.lto.platform.web.Ids;
 import dev.lto.platform.web.InvalidRequestException;
 import dev.lto.platform.web.NotFoundException;
 import dev.lto.platform.web.StrictRecordReader;
+import dev.lto.security.Caller;
 import dev.lto.simulator.spi.SimulationArtifacts;
 import dev.lto.simulator.spi.SimulatorAdapters;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.util.LinkedHashMap;
@@ -81,13 +81,17 @@ class JobController {
             throw new InvalidRequestException(List.of(new FieldProblem("requested_by", "Size",
                     "must be 1-128 characters", requestedBy.length() > 64 ? requestedBy.substring(0, 64) + "…" : requestedBy)));
         }
-        lifecycle.cancel(jobId, requestedBy);
+        // the key's owner is who asked; the parameter only counts with auth off (docs/security.md)
+        lifecycle.cancel(jobId, Caller.actingAs(requestedBy));
         return view(find(jobId));
     }
 
-    /** Body of {@code POST /api/v1/jobs/{id}/review}. */
+    /**
+     * Body of {@code POST /api/v1/jobs/{id}/review}. {@code reviewer} is accepted for older clients, but the
+     * reviewer recorded is the API key's owner (docs/security.md); only with auth off does the field count.
+     */
     record ReviewRequest(@NotNull JobLifecycle.ReviewAction action,
-                         @NotBlank @Size(max = 128) String reviewer,
+                         @Size(max = 128) String reviewer,
                          @Size(max = 2000) String note) {
     }
 
@@ -95,7 +99,11 @@ class JobController {
     JobView review(@PathVariable String jobId, @RequestBody JsonNode body) {
         Ids.require("job_id", jobId);
         ReviewRequest r = reader.read(body, ReviewRequest.class);
-        lifecycle.review(jobId, r.action(), r.reviewer(), r.note());
+        String reviewer = Caller.actingAs(r.reviewer());
+        if (reviewer == null || reviewer.isBlank()) {
+            throw new InvalidRequestException(List.of(new FieldProblem("reviewer", "NotBlank", "is required when auth is off", reviewer)));
+        }
+        lifecycle.review(jobId, r.action(), reviewer, r.note());
         return view(find(jobId));
     }
 

@@ -16,6 +16,7 @@ import dev.lto.intelligence.campaign.FakePhysics;
 import dev.lto.platform.streams.EventPublisher;
 import dev.lto.simulator.spi.SimulatorInterface;
 import dev.lto.testsupport.TestHttp;
+import dev.lto.testsupport.TestKeys;
 import dev.lto.testsupport.TestRedis;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -532,16 +533,18 @@ class JobPipelineIntegrationTest {
         assertThat(job.get("state").asString()).isEqualTo("ANOMALY_FLAGGED");
         assertThat(job.get("history").get(job.get("history").size() - 1).get("reason").asString()).contains("yield_risk");
 
-        assertThat(http.post("/api/v1/jobs/" + p.jobId() + "/review", "{\"action\": \"START\"}").statusCode()).isEqualTo(400);
-        HttpResponse<String> started = http.post("/api/v1/jobs/" + p.jobId() + "/review",
+        assertThat(http.post("/api/v1/jobs/" + p.jobId() + "/review", "{\"action\": \"START\", \"reviewer\": 5}").statusCode()).isEqualTo(400);
+        // the reviewer recorded is the key's owner; the body's name is accepted and ignored (docs/security.md)
+        TestHttp engineer = http.withKey(TestKeys.ENGINEER);
+        HttpResponse<String> started = engineer.post("/api/v1/jobs/" + p.jobId() + "/review",
                 "{\"action\": \"START\", \"reviewer\": \"bob\", \"note\": \"looking\"}");
         assertThat(json.readTree(started.body()).get("state").asString()).isEqualTo("ENGINEER_REVIEW");
-        HttpResponse<String> cleared = http.post("/api/v1/jobs/" + p.jobId() + "/review",
+        HttpResponse<String> cleared = engineer.post("/api/v1/jobs/" + p.jobId() + "/review",
                 "{\"action\": \"CLEAR\", \"reviewer\": \"bob\", \"note\": \"resist lot issue, not the model\"}");
         JsonNode done = json.readTree(cleared.body());
         assertThat(done.get("state").asString()).isEqualTo("CLEARED");
         assertThat(done.get("history").get(done.get("history").size() - 1).get("reason").asString())
-                .isEqualTo("cleared by bob: resist lot issue, not the model");
+                .isEqualTo("cleared by " + TestKeys.ownerOf("engineer") + ": resist lot issue, not the model");
         assertThat(http.post("/api/v1/jobs/" + p.jobId() + "/review", "{\"action\": \"ESCALATE\", \"reviewer\": \"bob\"}").statusCode())
                 .isEqualTo(409);
         JsonNode report = json.readTree(http.get("/api/v1/jobs/" + p.jobId() + "/report").body());
@@ -817,7 +820,7 @@ class JobPipelineIntegrationTest {
     }
 
     private HttpResponse<byte[]> getBytes(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("X-API-Key", TestKeys.ADMIN).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 

@@ -56,6 +56,20 @@ class PsiThresholdsTest {
     }
 
     @Test
+    void largeWindowsShareThresholdsOnAGridBelowTheirSize() {
+        assertThat(PsiThresholds.simulatedSize(1_000)).isEqualTo(1_000);
+        for (int n : new int[] {1_001, 1_500, 4_871, 5_000, 19_999}) {
+            int size = PsiThresholds.simulatedSize(n);
+            assertThat(size).isLessThanOrEqualTo(n).isGreaterThan((int) (n * 0.91));
+        }
+        assertThat(PsiThresholds.simulatedSize(5_000)).isEqualTo(PsiThresholds.simulatedSize(4_900));
+        int grid = PsiThresholds.simulatedSize(5_000);
+        assertThat(PsiThresholds.simulatedSize(grid)).isEqualTo(grid);
+        BinnedReference ref = BinnedReference.fit("x", new SplittableRandom(3).doubles(5_000).toArray(), 10);
+        assertThat(THRESHOLDS.threshold(ref, 5_000)).isEqualTo(THRESHOLDS.threshold(ref, PsiThresholds.simulatedSize(5_000)));
+    }
+
+    @Test
     void theFalseAlarmProbabilityIsTheNullTailOfTheObservedPsi() {
         BinnedReference ref = BinnedReference.fit("x", new SplittableRandom(2).doubles(5_000).toArray(), 10);
         double t = THRESHOLDS.threshold(ref, 300);

@@ -74,7 +74,9 @@ class ObservabilitySystemIT {
             new Expected("lto_model_inference_duration_ms", "histogram", Set.of(), List.of(INTELLIGENCE), Owner.REQUIRED),
             new Expected("lto_model_accuracy_score", "gauge", Set.of(), List.of(INTELLIGENCE), Owner.LIFECYCLE_WORK),
             new Expected("lto_model_uncertainty_ratio", "gauge", Set.of(), List.of(INTELLIGENCE), Owner.REQUIRED),
-            new Expected("lto_model_drift_psi", "gauge", Set.of(), List.of(INTELLIGENCE), Owner.LIFECYCLE_WORK),
+            // Exported once a model with a training campaign serves and one lto.drift.interval (1 min) has passed
+            // (docs/ml.md §12); not verified to exist after this test's campaign, hence still optional.
+            new Expected("lto_model_drift_psi", "gauge", Set.of("feature", "window"), List.of(INTELLIGENCE), Owner.LIFECYCLE_WORK),
             new Expected("lto_tradeoff_health_score", "gauge", Set.of("tradeoff_type"), List.of(INTELLIGENCE), Owner.REQUIRED),
             new Expected("lto_constraint_violations_total", "counter", Set.of("constraint_type", "severity"), List.of(INTELLIGENCE),
                     Owner.REQUIRED),
@@ -83,9 +85,11 @@ class ObservabilitySystemIT {
                     List.of(INGESTION, INTELLIGENCE, ACTION), Owner.REQUIRED),
             new Expected("lto_redis_queue_depth", "gauge", Set.of(), List.of(INTELLIGENCE), Owner.REQUIRED),
             new Expected("lto_alert_fired_total", "counter", Set.of("severity", "alert_type"), List.of(ACTION), Owner.REQUIRED),
-            // Not in the seed: the executives' "compute time saved" and the serving model's held-out accuracy.
+            // Not in the seed: the executives' "compute time saved", the serving model's held-out accuracy and the drift threshold.
             new Expected("lto_jobs_blocked_compute_seconds_total", "counter", Set.of(), List.of(INTELLIGENCE), Owner.REQUIRED),
-            new Expected("lto_model_heldout_accuracy_score", "gauge", Set.of(), List.of(INTELLIGENCE), Owner.REQUIRED));
+            new Expected("lto_model_heldout_accuracy_score", "gauge", Set.of(), List.of(INTELLIGENCE), Owner.REQUIRED),
+            new Expected("lto_model_drift_threshold", "gauge", Set.of("feature", "window"), List.of(INTELLIGENCE),
+                    Owner.LIFECYCLE_WORK));
 
     /**
      * The seed names the inference histogram {@code lto_model_inference_duration_ms}; promtool's linter

@@ -1,6 +1,7 @@
 package dev.lto.intelligence.models;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.lto.engine.stats.ChiSquare;
 
 /**
  * Mahalanobis distance of a job's standardised parameters from the training data, D² = (x−μ)ᵀΣ⁻¹(x−μ),

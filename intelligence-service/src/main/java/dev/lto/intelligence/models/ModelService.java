@@ -16,6 +16,7 @@ import dev.lto.simulator.spi.SimulatorAdapters;
 import dev.lto.simulator.spi.SimulatorInterface;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -295,6 +296,36 @@ public class ModelService {
 
     public String currentVersion() {
         return serving().map(Serving::version).orElse(null);
+    }
+
+    /**
+     * The campaigns the serving first stage was trained on (its artifact metadata): the data its drift
+     * reference is binned from (docs/ml.md §12). Empty while only physics-lite serves.
+     */
+    public List<String> servingCampaigns() {
+        return serving().map(Serving::metadata).map(ModelStore.Metadata::campaigns).orElse(List.of());
+    }
+
+    /**
+     * The serving cascade's six signal scores for stored campaign jobs, physics-lite taken from their
+     * stored estimates and never re-simulated (as the model card evaluates): the predicted-signal drift
+     * reference. A job routed to physics-lite without a stored estimate gets the first stage's answer.
+     */
+    public Optional<List<double[]>> predictStored(List<CampaignSample> samples) {
+        Serving s = serving.get();
+        if (s == null || !s.cascade().canAnswer()) {
+            return Optional.empty();
+        }
+        Map<JobParameters, LiteEstimate> stored = new IdentityHashMap<>();
+        samples.forEach(c -> {
+            if (c.lite() != null) {
+                stored.put(c.parameters(), c.lite());
+            }
+        });
+        List<JobParameters> params = samples.stream().map(CampaignSample::parameters).toList();
+        List<Estimate> est = s.cascade().predict(params, routed -> routed.stream()
+                .map(p -> Optional.ofNullable(stored.get(p))).toList());
+        return Optional.of(est.stream().map(Estimate::score).toList());
     }
 
     /**

@@ -1,17 +1,17 @@
-package dev.lto.intelligence.models;
+package dev.lto.engine.stats;
 
 /**
  * χ² quantiles for the Mahalanobis out-of-distribution cut-off (ML.md: D² of Gaussian data is χ²
  * with p degrees of freedom). Regularised lower incomplete gamma by its series (Numerical Recipes
  * §6.2), inverted by bisection; exact to 1e-10, and no statistics library needed.
  */
-final class ChiSquare {
+public final class ChiSquare {
 
     private ChiSquare() {
     }
 
     /** x with P(χ²_k ≤ x) = q. */
-    static double quantile(int k, double q) {
+    public static double quantile(int k, double q) {
         double lo = 0;
         double hi = k + 40 * Math.sqrt(2.0 * k) + 100;
         for (int i = 0; i < 200; i++) {
@@ -25,7 +25,7 @@ final class ChiSquare {
         return (lo + hi) / 2;
     }
 
-    static double cdf(int k, double x) {
+    public static double cdf(int k, double x) {
         return x <= 0 ? 0 : gammaP(k / 2.0, x / 2.0);
     }
 

@@ -228,6 +228,11 @@ public final class MalformedJson {
                 continue;
             }
             List<Path> eligible = paths.stream().filter(p -> !contract.isFreeForm(p.path)).toList();
+            if (m.kind().equals("replace") && m.value().matches("-?1e[0-9]+")) {
+                // A non-finite number is mostly worth trying where a number belongs: elsewhere it is merely a wrong type.
+                List<Path> numbers = eligible.stream().filter(p -> p.node.isNumber()).toList();
+                eligible = numbers.isEmpty() || random.nextInt(4) == 0 ? eligible : numbers;
+            }
             if (eligible.isEmpty()) {
                 continue;
             }

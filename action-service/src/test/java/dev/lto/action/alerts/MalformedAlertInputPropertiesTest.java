@@ -32,7 +32,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * payloads, filters and ids never answer 5xx, surely-invalid ones are refused, and the real store is unchanged unless
  * the answer was a success. The service runs for real (own Spring context, HTTP, a real redis-server, its own store).
  */
-class MalformedAlertInputProperties {
+class MalformedAlertInputPropertiesTest {
 
     static final String ACK = """
             {"acknowledged_by":"eng-7","note":"looking at it"}""";

@@ -35,7 +35,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * job's stored state, history and reviews are unchanged unless the answer was a success. The service runs for real
  * (own Spring context, HTTP, a real redis-server, its own DuckDB store); no model, so predict answers 503 when valid.
  */
-class MalformedIntelligenceInputProperties {
+class MalformedIntelligenceInputPropertiesTest {
 
     static final String PARAMETERS = """
             {"job_id":"job_hard0001","na":0.33,"wavelength_nm":13.5,"dose_mj_cm2":30,"sigma":0.8,"resist_thickness_nm":30,

@@ -28,7 +28,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * to its real Redis stream unless it answered 202. The service runs for real (its own Spring context, HTTP on a free
  * port, a real redis-server from {@link TestRedis}); jqwik has no Spring extension, so the context is started here.
  */
-class MalformedInputProperties {
+class MalformedInputPropertiesTest {
 
     static final String SUBMIT = """
             {"job_id":"job_hard0001","na":0.33,"wavelength_nm":13.5,"dose_mj_cm2":30,"sigma":0.8,"resist_thickness_nm":30,

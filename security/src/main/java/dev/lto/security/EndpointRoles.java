@@ -43,6 +43,8 @@ public final class EndpointRoles {
             new Rule("all", GET, "/actuator/health", null),
             new Rule("all", GET, "/actuator/health/liveness", null),
             new Rule("all", GET, "/actuator/health/readiness", null),
+            // one component's health (e.g. /actuator/health/simulators): with a key; the probes above stay open
+            new Rule("all", GET, "/actuator/health/**", VIEWER),
             new Rule("all", GET, PROMETHEUS, null),
             new Rule("all", GET, "/actuator/info", VIEWER),
             // Boot's error page: what a refused or failed request is forwarded to, it holds nothing of its own

@@ -61,6 +61,15 @@ public class SecurityConfiguration {
         return new WebSocketTickets(redis, properties.ticketTtl());
     }
 
+    /**
+     * Spring Security's own observations name counters after filter classes (spring_security_filterchains_ApiKeyFilter_before),
+     * which promtool rejects (camelCase) and which add nothing to lto_api_request_duration_seconds: off.
+     */
+    @Bean
+    io.micrometer.observation.ObservationPredicate noSpringSecurityObservations() {
+        return (name, context) -> !name.startsWith("spring.security.");
+    }
+
     @Bean
     ServiceKey serviceKey() {
         return new ServiceKey();

@@ -132,7 +132,8 @@ class SlowClientIntegrationTest {
         socket.setReceiveBufferSize(2048);
         socket.connect(new InetSocketAddress("localhost", port), 5000);
         socket.getOutputStream().write(("GET /ws/metrics HTTP/1.1\r\nHost: localhost:" + port + "\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                + "X-API-Key: " + dev.lto.testsupport.TestKeys.VIEWER + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         InputStream in = socket.getInputStream();
         StringBuilder head = new StringBuilder();

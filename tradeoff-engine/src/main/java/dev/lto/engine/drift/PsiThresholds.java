@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  * floor. The threshold is the order statistic of {@code simulations} draws that is an upper 95%
  * confidence bound of the (1 − falseAlarm) quantile, so the simulation's own noise cannot push the
  * rate above the target. Deterministic: each (reference shares, m, n) has its own seeded stream, so a
- * threshold does not depend on what was asked before. Cached (bounded LRU).
+ * threshold does not depend on what was asked before. Cached (LRU, 128 entries).
  *
  * <p>Windows above {@code maxSimulated} values (default 20,000) use the χ² limit, scaled by
  * (1/n + 1/m): at n = 5,000 it already gives 1.0% (docs/ml.md §12), and simulating larger windows
@@ -34,7 +34,8 @@ public final class PsiThresholds {
     public static final double DEFAULT_FALSE_ALARM = 0.01;
     public static final int DEFAULT_SIMULATIONS = 20_000;
     public static final int DEFAULT_MAX_SIMULATED = 20_000;
-    private static final int CACHE = 256;
+    /** Each entry holds its simulated null sample (20,000 doubles, 160 KB): at most ≈ 20 MB. */
+    private static final int CACHE = 128;
     /** One-sided 95% normal quantile, for the confidence bound on the simulated quantile. */
     private static final double Z95 = 1.6448536269514722;
 

@@ -1,5 +1,6 @@
 package dev.lto.intelligence.models;
 
+import dev.lto.engine.evaluation.ModelMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;

@@ -1,5 +1,6 @@
 package dev.lto.intelligence.jobs;
 
+import dev.lto.engine.models.FakePhysics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,7 +13,6 @@ import dev.lto.contracts.events.EventEnvelope;
 import dev.lto.contracts.events.EventTypes;
 import dev.lto.contracts.events.JobSubmitted;
 import dev.lto.contracts.events.SimulationFinished;
-import dev.lto.intelligence.campaign.FakePhysics;
 import dev.lto.platform.streams.EventPublisher;
 import dev.lto.simulator.spi.SimulatorInterface;
 import dev.lto.testsupport.TestHttp;

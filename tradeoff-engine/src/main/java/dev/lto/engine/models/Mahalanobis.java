@@ -1,7 +1,7 @@
 package dev.lto.engine.models;
 
-import dev.lto.engine.stats.ChiSquare;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.lto.engine.stats.ChiSquare;
 
 /**
  * Mahalanobis distance of a job's standardised parameters from the training data, D² = (x−μ)ᵀΣ⁻¹(x−μ),
@@ -41,7 +41,7 @@ public record Mahalanobis(@JsonProperty("mean") double[] mean, @JsonProperty("in
         return mean.length;
     }
 
-    public double distance2(double[] x) {
+    double distance2(double[] x) {
         int d = mean.length;
         double[] z = new double[d];
         for (int j = 0; j < d; j++) {

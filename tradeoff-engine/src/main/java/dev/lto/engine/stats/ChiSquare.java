@@ -25,7 +25,7 @@ public final class ChiSquare {
         return (lo + hi) / 2;
     }
 
-    static double cdf(int k, double x) {
+    public static double cdf(int k, double x) {
         return x <= 0 ? 0 : gammaP(k / 2.0, x / 2.0);
     }
 

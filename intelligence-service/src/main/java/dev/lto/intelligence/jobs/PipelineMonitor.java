@@ -2,6 +2,7 @@ package dev.lto.intelligence.jobs;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lto.contracts.TradeoffSignals;
+import dev.lto.engine.evaluation.LivePerformance;
 import dev.lto.contracts.events.EventEnvelope;
 import dev.lto.contracts.events.EventTypes;
 import dev.lto.platform.streams.EventPublisher;
@@ -48,6 +49,8 @@ class PipelineMonitor {
     /** Preflight predictions in the uncertainty-ratio window, and jobs in the yield-risk and tradeoff-health windows. */
     static final int UNCERTAINTY_WINDOW = 500;
     static final int RECENT_JOBS = 100;
+    /** Completed jobs in the live-accuracy window (the actual signals against their preflight predictions). */
+    static final int LIVE_ACCURACY_WINDOW = 200;
 
     /**
      * Seed §9 model and tradeoff gauges over recent work (docs/observability.md); each gauge is registered once it has a value.
@@ -55,8 +58,10 @@ class PipelineMonitor {
      * @param uncertaintyRatio share of the last {@value #UNCERTAINTY_WINDOW} preflight predictions flagged high-uncertainty
      * @param yieldRisk        mean predicted yield_risk of the last {@value #RECENT_JOBS} preflight predictions
      * @param health           per signal, the mean simulated value over the last {@value #RECENT_JOBS} jobs with a result
+     * @param liveAccuracy     ML.md accuracy (share of (job, signal) pairs with |actual − predicted| ≤ 0.05) of the
+     *                         last {@value #LIVE_ACCURACY_WINDOW} evaluated jobs' preflight predictions
      */
-    record Quality(double uncertaintyRatio, double yieldRisk, Map<String, Double> health) {
+    record Quality(double uncertaintyRatio, double yieldRisk, Map<String, Double> health, double liveAccuracy) {
     }
 
     /** One stream group's backlog. */
@@ -107,6 +112,12 @@ class PipelineMonitor {
                     .description("Share of the last " + UNCERTAINTY_WINDOW + " preflight predictions flagged high-uncertainty")
                     .register(meters);
         }
+        if (Double.isFinite(q.liveAccuracy()) && registered.add("accuracy")) {
+            Gauge.builder("lto.model.accuracy.score", quality, r -> r.get().liveAccuracy())
+                    .description("Accuracy (|actual - predicted| <= 0.05 per job and signal) of the last " + LIVE_ACCURACY_WINDOW
+                            + " completed jobs' preflight predictions")
+                    .register(meters);
+        }
         if (Double.isFinite(q.yieldRisk()) && registered.add("yield")) {
             Gauge.builder("lto.yield.risk.current", quality, r -> r.get().yieldRisk())
                     .description("Mean predicted yield_risk of the last " + RECENT_JOBS + " preflight predictions").register(meters);
@@ -143,7 +154,8 @@ class PipelineMonitor {
                     }
                     return m;
                 }).single();
-        return new Quality(uncertain == null ? Double.NaN : uncertain, yieldRisk == null ? Double.NaN : yieldRisk, health);
+        double live = LivePerformance.lastN(pipeline.recentObservations(LIVE_ACCURACY_WINDOW), LIVE_ACCURACY_WINDOW).accuracy();
+        return new Quality(uncertain == null ? Double.NaN : uncertain, yieldRisk == null ? Double.NaN : yieldRisk, health, live);
     }
 
     Snapshot measure() {

@@ -3,6 +3,7 @@ package dev.lto.intelligence.jobs;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lto.contracts.TradeoffSignals;
 import dev.lto.engine.evaluation.LivePerformance;
+import dev.lto.intelligence.models.ModelProperties;
 import dev.lto.contracts.events.EventEnvelope;
 import dev.lto.contracts.events.EventTypes;
 import dev.lto.platform.streams.EventPublisher;
@@ -46,11 +47,10 @@ class PipelineMonitor {
     private final AtomicReference<Quality> quality = new AtomicReference<>();
     private final java.util.Set<String> registered = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final MeterRegistry meters;
+    private final int liveWindow;
     /** Preflight predictions in the uncertainty-ratio window, and jobs in the yield-risk and tradeoff-health windows. */
     static final int UNCERTAINTY_WINDOW = 500;
     static final int RECENT_JOBS = 100;
-    /** Completed jobs in the live-accuracy window (the actual signals against their preflight predictions). */
-    static final int LIVE_ACCURACY_WINDOW = 200;
 
     /**
      * Seed §9 model and tradeoff gauges over recent work (docs/observability.md); each gauge is registered once it has a value.
@@ -59,7 +59,7 @@ class PipelineMonitor {
      * @param yieldRisk        mean predicted yield_risk of the last {@value #RECENT_JOBS} preflight predictions
      * @param health           per signal, the mean simulated value over the last {@value #RECENT_JOBS} jobs with a result
      * @param liveAccuracy     ML.md accuracy (share of (job, signal) pairs with |actual − predicted| ≤ 0.05) of the
-     *                         last {@value #LIVE_ACCURACY_WINDOW} evaluated jobs' preflight predictions
+     *                         last {@code lto.models.live.window} evaluated jobs' preflight predictions
      */
     record Quality(double uncertaintyRatio, double yieldRisk, Map<String, Double> health, double liveAccuracy) {
     }
@@ -82,7 +82,8 @@ class PipelineMonitor {
     }
 
     PipelineMonitor(JdbcClient jdbc, PipelineRepository pipeline, PipelineProperties props, RedisStreamInspector streams,
-                    EventPublisher publisher, MeterRegistry meters) {
+                    EventPublisher publisher, MeterRegistry meters, ModelProperties models) {
+        this.liveWindow = models.live().window();
         this.jdbc = jdbc;
         this.pipeline = pipeline;
         this.props = props;
@@ -114,7 +115,7 @@ class PipelineMonitor {
         }
         if (Double.isFinite(q.liveAccuracy()) && registered.add("accuracy")) {
             Gauge.builder("lto.model.accuracy.score", quality, r -> r.get().liveAccuracy())
-                    .description("Accuracy (|actual - predicted| <= 0.05 per job and signal) of the last " + LIVE_ACCURACY_WINDOW
+                    .description("Accuracy (|actual - predicted| <= 0.05 per job and signal) of the last " + liveWindow
                             + " completed jobs' preflight predictions")
                     .register(meters);
         }
@@ -154,7 +155,7 @@ class PipelineMonitor {
                     }
                     return m;
                 }).single();
-        double live = LivePerformance.lastN(pipeline.recentObservations(LIVE_ACCURACY_WINDOW), LIVE_ACCURACY_WINDOW).accuracy();
+        double live = LivePerformance.lastN(pipeline.recentObservations(liveWindow), liveWindow).accuracy();
         return new Quality(uncertain == null ? Double.NaN : uncertain, yieldRisk == null ? Double.NaN : yieldRisk, health, live);
     }
 

@@ -171,7 +171,7 @@ class PipelineRepository {
     List<LivePerformance.Observation> recentObservations(int n) {
         return jdbc.sql("""
                         SELECT e.job_id, e.evaluation, b.k1 FROM job_evaluations e LEFT JOIN training_buffer b USING (job_id)
-                        ORDER BY e.evaluated_at DESC LIMIT ?""")
+                        ORDER BY e.evaluated_at DESC, e.job_id LIMIT ?""")
                 .param(n)
                 .query((rs, i) -> {
                     Evaluation e = json.readValue(rs.getString("evaluation"), Evaluation.class);

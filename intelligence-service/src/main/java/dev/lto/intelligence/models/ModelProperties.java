@@ -23,6 +23,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param fitWeights  fit the ensemble weights per learned target on the validation split (the seed's
  *                    weights are the starting point and stay where nothing is measurably better)
  * @param cascade     first stage → physics-lite → physics routing
+ * @param live        live performance of the serving models on completed jobs
  */
 @ConfigurationProperties("lto.models")
 public record ModelProperties(
@@ -33,7 +34,8 @@ public record ModelProperties(
         @DefaultValue Uncertainty uncertainty,
         @DefaultValue Bootstrap bootstrap,
         @DefaultValue("true") boolean fitWeights,
-        @DefaultValue Cascade cascade) {
+        @DefaultValue Cascade cascade,
+        @DefaultValue Live live) {
 
     public ModelProperties {
         // The engine checks its settings (the weights) when they are bound.
@@ -48,6 +50,19 @@ public record ModelProperties(
                             @DefaultValue("20260101") long seed) {
     }
 
+    /**
+     * @param window the last this many evaluated jobs make {@code lto_model_accuracy_score} (actual signals against
+     *               their preflight predictions)
+     */
+    public record Live(@DefaultValue("200") int window) {
+
+        public Live {
+            if (window < 1) {
+                throw new IllegalArgumentException("lto.models.live.window must be at least 1, got " + window);
+            }
+        }
+    }
+
     /** The engine's settings (everything but the bootstrap, which is this service's start-up). */
     public ModelSettings settings() {
         return new ModelSettings(weights, xgboost, mlp, gp, uncertainty, fitWeights, cascade);
@@ -56,6 +71,6 @@ public record ModelProperties(
     /** The engine's settings with this service's bootstrap (tests build their settings this way). */
     static ModelProperties of(ModelSettings s, Bootstrap bootstrap) {
         return new ModelProperties(s.weights(), s.xgboost(), s.mlp(), s.gp(), s.uncertainty(), bootstrap, s.fitWeights(),
-                s.cascade());
+                s.cascade(), new Live(200));
     }
 }

@@ -65,6 +65,7 @@ import tools.jackson.databind.json.JsonMapper;
         "lto.pipeline.cpu-slots=2",
         "lto.pipeline.preflight-retry-interval=1s",
         "lto.pipeline.monitoring-interval=1s",
+        "lto.models.live.window=3",
         "lto.preflight.candidates=120",
         // A profile that blocks on the predicted score alone, whatever the model's uncertainty.
         "lto.constraints.profiles.gatekeeper.block-on=score",
@@ -711,11 +712,11 @@ class JobPipelineIntegrationTest {
         assertThat(seconds).isPositive();
     }
 
-    /** Share of (job, signal) pairs within 0.05 over the last 200 stored evaluations, read straight from the store. */
+    /** Share of (job, signal) pairs within 0.05 over the last 3 stored evaluations (lto.models.live.window), read straight from the store. */
     private double liveAccuracy() {
         int pairs = 0;
         int accurate = 0;
-        for (String e : jdbc.sql("SELECT evaluation FROM job_evaluations ORDER BY evaluated_at DESC LIMIT 200").query(String.class).list()) {
+        for (String e : jdbc.sql("SELECT evaluation FROM job_evaluations ORDER BY evaluated_at DESC, job_id LIMIT 3").query(String.class).list()) {
             for (JsonNode c : json.readTree(e).get("signals")) {
                 pairs++;
                 accurate += Math.abs(c.get("actual").asDouble() - c.get("predicted").asDouble()) <= 0.05 ? 1 : 0;

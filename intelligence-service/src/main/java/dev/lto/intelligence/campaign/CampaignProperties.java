@@ -1,5 +1,6 @@
 package dev.lto.intelligence.campaign;
 
+import dev.lto.engine.data.Split;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 

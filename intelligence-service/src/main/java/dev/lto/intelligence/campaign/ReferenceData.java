@@ -1,5 +1,6 @@
 package dev.lto.intelligence.campaign;
 
+import dev.lto.engine.data.CampaignSample;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lto.simulator.spi.SimulatorAdapters;
 import dev.lto.simulator.spi.SimulatorInterface;

@@ -1,5 +1,8 @@
 package dev.lto.intelligence.campaign;
 
+import dev.lto.engine.data.Criticality;
+import dev.lto.engine.data.Split;
+import dev.lto.engine.data.CampaignSample;
 import dev.lto.contracts.JobParameters;
 import dev.lto.contracts.SimulationResult;
 import dev.lto.simulator.spi.LiteEstimate;

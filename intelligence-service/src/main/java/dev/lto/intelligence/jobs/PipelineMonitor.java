@@ -2,6 +2,8 @@ package dev.lto.intelligence.jobs;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lto.contracts.TradeoffSignals;
+import dev.lto.engine.evaluation.LivePerformance;
+import dev.lto.intelligence.models.ModelProperties;
 import dev.lto.contracts.events.EventEnvelope;
 import dev.lto.contracts.events.EventTypes;
 import dev.lto.platform.streams.EventPublisher;
@@ -45,6 +47,7 @@ class PipelineMonitor {
     private final AtomicReference<Quality> quality = new AtomicReference<>();
     private final java.util.Set<String> registered = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final MeterRegistry meters;
+    private final int liveWindow;
     /** Preflight predictions in the uncertainty-ratio window, and jobs in the yield-risk and tradeoff-health windows. */
     static final int UNCERTAINTY_WINDOW = 500;
     static final int RECENT_JOBS = 100;
@@ -55,8 +58,10 @@ class PipelineMonitor {
      * @param uncertaintyRatio share of the last {@value #UNCERTAINTY_WINDOW} preflight predictions flagged high-uncertainty
      * @param yieldRisk        mean predicted yield_risk of the last {@value #RECENT_JOBS} preflight predictions
      * @param health           per signal, the mean simulated value over the last {@value #RECENT_JOBS} jobs with a result
+     * @param liveAccuracy     ML.md accuracy (share of (job, signal) pairs with |actual − predicted| ≤ 0.05) of the
+     *                         last {@code lto.models.live.window} evaluated jobs' preflight predictions
      */
-    record Quality(double uncertaintyRatio, double yieldRisk, Map<String, Double> health) {
+    record Quality(double uncertaintyRatio, double yieldRisk, Map<String, Double> health, double liveAccuracy) {
     }
 
     /** One stream group's backlog. */
@@ -77,7 +82,8 @@ class PipelineMonitor {
     }
 
     PipelineMonitor(JdbcClient jdbc, PipelineRepository pipeline, PipelineProperties props, RedisStreamInspector streams,
-                    EventPublisher publisher, MeterRegistry meters) {
+                    EventPublisher publisher, MeterRegistry meters, ModelProperties models) {
+        this.liveWindow = models.live().window();
         this.jdbc = jdbc;
         this.pipeline = pipeline;
         this.props = props;
@@ -105,6 +111,12 @@ class PipelineMonitor {
         if (Double.isFinite(q.uncertaintyRatio()) && registered.add("uncertainty")) {
             Gauge.builder("lto.model.uncertainty.ratio", quality, r -> r.get().uncertaintyRatio())
                     .description("Share of the last " + UNCERTAINTY_WINDOW + " preflight predictions flagged high-uncertainty")
+                    .register(meters);
+        }
+        if (Double.isFinite(q.liveAccuracy()) && registered.add("accuracy")) {
+            Gauge.builder("lto.model.accuracy.score", quality, r -> r.get().liveAccuracy())
+                    .description("Accuracy (|actual - predicted| <= 0.05 per job and signal) of the last " + liveWindow
+                            + " completed jobs' preflight predictions")
                     .register(meters);
         }
         if (Double.isFinite(q.yieldRisk()) && registered.add("yield")) {
@@ -143,7 +155,8 @@ class PipelineMonitor {
                     }
                     return m;
                 }).single();
-        return new Quality(uncertain == null ? Double.NaN : uncertain, yieldRisk == null ? Double.NaN : yieldRisk, health);
+        double live = LivePerformance.lastN(pipeline.recentObservations(liveWindow), liveWindow).accuracy();
+        return new Quality(uncertain == null ? Double.NaN : uncertain, yieldRisk == null ? Double.NaN : yieldRisk, health, live);
     }
 
     Snapshot measure() {

@@ -1,12 +1,19 @@
 package dev.lto.intelligence.models;
 
+import dev.lto.engine.data.Criticality;
+import dev.lto.engine.data.Split;
+import dev.lto.engine.evaluation.Evaluation;
+import dev.lto.engine.evaluation.ModelMetrics;
+import dev.lto.engine.models.Cascade;
+import dev.lto.engine.models.TradeoffModel;
+import dev.lto.engine.registry.ModelCard;
+import dev.lto.engine.serving.Benchmark;
+import dev.lto.engine.data.CampaignSample;
+import dev.lto.engine.serving.TradeoffEngine;
 import dev.lto.contracts.JobParameters;
 import dev.lto.contracts.SimulationResult;
 import dev.lto.intelligence.campaign.CampaignProperties;
-import dev.lto.intelligence.campaign.CampaignSample;
 import dev.lto.intelligence.campaign.CampaignStore;
-import dev.lto.intelligence.campaign.Criticality;
-import dev.lto.intelligence.campaign.Split;
 import dev.lto.intelligence.campaign.ReferenceData;
 import dev.lto.intelligence.campaign.TrainingCampaign;
 import dev.lto.simulator.spi.SimulatorAdapters;
@@ -147,7 +154,7 @@ class ModelCommands implements ApplicationRunner {
         if (!models.loadProduction()) {
             throw new IllegalStateException("no production model; train one first");
         }
-        ModelService.Serving sv = models.serving().orElseThrow();
+        TradeoffEngine.Serving sv = models.engine().serving().orElseThrow();
         Cascade cascade = sv.cascade();
         TradeoffModel model = cascade.firstStage();
         if (evalCampaignId.isBlank()) {
@@ -166,7 +173,7 @@ class ModelCommands implements ApplicationRunner {
         ModelMetrics cascadeMetrics = Evaluation.evaluateCascade(cascade, test, on, runLite);
         ModelMetrics first = Evaluation.evaluateFirstStage(model, test, on);
         ModelMetrics lite = cascade.lite() == null ? null
-                : Evaluation.evaluateLite(cascade.lite(), models.composer(), test, on);
+                : Evaluation.evaluateLite(cascade.lite(), models.engine().composer(), test, on);
         List<ModelCard.Slice> slices = new ArrayList<>();
         for (double line : new double[] {13.5, 193, 248, 365}) {
             slices.add(slice(cascade, "λ = " + (line == 13.5 ? "13.5 nm (EUV)" : (int) line + " nm"), "wavelength line",
@@ -261,11 +268,11 @@ class ModelCommands implements ApplicationRunner {
         if (!models.loadProduction()) {
             throw new IllegalStateException("no production model; train one first");
         }
-        List<JobParameters> jobs = samples(String.join(",", models.serving().orElseThrow().metadata().campaigns())).stream()
+        List<JobParameters> jobs = samples(String.join(",", models.engine().serving().orElseThrow().metadata().campaigns())).stream()
                 .map(CampaignSample::parameters).toList();
         List<JobParameters> heldOut = evalCampaignId.isBlank() ? jobs
                 : campaigns.load(evalCampaignId).stream().map(CampaignSample::parameters).toList();
-        Benchmark.Result r = Benchmark.run(models, jobs, heldOut, 2000, 300, 1000, 5, 300);
+        Benchmark.Result r = Benchmark.run(models.engine(), jobs, heldOut, 2000, 300, 1000, 5, 300);
         String text = json.writerWithDefaultPrettyPrinter().writeValueAsString(r);
         log.info("Benchmark: {}", text);
         if (!out.isBlank()) {

@@ -1,11 +1,18 @@
 package dev.lto.intelligence.models;
 
+import dev.lto.engine.models.ModelSettings;
+import dev.lto.engine.models.ModelSettings.Cascade;
+import dev.lto.engine.models.ModelSettings.Gp;
+import dev.lto.engine.models.ModelSettings.Mlp;
+import dev.lto.engine.models.ModelSettings.Uncertainty;
+import dev.lto.engine.models.ModelSettings.Xgboost;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Tradeoff-engine settings, prefix {@code lto.models} (lto-models.yml; docs/ml.md lists them).
+ * Tradeoff-engine settings, prefix {@code lto.models} (lto-models.yml; docs/ml.md lists them): the
+ * engine's {@link ModelSettings} (its records carry the defaults) and this service's bootstrap.
  *
  * @param weights     ensemble weights of XGBoost, MLP and GP means (seed: 0.35, 0.40, 0.25); normalised to sum 1
  * @param xgboost     gradient-boosting settings
@@ -16,6 +23,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param fitWeights  fit the ensemble weights per learned target on the validation split (the seed's
  *                    weights are the starting point and stay where nothing is measurably better)
  * @param cascade     first stage → physics-lite → physics routing
+ * @param live        live performance of the serving models on completed jobs
  */
 @ConfigurationProperties("lto.models")
 public record ModelProperties(
@@ -26,57 +34,12 @@ public record ModelProperties(
         @DefaultValue Uncertainty uncertainty,
         @DefaultValue Bootstrap bootstrap,
         @DefaultValue("true") boolean fitWeights,
-        @DefaultValue Cascade cascade) {
+        @DefaultValue Cascade cascade,
+        @DefaultValue Live live) {
 
     public ModelProperties {
-        if (weights.size() != 3 || weights.stream().anyMatch(w -> w < 0) || weights.stream().mapToDouble(Double::doubleValue).sum() <= 0) {
-            throw new IllegalArgumentException("lto.models.weights must be three non-negative numbers (XGBoost, MLP, GP)");
-        }
-    }
-
-    /**
-     * @param trees     boosting rounds per signal (one booster per signal)
-     * @param objective {@code reg:logistic}: a sigmoid link keeps predictions in [0,1] and accepts targets in [0,1]
-     */
-    public record Xgboost(@DefaultValue("500") int trees, @DefaultValue("6") int maxDepth, @DefaultValue("0.05") double eta,
-                          @DefaultValue("0.8") double subsample, @DefaultValue("0.9") double colsampleBytree,
-                          @DefaultValue("1") double minChildWeight, @DefaultValue("reg:logistic") String objective,
-                          @DefaultValue("1") int threads) {
-    }
-
-    /**
-     * @param maxEpochs  upper bound; training stops after {@code patience} epochs without a better validation loss
-     * @param mcPasses   MC-dropout passes per prediction, run as one batched forward pass
-     */
-    public record Mlp(@DefaultValue("400") int maxEpochs, @DefaultValue("25") int patience,
-                      @DefaultValue("64") int batchSize, @DefaultValue("0.001") double learningRate,
-                      @DefaultValue("0.3") double dropout, @DefaultValue("100") int mcPasses,
-                      @DefaultValue("42") int seed) {
-    }
-
-    /**
-     * @param subset      training points the exact GP keeps (O(m³) fit, O(m²) per variance)
-     * @param noise       noise variance on normalised targets (also the regulariser)
-     * @param lengthScale RBF length scale in standardised feature units; 0 = the subset's median pairwise distance
-     */
-    public record Gp(@DefaultValue("1000") int subset, @DefaultValue("0.01") double noise,
-                     @DefaultValue("0") double lengthScale, @DefaultValue("7") long seed) {
-    }
-
-    /**
-     * @param alpha            miscoverage of the conformal intervals (0.05 → 95%)
-     * @param oodQuantile      χ² quantile of the Mahalanobis cut-off
-     * @param flagHalfWidth    largest calibrated half-width (any signal) a job may have and still be trusted
-     * @param flagMargin       the tuned threshold is this fraction of the smallest score among validation critical misses
-     * @param floor            scale floor added in quadrature to the uncertainty scale (no zero-width intervals)
-     * @param unmodelledMetadata job metadata keys that change the physics but are not model inputs
-     *                         (the campaign never varies them): their presence always recommends physics
-     */
-    public record Uncertainty(@DefaultValue("0.05") double alpha, @DefaultValue("0.999") double oodQuantile,
-                              @DefaultValue("0.05") double flagHalfWidth, @DefaultValue("0.9") double flagMargin,
-                              @DefaultValue("0.002") double floor,
-                              @DefaultValue({"defocus_nm", "diffusion_nm", "illumination", "sigma_inner", "pole_angle_deg"})
-                              List<String> unmodelledMetadata) {
+        // The engine checks its settings (the weights) when they are bound.
+        new ModelSettings(weights, xgboost, mlp, gp, uncertainty, fitWeights, cascade);
     }
 
     /**
@@ -88,20 +51,26 @@ public record ModelProperties(
     }
 
     /**
-     * @param firstStageAccuracy the routing threshold keeps the validation jobs the first stage answers
-     *                           at least this pair accuracy (and no critical miss)
-     * @param liteFloor          added to physics-lite's own error estimate before conformal scaling, so a
-     *                           zero estimate still gets a calibrated interval
-     * @param lite               use the adapter's physics-lite estimator where it has one
-     * @param liteFlagBudget     a physics-lite flag threshold on one signal may send at most this share of the
-     *                           tuning jobs to physics; beyond it the signal's misses are not separable and stay unflagged
+     * @param window the last this many evaluated jobs make {@code lto_model_accuracy_score} (actual signals against
+     *               their preflight predictions)
      */
-    public record Cascade(@DefaultValue("0.975") double firstStageAccuracy, @DefaultValue("0.002") double liteFloor,
-                          @DefaultValue("true") boolean lite, @DefaultValue("0.05") double liteFlagBudget) {
+    public record Live(@DefaultValue("200") int window) {
+
+        public Live {
+            if (window < 1) {
+                throw new IllegalArgumentException("lto.models.live.window must be at least 1, got " + window);
+            }
+        }
     }
 
-    double[] normalisedWeights() {
-        double s = weights.stream().mapToDouble(Double::doubleValue).sum();
-        return weights.stream().mapToDouble(w -> w / s).toArray();
+    /** The engine's settings (everything but the bootstrap, which is this service's start-up). */
+    public ModelSettings settings() {
+        return new ModelSettings(weights, xgboost, mlp, gp, uncertainty, fitWeights, cascade);
+    }
+
+    /** The engine's settings with this service's bootstrap (tests build their settings this way). */
+    static ModelProperties of(ModelSettings s, Bootstrap bootstrap) {
+        return new ModelProperties(s.weights(), s.xgboost(), s.mlp(), s.gp(), s.uncertainty(), bootstrap, s.fitWeights(),
+                s.cascade(), new Live(200));
     }
 }

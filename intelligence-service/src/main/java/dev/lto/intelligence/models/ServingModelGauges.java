@@ -1,5 +1,6 @@
 package dev.lto.intelligence.models;
 
+import dev.lto.engine.evaluation.ModelMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
@@ -8,8 +9,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The serving model's held-out accuracy ({@link ModelMetrics#accuracy()}, measured at training on its
  * test split), exported as {@code lto_model_heldout_accuracy_score}; NaN while only physics-lite serves.
- * Not the seed's {@code lto_model_accuracy_score}: that one is live accuracy on completed jobs and
- * belongs to the model lifecycle work (docs/observability.md lists it as absent until then).
+ * Not the seed's {@code lto_model_accuracy_score}: that one is live accuracy on completed jobs
+ * (PipelineMonitor, docs/observability.md).
  */
 @Configuration(proxyBeanMethods = false)
 class ServingModelGauges {

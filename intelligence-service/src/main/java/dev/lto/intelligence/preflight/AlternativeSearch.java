@@ -1,10 +1,10 @@
 package dev.lto.intelligence.preflight;
 
+import dev.lto.engine.models.Stage;
+import dev.lto.engine.serving.TradeoffEstimate;
 import dev.lto.contracts.JobParameters;
 import dev.lto.contracts.TradeoffPrediction;
 import dev.lto.intelligence.models.ModelService;
-import dev.lto.intelligence.models.Stage;
-import dev.lto.intelligence.models.TradeoffEstimate;
 import dev.lto.intelligence.tradeoffs.TradeoffAnswers;
 import dev.lto.simulator.spi.SimulatorInterface;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.lto.intelligence.preflight;
 
+import dev.lto.engine.models.ModelUnavailableException;
+import dev.lto.engine.serving.TradeoffEstimate;
 import dev.lto.contracts.AlertSeverity;
 import dev.lto.contracts.ConstraintViolation;
 import dev.lto.contracts.JobParameters;
@@ -10,8 +12,6 @@ import dev.lto.intelligence.constraints.BlockOn;
 import dev.lto.intelligence.constraints.ConstraintEvaluator;
 import dev.lto.intelligence.constraints.ConstraintProperties;
 import dev.lto.intelligence.models.ModelService;
-import dev.lto.intelligence.models.ModelUnavailableException;
-import dev.lto.intelligence.models.TradeoffEstimate;
 import dev.lto.intelligence.tradeoffs.TradeoffAnswers;
 import dev.lto.simulator.spi.SimulatorInterface;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.lto.intelligence.tradeoffs;
 
-import dev.lto.intelligence.models.ModelMetrics;
+import dev.lto.engine.evaluation.ModelMetrics;
+import dev.lto.engine.models.ModelUnavailableException;
 import dev.lto.intelligence.models.ModelService;
 import dev.lto.intelligence.models.ModelStatus;
-import dev.lto.intelligence.models.ModelUnavailableException;
 import dev.lto.platform.web.Problems;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import java.util.LinkedHashMap;

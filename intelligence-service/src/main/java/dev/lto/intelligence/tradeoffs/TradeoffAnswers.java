@@ -1,9 +1,9 @@
 package dev.lto.intelligence.tradeoffs;
 
+import dev.lto.engine.serving.TradeoffEstimate;
 import dev.lto.contracts.JobParameters;
 import dev.lto.contracts.TradeoffPrediction;
 import dev.lto.intelligence.constraints.ConstraintEvaluator;
-import dev.lto.intelligence.models.TradeoffEstimate;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HexFormat;

@@ -1,12 +1,12 @@
 package dev.lto.intelligence.tradeoffs;
 
+import dev.lto.engine.models.ModelUnavailableException;
+import dev.lto.engine.serving.TradeoffEstimate;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lto.contracts.JobParameters;
 import dev.lto.contracts.TradeoffPrediction;
 import dev.lto.intelligence.constraints.ConstraintEvaluator;
 import dev.lto.intelligence.models.ModelService;
-import dev.lto.intelligence.models.ModelUnavailableException;
-import dev.lto.intelligence.models.TradeoffEstimate;
 import dev.lto.platform.web.FieldProblem;
 import dev.lto.platform.web.InvalidRequestException;
 import dev.lto.platform.web.StrictRecordReader;

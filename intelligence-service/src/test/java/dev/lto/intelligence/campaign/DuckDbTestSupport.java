@@ -1,5 +1,6 @@
 package dev.lto.intelligence.campaign;
 
+import dev.lto.engine.models.FakePhysics;
 import java.nio.file.Path;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.simple.JdbcClient;

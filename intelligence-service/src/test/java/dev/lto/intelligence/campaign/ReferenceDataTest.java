@@ -1,5 +1,6 @@
 package dev.lto.intelligence.campaign;
 
+import dev.lto.engine.data.CampaignSample;
 import org.assertj.core.api.SoftAssertions;
 
 import static org.assertj.core.api.Assertions.assertThat;

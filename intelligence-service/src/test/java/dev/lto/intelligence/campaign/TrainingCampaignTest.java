@@ -1,5 +1,8 @@
 package dev.lto.intelligence.campaign;
 
+import dev.lto.engine.data.Split;
+import dev.lto.engine.data.CampaignSample;
+import dev.lto.engine.models.FakePhysics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lto.contracts.JobParameters;

@@ -1,12 +1,12 @@
 package dev.lto.intelligence.jobs;
 
+import dev.lto.engine.models.FakePhysics;
 import dev.lto.contracts.AdapterHealth;
 import dev.lto.contracts.HealthStatus;
 import dev.lto.contracts.JobParameters;
 import dev.lto.contracts.MetricSnapshot;
 import dev.lto.contracts.SimulationResult;
 import dev.lto.contracts.TradeoffSignals;
-import dev.lto.intelligence.campaign.FakePhysics;
 import dev.lto.simulator.spi.BossungCurve;
 import dev.lto.simulator.spi.ImageArray;
 import dev.lto.simulator.spi.SimulationArtifacts;

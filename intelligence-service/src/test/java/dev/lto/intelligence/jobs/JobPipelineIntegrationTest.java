@@ -1,6 +1,8 @@
 package dev.lto.intelligence.jobs;
 
+import dev.lto.engine.models.FakePhysics;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import dev.lto.contracts.JobParameters;
@@ -12,7 +14,6 @@ import dev.lto.contracts.events.EventEnvelope;
 import dev.lto.contracts.events.EventTypes;
 import dev.lto.contracts.events.JobSubmitted;
 import dev.lto.contracts.events.SimulationFinished;
-import dev.lto.intelligence.campaign.FakePhysics;
 import dev.lto.platform.streams.EventPublisher;
 import dev.lto.simulator.spi.SimulatorInterface;
 import dev.lto.testsupport.TestHttp;
@@ -65,6 +66,7 @@ import tools.jackson.databind.json.JsonMapper;
         "lto.pipeline.cpu-slots=2",
         "lto.pipeline.preflight-retry-interval=1s",
         "lto.pipeline.monitoring-interval=1s",
+        "lto.models.live.window=3",
         "lto.preflight.candidates=120",
         // A profile that blocks on the predicted score alone, whatever the model's uncertainty.
         "lto.constraints.profiles.gatekeeper.block-on=score",
@@ -698,6 +700,8 @@ class JobPipelineIntegrationTest {
                               ('COMPLETED', 'ANOMALY_FLAGGED', 'BLOCKED', 'REJECTED', 'FAILED', 'CANCELLED')""")
                     .param(java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).minusMinutes(5)).query(Long.class).single();
             soft.assertThat(metric(m, "lto_pipeline_jobs_per_minute")).as("jobs per minute").isEqualTo(ended / 5.0);
+            // Live accuracy: the stored evaluations' actual signals against their preflight scores (ML.md: |error| <= 0.05).
+            soft.assertThat(metric(m, "lto_model_accuracy_score")).as("live accuracy").isCloseTo(liveAccuracy(), within(1e-9));
             soft.assertAll();
         });
         Map<String, Double> after = scrape();
@@ -709,6 +713,19 @@ class JobPipelineIntegrationTest {
         double seconds = orZero(metric(after, "lto_job_duration_seconds_sum")) - orZero(metric(before, "lto_job_duration_seconds_sum"));
         assertThat(recorded).isEqualTo(mine.size());
         assertThat(seconds).isPositive();
+    }
+
+    /** Share of (job, signal) pairs within 0.05 over the last 3 stored evaluations (lto.models.live.window), read straight from the store. */
+    private double liveAccuracy() {
+        int pairs = 0;
+        int accurate = 0;
+        for (String e : jdbc.sql("SELECT evaluation FROM job_evaluations ORDER BY evaluated_at DESC, job_id LIMIT 3").query(String.class).list()) {
+            for (JsonNode c : json.readTree(e).get("signals")) {
+                pairs++;
+                accurate += Math.abs(c.get("actual").asDouble() - c.get("predicted").asDouble()) <= 0.05 ? 1 : 0;
+            }
+        }
+        return (double) accurate / pairs;
     }
 
     private long transitionsTo(String state) {

@@ -1,17 +1,21 @@
 package dev.lto.intelligence.models;
 
+import dev.lto.engine.data.CampaignSample;
+import dev.lto.engine.data.Criticality;
+import dev.lto.engine.data.Split;
+import dev.lto.engine.evaluation.ModelMetrics;
+import dev.lto.engine.models.TestData;
+import dev.lto.engine.registry.ModelStore;
+import dev.lto.engine.models.FakePhysics;
+import dev.lto.engine.registry.ModelRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.lto.contracts.JobParameters;
 import dev.lto.contracts.PatternComplexity;
 import dev.lto.contracts.TradeoffSignals;
-import dev.lto.intelligence.campaign.CampaignSample;
 import dev.lto.intelligence.campaign.CampaignStore;
-import dev.lto.intelligence.campaign.Criticality;
 import dev.lto.intelligence.campaign.DuckDbTestSupport;
-import dev.lto.intelligence.campaign.FakePhysics;
-import dev.lto.intelligence.campaign.Split;
 import dev.lto.simulator.spi.LiteEstimate;
 import dev.lto.simulator.spi.SimulatorAdapters;
 import java.nio.file.Path;
@@ -92,7 +96,7 @@ class ModelPromotionTest {
     private ModelService service(JdbcClient jdbc, ModelRegistry registry, Path dir) {
         SimulatorAdapters adapters = new SimulatorAdapters(List.of(fake));
         CampaignStore campaigns = DuckDbTestSupport.store(jdbc);
-        return new ModelService(TestData.smallModels(), DuckDbTestSupport.spec(300, 1), DuckDbTestSupport.campaign(fake, campaigns),
+        return new ModelService(ModelProperties.of(TestData.smallModels(), new ModelProperties.Bootstrap(false, 40, 1)), DuckDbTestSupport.spec(300, 1), DuckDbTestSupport.campaign(fake, campaigns),
                 new ModelStore(dir, JsonMapper.builder().build()), registry, DuckDbTestSupport.reference(jdbc, campaigns, adapters),
                 adapters, "");
     }

@@ -1,10 +1,10 @@
 package dev.lto.intelligence.tradeoffs;
 
+import dev.lto.engine.models.FakePhysics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lto.contracts.TradeoffSignals;
-import dev.lto.intelligence.campaign.FakePhysics;
 import dev.lto.simulator.spi.SimulatorInterface;
 import dev.lto.testsupport.TestHttp;
 import dev.lto.testsupport.TestRedis;

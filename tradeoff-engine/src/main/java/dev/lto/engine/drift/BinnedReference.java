@@ -1,5 +1,7 @@
 package dev.lto.engine.drift;
 
+import dev.lto.engine.EngineApi;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Arrays;
 
@@ -14,6 +16,7 @@ import java.util.Arrays;
  * @param proportions the reference share per bin (sums to 1)
  * @param size        m, the number of reference rows: its sampling noise enters the threshold
  */
+@EngineApi
 public record BinnedReference(@JsonProperty("feature") String feature,
                               @JsonProperty("edges") double[] edges,
                               @JsonProperty("proportions") double[] proportions,

@@ -1,5 +1,7 @@
 package dev.lto.engine.drift;
 
+import dev.lto.engine.EngineApi;
+
 /**
  * One feature's PSI on one window.
  *
@@ -10,6 +12,7 @@ package dev.lto.engine.drift;
  * @param falseAlarmProbability P(PSI ≥ this value) for a window of n without drift
  * @param drifted               psi > threshold
  */
+@EngineApi
 public record DriftCheck(String feature, double psi, int windowSize, double threshold, double falseAlarmProbability,
                          boolean drifted) {
 }

@@ -1,5 +1,7 @@
 package dev.lto.engine.drift;
 
+import dev.lto.engine.EngineApi;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.Optional;
  * @param bins     the number of quantile bins asked for (ML.md: 10); a feature may have fewer
  * @param features one reference per input parameter and per predicted signal
  */
+@EngineApi
 public record DriftReference(@JsonProperty("bins") int bins, @JsonProperty("features") List<BinnedReference> features) {
 
     public static final int DEFAULT_BINS = 10;

@@ -1,5 +1,7 @@
 package dev.lto.engine.drift;
 
+import dev.lto.engine.EngineApi;
+
 /**
  * Population stability index, ML.md: PSI = Σ_k (cur_k − ref_k) · ln(cur_k / ref_k) over the
  * reference's bins. A share of 0 (a bin the window or the reference left empty) is floored at
@@ -7,6 +9,7 @@ package dev.lto.engine.drift;
  * PSI infinite. The floor is part of the statistic the thresholds are simulated for
  * ({@link PsiThresholds}), so it does not bias the false-alarm rate.
  */
+@EngineApi
 public final class Psi {
 
     /** Share an empty bin counts as (ML.md: "floor empty bins (e.g. 1e-4)"). */

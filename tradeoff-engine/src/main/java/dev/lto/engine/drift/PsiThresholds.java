@@ -1,5 +1,7 @@
 package dev.lto.engine.drift;
 
+import dev.lto.engine.EngineApi;
+
 import dev.lto.engine.stats.ChiSquare;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -29,6 +31,7 @@ import java.util.SplittableRandom;
  * ⌊2^(k/8)⌋ ≤ n (at most 9% fewer values): a smaller window's threshold is higher, so the rate stays
  * ≤ 1%, and a growing time window reuses a cached threshold instead of simulating at every new n.
  */
+@EngineApi
 public final class PsiThresholds {
 
     public static final double DEFAULT_FALSE_ALARM = 0.01;

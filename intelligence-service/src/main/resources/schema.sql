@@ -30,6 +30,10 @@ CREATE TABLE IF NOT EXISTS simulation_jobs (
     overall_health    DOUBLE
 );
 
+-- The owner of the API key that submitted the job (null with auth off, for ingested results and for
+-- jobs stored before it was recorded): with a submitter key only that owner may cancel it (docs/security.md).
+ALTER TABLE simulation_jobs ADD COLUMN IF NOT EXISTS key_owner VARCHAR;
+
 -- The full submitted parameters (priority, constraint profile, metadata are not seed columns),
 -- and the event that brought them, so a job can be re-driven after a restart.
 CREATE TABLE IF NOT EXISTS job_submissions (

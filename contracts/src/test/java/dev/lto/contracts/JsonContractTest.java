@@ -64,7 +64,7 @@ class JsonContractTest {
 
     @Test
     void envelopesRoundTripWithTheirPayloadType() {
-        var submitted = EventEnvelope.of("job.submitted", "job_0badf00d", "ingestion", new JobSubmitted(params(), Instant.parse("2026-11-26T10:00:00Z")))
+        var submitted = EventEnvelope.of("job.submitted", "job_0badf00d", "ingestion", new JobSubmitted(params(), Instant.parse("2026-11-26T10:00:00Z"), "farm-1"))
                 .withTraceContext(Map.of("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
         String text = json.writeValueAsString(submitted);
         assertThat(json.readValue(text, new TypeReference<EventEnvelope<JobSubmitted>>() { })).isEqualTo(submitted);

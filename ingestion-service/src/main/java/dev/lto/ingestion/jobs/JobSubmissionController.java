@@ -2,6 +2,7 @@ package dev.lto.ingestion.jobs;
 
 import dev.lto.contracts.JobParameters;
 import dev.lto.platform.web.StrictRecordReader;
+import dev.lto.security.Caller;
 import java.net.URI;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -27,7 +28,8 @@ class JobSubmissionController {
     @PostMapping(path = "/submit", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<SubmissionReceipt> submit(@RequestBody JsonNode body) {
         JobParameters parameters = reader.read(body, JobParameters.class);
-        SubmissionReceipt receipt = submissions.submit(parameters);
+        // the key's owner, not the body's submitted_by (free text): who may cancel the job with a submitter key
+        SubmissionReceipt receipt = submissions.submit(parameters, Caller.current().map(Caller::owner).orElse(null));
         return ResponseEntity.accepted().location(URI.create(receipt.links().get("self"))).body(receipt);
     }
 }

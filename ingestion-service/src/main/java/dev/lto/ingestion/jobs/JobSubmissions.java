@@ -47,8 +47,12 @@ class JobSubmissions {
         return m;
     }
 
-    /** In span {@code job.submit}, the first of the job's trace under the HTTP request's (docs/tracing.md). */
-    SubmissionReceipt submit(JobParameters parameters) {
+    /**
+     * {@code keyOwner}: the submitting API key's owner, kept with the job so that owner may cancel it
+     * (null with auth off). In span {@code job.submit}, the first of the job's trace under the HTTP
+     * request's (docs/tracing.md).
+     */
+    SubmissionReceipt submit(JobParameters parameters, String keyOwner) {
         // Refused before the job's trace starts: a refused submission is not taken, so it has no job work.
         backpressure.refusal().ifPresent(f -> {
             refused.increment();
@@ -56,14 +60,14 @@ class JobSubmissions {
                     + "the edge's bound; it was not taken. Retry later with the same job_id (" + parameters.jobId() + ").",
                     withJobId(backpressure.describe(f), parameters.jobId()), backpressure.retryAfter(), null);
         });
-        return tracing.inSpan("job.submit", parameters.jobId(), () -> publish(parameters));
+        return tracing.inSpan("job.submit", parameters.jobId(), () -> publish(parameters, keyOwner));
     }
 
-    private SubmissionReceipt publish(JobParameters parameters) {
+    private SubmissionReceipt publish(JobParameters parameters, String keyOwner) {
         Instant now = Instant.now();
         try {
             publisher.publish(BINDING, EventEnvelope.of(EventTypes.JOB_SUBMITTED, parameters.jobId(), "ingestion-service",
-                    new JobSubmitted(parameters, now)));
+                    new JobSubmitted(parameters, now, keyOwner)));
         } catch (StreamPublishException e) {
             // XADD may have happened even though it was not confirmed: give the id back so a retry reuses
             // it, which the intelligence service treats as the same job rather than a second one.

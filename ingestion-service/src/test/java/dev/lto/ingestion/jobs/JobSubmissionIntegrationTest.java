@@ -60,6 +60,22 @@ class JobSubmissionIntegrationTest {
         assertThat(entries).anySatisfy(e -> assertThat(e.getValue().values().toString()).contains(id));
     }
 
+    /** The submission event carries the key's owner, not the body's submitted_by: who may cancel the job (docs/security.md). */
+    @Test
+    void theEventRecordsTheSubmittingKeysOwner() throws Exception {
+        HttpResponse<String> r = post(TestKeys.SUBMITTER, "{\"job_id\":\"job_cafe0002\",\"na\":0.33,\"dose_mj_cm2\":30,\"submitted_by\":\"mallory\"}");
+        assertThat(r.statusCode()).isEqualTo(202);
+        assertThat(submittedEvent("job_cafe0002").at("/payload/key_owner").asString()).isEqualTo(TestKeys.ownerOf("submitter"));
+        assertThat(submittedEvent("job_cafe0002").at("/payload/parameters/submitted_by").asString()).isEqualTo("mallory");
+    }
+
+    private JsonNode submittedEvent(String jobId) {
+        return redis.opsForStream().read(StreamOffset.fromStart("lto.jobs.submitted")).stream()
+                .map(e -> json.readTree(String.valueOf(e.getValue().get("payload"))))
+                .filter(n -> jobId.equals(n.at("/payload/parameters/job_id").asString()))
+                .findFirst().orElseThrow();
+    }
+
     @Test
     void clientChosenIdIsKept() throws Exception {
         HttpResponse<String> r = post("{\"job_id\":\"job_cafe0001\",\"na\":0.5,\"dose_mj_cm2\":40}");
@@ -176,7 +192,11 @@ class JobSubmissionIntegrationTest {
     }
 
     private HttpResponse<String> post(String body) throws Exception {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/jobs/submit")).header("X-API-Key", TestKeys.ADMIN)
+        return post(TestKeys.ADMIN, body);
+    }
+
+    private HttpResponse<String> post(String key, String body) throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/jobs/submit")).header("X-API-Key", key)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         return http.send(req, HttpResponse.BodyHandlers.ofString());

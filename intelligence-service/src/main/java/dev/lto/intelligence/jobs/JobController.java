@@ -5,11 +5,13 @@ import dev.lto.intelligence.ingest.WaferYields;
 import dev.lto.intelligence.pictures.JobPictures;
 import dev.lto.intelligence.preflight.PredictionStore;
 import dev.lto.platform.web.FieldProblem;
+import dev.lto.platform.web.ForbiddenException;
 import dev.lto.platform.web.Ids;
 import dev.lto.platform.web.InvalidRequestException;
 import dev.lto.platform.web.NotFoundException;
 import dev.lto.platform.web.StrictRecordReader;
 import dev.lto.security.Caller;
+import dev.lto.security.Role;
 import dev.lto.simulator.spi.SimulationArtifacts;
 import dev.lto.simulator.spi.SimulatorAdapters;
 import jakarta.validation.constraints.NotNull;
@@ -81,9 +83,25 @@ class JobController {
             throw new InvalidRequestException(List.of(new FieldProblem("requested_by", "Size",
                     "must be 1-128 characters", requestedBy.length() > 64 ? requestedBy.substring(0, 64) + "…" : requestedBy)));
         }
+        Caller.current().filter(c -> !c.role().includes(Role.ENGINEER)).ifPresent(c -> mayCancel(c, jobId));
         // the key's owner is who asked; the parameter only counts with auth off (docs/security.md)
         lifecycle.cancel(jobId, Caller.actingAs(requestedBy));
         return view(find(jobId));
+    }
+
+    /**
+     * Below engineer, a key cancels only the jobs its owner submitted (issue #14: "submitter: cancel own
+     * jobs"). Owner, not key id, so a rotated key keeps its owner's jobs; a job with no recorded owner
+     * (submitted with auth off, ingested, or stored before owners were recorded) needs an engineer.
+     */
+    private void mayCancel(Caller caller, String jobId) {
+        find(jobId); // 404 before 403: the job's existence is no secret to a viewer-or-higher key
+        String owner = jobs.keyOwner(jobId).orElse(null);
+        if (!caller.owner().equals(owner)) {
+            throw new ForbiddenException("a " + caller.role().wireName() + " key may cancel only the jobs its owner submitted; job "
+                    + jobId + (owner == null ? " has no recorded owner" : " belongs to another owner")
+                    + ": cancelling it needs the role engineer or higher");
+        }
     }
 
     /**

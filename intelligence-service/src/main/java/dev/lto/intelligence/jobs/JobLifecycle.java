@@ -145,7 +145,7 @@ class JobLifecycle {
             }
             Set<String> created = jobs.insertAllIfAbsent(firstById.values().stream()
                     .map(e -> new JobRepository.NewJob(e.payload().parameters(), e.payload().submittedAt(), defaultAdapter, e.eventId(),
-                            contextByEventId.getOrDefault(e.eventId(), Map.of())))
+                            contextByEventId.getOrDefault(e.eventId(), Map.of()), e.payload().keyOwner()))
                     .toList());
             List<String> toAdvance = new ArrayList<>();
             for (var event : events) {

@@ -65,9 +65,10 @@ class JobRepository {
      * One submission of a batch to store.
      * @param traceContext W3C headers of the submission's consumer span, kept with the SUBMITTED row
      *                     so the intake's stages and the SUBMITTED event continue the job's trace
+     * @param keyOwner     owner of the API key that submitted the job (null with auth off): who may cancel it
      */
     record NewJob(JobParameters parameters, Instant submittedAt, String adapterType, String eventId,
-                  Map<String, String> traceContext) {
+                  Map<String, String> traceContext, String keyOwner) {
     }
 
     /**
@@ -92,15 +93,17 @@ class JobRepository {
                 JobParameters p = j.parameters();
                 Collections.addAll(jobRows, p.jobId(), utc(j.submittedAt()), JobState.SUBMITTED.name(), p.submittedBy(),
                         p.jobClass(), j.adapterType(), p.na(), p.wavelengthNm(), p.doseMjCm2(), p.sigma(), p.resistThicknessNm(),
-                        p.gridSizeNm(), p.useAiSurrogate(), p.patternComplexity() == null ? null : p.patternComplexity().name());
+                        p.gridSizeNm(), p.useAiSurrogate(), p.patternComplexity() == null ? null : p.patternComplexity().name(),
+                        j.keyOwner());
                 Collections.addAll(submissionRows, p.jobId(), json.writeValueAsString(p), j.eventId(), utc(now));
                 Collections.addAll(historyRows, p.jobId(), 1, null, JobState.SUBMITTED.name(), utc(j.submittedAt()), null,
                         j.traceContext() == null || j.traceContext().isEmpty() ? null : json.writeValueAsString(j.traceContext()));
             }
             jdbc.sql("""
                             INSERT INTO simulation_jobs (job_id, submitted_at, status, submitted_by, job_class, adapter_type,
-                                na, wavelength_nm, dose_mj_cm2, sigma, resist_thickness_nm, grid_size_nm, use_ai_surrogate, pattern_complexity)
-                            VALUES """ + rows(chunk.size(), 14))
+                                na, wavelength_nm, dose_mj_cm2, sigma, resist_thickness_nm, grid_size_nm, use_ai_surrogate, pattern_complexity,
+                                key_owner)
+                            VALUES """ + rows(chunk.size(), 15))
                     .params(jobRows).update();
             jdbc.sql("INSERT INTO job_submissions (job_id, parameters, event_id, received_at) VALUES " + rows(chunk.size(), 4))
                     .params(submissionRows).update();
@@ -109,6 +112,12 @@ class JobRepository {
                     .params(historyRows).update();
         }
         return fresh.stream().map(j -> j.parameters().jobId()).collect(Collectors.toSet());
+    }
+
+    /** The owner of the API key that submitted the job; empty for an unknown job, one submitted with auth off or ingested. */
+    Optional<String> keyOwner(String jobId) {
+        return jdbc.sql("SELECT key_owner FROM simulation_jobs WHERE job_id = ? AND key_owner IS NOT NULL")
+                .param(jobId).query(String.class).optional();
     }
 
     private static String rows(int n, int columns) {

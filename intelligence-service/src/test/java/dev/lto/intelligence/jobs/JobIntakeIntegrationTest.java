@@ -11,6 +11,7 @@ import dev.lto.contracts.events.JobSubmitted;
 import dev.lto.platform.streams.EnvelopeCodec;
 import dev.lto.platform.streams.EventPublisher;
 import dev.lto.testsupport.TestHttp;
+import dev.lto.testsupport.TestKeys;
 import dev.lto.testsupport.TestRedis;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -195,8 +196,57 @@ class JobIntakeIntegrationTest {
         assertThat(json.readTree(http.get("/actuator/health").body()).at("/components/simulators/status").asString()).isEqualTo("UP");
     }
 
+    /**
+     * Issue #14, "submitter: cancel own jobs": the submitting key's owner is stored with the job; a submitter
+     * key cancels only its owner's jobs (403 problem otherwise, the job untouched), an engineer any job.
+     * Jobs wait in PREFLIGHT here (no model), where they can still be cancelled.
+     */
+    @Test
+    void aSubmitterCancelsOnlyItsOwnersJobsAnEngineerAny() throws Exception {
+        String me = TestKeys.ownerOf("submitter");
+        JobParameters own = JobParameters.of(0.33, 30).withJobId("job_it000020");
+        JobParameters others = JobParameters.of(0.33, 31).withJobId("job_it000021");
+        JobParameters ownerless = JobParameters.of(0.33, 32).withJobId("job_it000022");
+        publisher.publish("lto.jobs.submitted", submission(own, me));
+        publisher.publish("lto.jobs.submitted", submission(others, "farm-2"));
+        publisher.publish("lto.jobs.submitted", submission(ownerless, null));
+        for (JobParameters p : List.of(own, others, ownerless)) {
+            awaitJob(p.jobId(), "PREFLIGHT");
+        }
+        assertThat(jdbc.sql("SELECT key_owner FROM simulation_jobs WHERE job_id = ?").param(own.jobId()).query(String.class).single())
+                .isEqualTo(me);
+
+        TestHttp submitter = http.withKey(TestKeys.SUBMITTER);
+        for (JobParameters p : List.of(others, ownerless)) {
+            HttpResponse<String> refused = submitter.delete("/api/v1/jobs/" + p.jobId() + "?requested_by=" + me);
+            assertThat(refused.statusCode()).as(p.jobId()).isEqualTo(403);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+            assertThat(json.readTree(refused.body()).get("type").asString()).isEqualTo("https://lto.dev/problems/forbidden");
+            assertThat(json.readTree(refused.body()).get("detail").asString()).contains("engineer");
+            assertThat(json.readTree(http.get("/api/v1/jobs/" + p.jobId()).body()).get("state").asString()).isEqualTo("PREFLIGHT");
+        }
+        assertThat(submitter.delete("/api/v1/jobs/job_nothere").statusCode()).isEqualTo(404);
+
+        HttpResponse<String> cancelled = submitter.delete("/api/v1/jobs/" + own.jobId());
+        assertThat(cancelled.statusCode()).isEqualTo(200);
+        JsonNode ownJob = json.readTree(cancelled.body());
+        assertThat(ownJob.get("state").asString()).isEqualTo("CANCELLED");
+        assertThat(ownJob.get("history").get(ownJob.get("history").size() - 1).get("reason").asString()).isEqualTo("cancelled by " + me);
+
+        TestHttp engineer = http.withKey(TestKeys.ENGINEER);
+        for (JobParameters p : List.of(others, ownerless)) {
+            HttpResponse<String> r = engineer.delete("/api/v1/jobs/" + p.jobId());
+            assertThat(r.statusCode()).as(p.jobId()).isEqualTo(200);
+            assertThat(json.readTree(r.body()).get("state").asString()).isEqualTo("CANCELLED");
+        }
+    }
+
     private static EventEnvelope<JobSubmitted> submission(JobParameters p) {
-        return EventEnvelope.of(EventTypes.JOB_SUBMITTED, p.jobId(), "test", new JobSubmitted(p, Instant.now()));
+        return submission(p, null);
+    }
+
+    private static EventEnvelope<JobSubmitted> submission(JobParameters p, String keyOwner) {
+        return EventEnvelope.of(EventTypes.JOB_SUBMITTED, p.jobId(), "test", new JobSubmitted(p, Instant.now(), keyOwner));
     }
 
     private JsonNode awaitJob(String id, String state) {

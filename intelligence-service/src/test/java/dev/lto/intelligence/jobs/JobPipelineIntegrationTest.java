@@ -807,7 +807,7 @@ class JobPipelineIntegrationTest {
 
     private void submit(JobParameters p) {
         publisher.publish("lto.jobs.submitted", EventEnvelope.of(EventTypes.JOB_SUBMITTED, p.jobId(), "test",
-                new JobSubmitted(p, Instant.now())));
+                new JobSubmitted(p, Instant.now(), null)));
     }
 
     private long count(String sql, String jobId) {

@@ -98,9 +98,9 @@ class StateEventTraceTest {
         JobParameters pc = JobParameters.of(0.33, 32).withJobId("job_0000000c");
         // Stored outside any span (the batch transaction): each row gets its submission's context, not the current one.
         jobs.insertAllIfAbsent(List.of(
-                new JobRepository.NewJob(pa, Instant.now(), "synthetic", "ea", Map.of("traceparent", traceparent(a))),
-                new JobRepository.NewJob(pb, Instant.now(), "synthetic", "eb", Map.of("traceparent", traceparent(b))),
-                new JobRepository.NewJob(pc, Instant.now(), "synthetic", "ec", Map.of())));
+                new JobRepository.NewJob(pa, Instant.now(), "synthetic", "ea", Map.of("traceparent", traceparent(a)), null),
+                new JobRepository.NewJob(pb, Instant.now(), "synthetic", "eb", Map.of("traceparent", traceparent(b)), null),
+                new JobRepository.NewJob(pc, Instant.now(), "synthetic", "ec", Map.of(), null)));
 
         assertThat(jobs.unpublished(10)).extracting(e -> e.jobId() + " " + e.traceContext().get("traceparent"))
                 .containsExactly("job_0000000a " + traceparent(a), "job_0000000b " + traceparent(b), "job_0000000c null");

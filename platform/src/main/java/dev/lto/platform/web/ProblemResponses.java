@@ -51,6 +51,11 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         return Problems.of(HttpStatus.NOT_FOUND, Problems.NOT_FOUND, "Not found", e.getMessage());
     }
 
+    @ExceptionHandler(ForbiddenException.class)
+    ProblemDetail forbidden(ForbiddenException e) {
+        return Problems.of(HttpStatus.FORBIDDEN, Problems.FORBIDDEN, "Forbidden", e.getMessage());
+    }
+
     @ExceptionHandler(ConflictException.class)
     ProblemDetail conflict(ConflictException e) {
         ProblemDetail p = Problems.of(HttpStatus.CONFLICT, Problems.CONFLICT, "Conflict with the resource's state", e.getMessage());

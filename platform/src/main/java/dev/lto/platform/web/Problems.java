@@ -11,6 +11,8 @@ public final class Problems {
     public static final URI MALFORMED_JSON = URI.create("https://lto.dev/problems/malformed-json");
     public static final URI BODY_TOO_LARGE = URI.create("https://lto.dev/problems/body-too-large");
     public static final URI NOT_FOUND = URI.create("https://lto.dev/problems/not-found");
+    /** The same type the security filter answers a role refusal with. */
+    public static final URI FORBIDDEN = URI.create("https://lto.dev/problems/forbidden");
     public static final URI CONFLICT = URI.create("https://lto.dev/problems/conflict");
     public static final URI UNAVAILABLE = URI.create("https://lto.dev/problems/unavailable");
     public static final URI RATE_LIMITED = URI.create("https://lto.dev/problems/rate-limited");

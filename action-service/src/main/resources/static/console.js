@@ -33,6 +33,22 @@
     return wsUrl(path) + (t.ticket ? '?ticket=' + encodeURIComponent(t.ticket) : '');
   }
 
+  // A report or picture opens on intelligence-service in a new tab, which cannot send the key: each click
+  // gets a fresh single-use ticket (the one WebSockets use, valid 30 s) and opens the page with it. The tab
+  // is opened during the click, before the ticket arrives, so no popup blocker stops it.
+  document.addEventListener('click', (e) => {
+    const a = e.target.closest && e.target.closest('a[data-ticketed]');
+    if (!a || e.button !== 0) return;
+    e.preventDefault();
+    const tab = window.open('about:blank', '_blank');
+    if (!tab) return;
+    tab.opener = null;
+    api('/api/v1/ws-tickets', { method: 'POST' })
+      .then((r) => (r.ok ? r.json() : {}))
+      .catch(() => ({}))
+      .then((t) => { tab.location.href = a.href + (t.ticket ? '?ticket=' + encodeURIComponent(t.ticket) : ''); });
+  });
+
   function text(el, value) { el.textContent = value; return el; }
   function el(tag, attrs, children) {
     const e = document.createElement(tag);
@@ -114,7 +130,7 @@
   }
 
   function jobLink(jobId, base) {
-    return jobId ? el('a', { href: base + '/api/v1/jobs/' + jobId + '/report', target: '_blank' }, [jobId]) : '';
+    return jobId ? el('a', { href: base + '/api/v1/jobs/' + jobId + '/report', target: '_blank', 'data-ticketed': '' }, [jobId]) : '';
   }
 
   let jobsBase = '';
@@ -184,12 +200,12 @@
     const page = await r.json();
     jobsBase = page.jobs_base_url;
     $('jobs').tBodies[0].replaceChildren(...page.jobs.map((j) => el('tr', { 'data-job-id': j.job_id }, [
-      el('td', {}, [el('a', { href: j.report_url, target: '_blank' }, [j.job_id])]),
+      el('td', {}, [el('a', { href: j.report_url, target: '_blank', 'data-ticketed': '' }, [j.job_id])]),
       text(el('td'), j.state),
       text(el('td'), time(j.at)),
       text(el('td'), j.reason || ''),
-      el('td', {}, [el('a', { href: j.report_url, target: '_blank' }, ['report'])].concat(
-        j.aerial_png_url ? [' · ', el('a', { href: j.aerial_png_url, target: '_blank' }, ['aerial.png'])] : []))])));
+      el('td', {}, [el('a', { href: j.report_url, target: '_blank', 'data-ticketed': '' }, ['report'])].concat(
+        j.aerial_png_url ? [' · ', el('a', { href: j.aerial_png_url, target: '_blank', 'data-ticketed': '' }, ['aerial.png'])] : []))])));
     $('jobs-empty').style.display = page.jobs.length ? 'none' : '';
   }
 

@@ -62,6 +62,7 @@ class ConsoleBrowserTest extends LiveStreamsContext {
             assertThat(reportHref).isEqualTo("http://localhost:" + PEER.getAddress().getPort() + "/api/v1/jobs/" + job + "/report");
             assertThat(browser.eval("document.querySelector('tr[data-job-id=\"" + job + "\"]').innerText").asString())
                     .contains("BLOCKED").contains("yield_risk 0.31");
+            reportLinkCarriesAFreshTicket(browser, job, reportHref);
 
             String alertRow = "document.querySelector('#alerts tr[data-alert-id]:has(a[href$=\"/" + job + "/report\"])')";
             browser.waitFor(alertRow, Duration.ofSeconds(10));
@@ -76,6 +77,34 @@ class ConsoleBrowserTest extends LiveStreamsContext {
             assertThat(active).doesNotContain(alertId);
             String acked = TestHttp.localhost(() -> port).get("/api/v1/alerts/" + alertId).body();
             assertThat(acked).contains("\"acknowledged_by\":\"" + TestKeys.ownerOf("engineer") + "\"");
+
+            // without a key the console has no ticket to give: the tab gets the bare link, which answers 401
+            browser.eval("document.getElementById('api-key').value = ''; true");
+            assertThat(clickAndCapture(browser, job)).isEqualTo(reportHref);
         }
+    }
+
+    /**
+     * A report link opens a new tab (the page's window.open is replaced to see where it goes): with the
+     * console's key, at the link plus a fresh single-use ticket. The ticket is then presented to the real
+     * filter (this service's: the security module is the same in every service, and the job pages are in
+     * its ticket list) at the very path the console produced: past the key check once (404: this service has
+     * no job pages), then 401. IntelligenceAuthIntegrationTest does the same against intelligence-service.
+     */
+    private void reportLinkCarriesAFreshTicket(HeadlessChromium browser, String job, String reportHref) throws Exception {
+        String opened = clickAndCapture(browser, job);
+        assertThat(opened).startsWith(reportHref + "?ticket=");
+        String path = opened.substring(opened.indexOf("/api/v1/jobs/"));
+        TestHttp noKey = TestHttp.localhost(() -> port).withKey(null);
+        assertThat(noKey.get(path.substring(0, path.indexOf('?'))).statusCode()).isEqualTo(401);
+        assertThat(noKey.get(path).statusCode()).as("the ticket gets past the key check").isEqualTo(404);
+        assertThat(noKey.get(path).statusCode()).as("and only once").isEqualTo(401);
+    }
+
+    private static String clickAndCapture(HeadlessChromium browser, String job) throws Exception {
+        browser.eval("window.__opened = []; window.open = () => { const t = { location: {} }; window.__opened.push(t); return t; }; true");
+        browser.eval("document.querySelector('tr[data-job-id=\"" + job + "\"] a').click()");
+        browser.waitFor("window.__opened.length === 1 && window.__opened[0].location.href", Duration.ofSeconds(10));
+        return browser.eval("window.__opened[0].location.href").asString();
     }
 }

@@ -2,7 +2,10 @@ package dev.lto.intelligence.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lto.security.Caller;
 import dev.lto.security.EndpointRoles;
+import dev.lto.security.Role;
+import dev.lto.security.WebSocketTickets;
 import dev.lto.testsupport.TestHttp;
 import dev.lto.testsupport.TestKeys;
 import dev.lto.testsupport.TestRedis;
@@ -35,6 +38,9 @@ class IntelligenceAuthIntegrationTest {
     @Autowired
     ApplicationContext context;
 
+    @Autowired
+    WebSocketTickets tickets;
+
     private TestHttp as(String key) {
         return TestHttp.localhost(() -> port).withKey(key);
     }
@@ -53,6 +59,32 @@ class IntelligenceAuthIntegrationTest {
         assertThat(as(null).get("/api/v1/models/current").statusCode()).isEqualTo(401);
         assertThat(as(TestKeys.VIEWER).get("/api/v1/models/current").statusCode()).isEqualTo(200);
         assertThat(as(null).get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * The console opens reports and pictures in a new tab, which cannot send a header: a single-use ticket
+     * (minted by action-service for the console's key, kept in the shared Redis) opens exactly one such
+     * page here, and no other endpoint. 404 is past the key check (the job does not exist); 401 is not.
+     */
+    @Test
+    void aTicketOpensOneReportOrPictureAndNothingElse() throws Exception {
+        Caller viewer = new Caller("key_test_viewer", Role.VIEWER, TestKeys.ownerOf("viewer"));
+        String report = "/api/v1/jobs/job_00000000/report";
+        String picture = "/api/v1/jobs/job_00000000/artifacts/aerial.png";
+        assertThat(as(null).get(report).statusCode()).isEqualTo(401);
+        assertThat(as(null).get(picture).statusCode()).isEqualTo(401);
+
+        String ticket = tickets.issue(viewer);
+        assertThat(as(null).get(report + "?ticket=" + ticket).statusCode()).isEqualTo(404);
+        assertThat(as(null).get(report + "?ticket=" + ticket).statusCode()).as("used once").isEqualTo(401);
+        assertThat(as(null).get(picture + "?ticket=" + tickets.issue(viewer)).statusCode()).isEqualTo(404);
+        assertThat(as(null).get(report + "?ticket=not-a-ticket").statusCode()).isEqualTo(401);
+
+        for (String elsewhere : new String[] {"/api/v1/jobs/job_00000000", "/api/v1/tradeoffs/history", "/api/v1/models/current"}) {
+            assertThat(as(null).get(elsewhere + "?ticket=" + tickets.issue(viewer)).statusCode()).as(elsewhere).isEqualTo(401);
+        }
+        Caller admin = new Caller("key_test_admin", Role.ADMIN, TestKeys.ownerOf("admin"));
+        assertThat(as(null).delete("/api/v1/jobs/job_00000000?ticket=" + tickets.issue(admin)).statusCode()).isEqualTo(401);
     }
 
     @Test

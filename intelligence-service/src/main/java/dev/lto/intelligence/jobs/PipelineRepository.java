@@ -173,51 +173,24 @@ class PipelineRepository {
                         SELECT e.job_id, e.evaluation, b.k1 FROM job_evaluations e LEFT JOIN training_buffer b USING (job_id)
                         ORDER BY e.evaluated_at DESC, e.job_id LIMIT ?""")
                 .param(n)
-                .query((rs, i) -> observation(rs)).list();
-    }
-
-    /** The {@code n} most recently evaluated jobs whose preflight was answered by model {@code version}. */
-    List<LivePerformance.Observation> recentObservations(int n, String version) {
-        return jdbc.sql("""
-                        SELECT e.job_id, e.evaluation, b.k1 FROM job_evaluations e LEFT JOIN training_buffer b USING (job_id)
-                        WHERE json_extract_string(e.evaluation, '$.model_version') = ?
-                        ORDER BY e.evaluated_at DESC, e.job_id LIMIT ?""")
-                .params(version, n)
-                .query((rs, i) -> observation(rs)).list();
-    }
-
-    /** Every job evaluated at or after {@code from}, oldest first (the per-day live performance rows). */
-    List<LivePerformance.Observation> observationsSince(Instant from) {
-        return jdbc.sql("""
-                        SELECT e.job_id, e.evaluation, b.k1 FROM job_evaluations e LEFT JOIN training_buffer b USING (job_id)
-                        WHERE e.evaluated_at >= ? ORDER BY e.evaluated_at, e.job_id""")
-                .param(utc(from))
-                .query((rs, i) -> observation(rs)).list();
-    }
-
-    /** The first evaluation's time, empty before any job has been evaluated. */
-    Optional<Instant> firstEvaluation() {
-        return jdbc.sql("SELECT min(evaluated_at) AS first FROM job_evaluations").query((rs, i) -> Optional.ofNullable(instant(rs, "first")))
-                .single();
-    }
-
-    private LivePerformance.Observation observation(ResultSet rs) throws SQLException {
-        Evaluation e = json.readValue(rs.getString("evaluation"), Evaluation.class);
-        int k = e.signals().size();
-        double[] p = new double[k];
-        double[] lo = new double[k];
-        double[] hi = new double[k];
-        double[] a = new double[k];
-        for (int j = 0; j < k; j++) {
-            Evaluation.SignalCheck c = e.signals().get(j);
-            p[j] = c.predicted();
-            lo[j] = c.ciLow();
-            hi[j] = c.ciHigh();
-            a[j] = c.actual();
-        }
-        double k1 = rs.getDouble("k1");
-        return new LivePerformance.Observation(rs.getString("job_id"), e.modelVersion(), e.evaluatedAt(), p, lo, hi, a,
-                rs.wasNull() ? Double.NaN : k1);
+                .query((rs, i) -> {
+                    Evaluation e = json.readValue(rs.getString("evaluation"), Evaluation.class);
+                    int k = e.signals().size();
+                    double[] p = new double[k];
+                    double[] lo = new double[k];
+                    double[] hi = new double[k];
+                    double[] a = new double[k];
+                    for (int j = 0; j < k; j++) {
+                        Evaluation.SignalCheck c = e.signals().get(j);
+                        p[j] = c.predicted();
+                        lo[j] = c.ciLow();
+                        hi[j] = c.ciHigh();
+                        a[j] = c.actual();
+                    }
+                    double k1 = rs.getDouble("k1");
+                    return new LivePerformance.Observation(rs.getString("job_id"), e.modelVersion(), e.evaluatedAt(), p, lo, hi, a,
+                            rs.wasNull() ? Double.NaN : k1);
+                }).list();
     }
 
     void addToTrainingBuffer(String jobId, SimulationResult r, boolean anomaly) {

@@ -1,4 +1,4 @@
-package dev.lto.intelligence.jobs;
+package dev.lto.intelligence.performance;
 
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -10,14 +10,20 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The live-performance store, and its refresh where the pipeline evaluates jobs (rebuilt at start, then every monitoring round). */
 @Configuration(proxyBeanMethods = false)
 class LivePerformanceConfiguration {
 
     @Bean
-    LivePerformanceStore livePerformanceStore(JdbcClient jdbc, PipelineRepository pipeline, ObjectProvider<Clock> clock) {
-        return new LivePerformanceStore(jdbc, pipeline, clock.getIfAvailable(Clock::systemUTC));
+    LiveObservations liveObservations(JdbcClient jdbc, JsonMapper json) {
+        return new LiveObservations(jdbc, json);
+    }
+
+    @Bean
+    LivePerformanceStore livePerformanceStore(JdbcClient jdbc, LiveObservations observations, ObjectProvider<Clock> clock) {
+        return new LivePerformanceStore(jdbc, observations, clock.getIfAvailable(Clock::systemUTC));
     }
 
     @Component

@@ -1,4 +1,4 @@
-package dev.lto.intelligence.jobs;
+package dev.lto.intelligence.performance;
 
 import static dev.lto.intelligence.storage.StoredTime.utc;
 
@@ -55,14 +55,14 @@ public class LivePerformanceStore {
     }
 
     private final JdbcClient jdbc;
-    private final PipelineRepository pipeline;
+    private final LiveObservations observations;
     private final Clock clock;
     /** The day the last refresh reached (today then); null before the first refresh of this process. */
     private LocalDate refreshedTo;
 
-    LivePerformanceStore(JdbcClient jdbc, PipelineRepository pipeline, Clock clock) {
+    public LivePerformanceStore(JdbcClient jdbc, LiveObservations observations, Clock clock) {
         this.jdbc = jdbc;
-        this.pipeline = pipeline;
+        this.observations = observations;
         this.clock = clock;
     }
 
@@ -73,10 +73,10 @@ public class LivePerformanceStore {
         if (from == null) {
             from = jdbc.sql("SELECT max(day) AS d FROM model_live_performance_daily")
                     .query((rs, i) -> Optional.ofNullable(rs.getObject("d", LocalDate.class))).single()
-                    .or(() -> pipeline.firstEvaluation().map(t -> LocalDate.ofInstant(t, ZoneOffset.UTC)))
+                    .or(() -> observations.first().map(t -> LocalDate.ofInstant(t, ZoneOffset.UTC)))
                     .orElse(today);
         }
-        List<Observation> jobs = pipeline.observationsSince(from.atStartOfDay(ZoneOffset.UTC).toInstant());
+        List<Observation> jobs = observations.since(from.atStartOfDay(ZoneOffset.UTC).toInstant());
         // Day → model version → jobs: one set of rows per (day, version).
         Map<LocalDate, Map<String, List<Observation>>> groups = new TreeMap<>();
         for (Observation o : jobs) {
@@ -139,7 +139,7 @@ public class LivePerformanceStore {
 
     /** The last {@code n} evaluated jobs of model {@code version}, as window {@code last_<n>}. */
     public Window window(String version, int n) {
-        return LivePerformance.lastN(pipeline.recentObservations(n, version), n);
+        return LivePerformance.lastN(observations.recent(n, version), n);
     }
 
     /** Today by this store's clock (UTC). */

@@ -3,7 +3,9 @@ package dev.lto.intelligence.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.lto.intelligence.jobs.LivePerformanceStore.DailyRow;
+import dev.lto.intelligence.performance.LiveObservations;
+import dev.lto.intelligence.performance.LivePerformanceStore;
+import dev.lto.intelligence.performance.LivePerformanceStore.DailyRow;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -119,7 +121,7 @@ class LivePerformanceStoreTest {
     @Test
     void dailyRowsMatchHandComputedNumbers() {
         fixture();
-        LivePerformanceStore store = new LivePerformanceStore(jdbc, repo, clock);
+        LivePerformanceStore store = new LivePerformanceStore(jdbc, new LiveObservations(jdbc, JsonMapper.builder().build()), clock);
         // Two days × (v1 on day 1, v2 on day 1, v1 on day 2) × (all + six signals).
         assertThat(store.refresh()).isEqualTo(21);
         LocalDate day1 = LocalDate.of(2026, 12, 2);
@@ -157,7 +159,7 @@ class LivePerformanceStoreTest {
     @Test
     void refreshIsIdempotentSurvivesARestartAndFollowsTheClock() {
         fixture();
-        LivePerformanceStore store = new LivePerformanceStore(jdbc, repo, clock);
+        LivePerformanceStore store = new LivePerformanceStore(jdbc, new LiveObservations(jdbc, JsonMapper.builder().build()), clock);
         store.refresh();
         List<DailyRow> first = store.daily("v1", LocalDate.of(2026, 1, 1));
         store.refresh();
@@ -167,7 +169,7 @@ class LivePerformanceStoreTest {
         // A job evaluated after the last refresh, then a restart: a new store on the same file picks it up
         // by recomputing the newest stored day, and leaves the older days as they were.
         evaluated("f", "v1", DAY2.plusSeconds(60), SOUND, all(0.0), 0.01);
-        LivePerformanceStore restarted = new LivePerformanceStore(jdbc, repo, clock);
+        LivePerformanceStore restarted = new LivePerformanceStore(jdbc, new LiveObservations(jdbc, JsonMapper.builder().build()), clock);
         assertThat(restarted.refresh()).isEqualTo(7);
         LocalDate day2 = LocalDate.of(2026, 12, 3);
         assertThat(rows(restarted, "v1", day2).get(LivePerformanceStore.ALL).accuracy()).isCloseTo(0.5, within(1e-12));
@@ -190,7 +192,7 @@ class LivePerformanceStoreTest {
     @Test
     void theWindowHoldsTheLastJobsOfOneVersion() {
         fixture();
-        LivePerformanceStore store = new LivePerformanceStore(jdbc, repo, clock);
+        LivePerformanceStore store = new LivePerformanceStore(jdbc, new LiveObservations(jdbc, JsonMapper.builder().build()), clock);
         // v1's newest two: e (day 2, wrong) and c (critical, 5 of 6 right).
         var w = store.window("v1", 2);
         assertThat(w.window()).isEqualTo("last_2");
@@ -203,7 +205,7 @@ class LivePerformanceStoreTest {
 
     @Test
     void anEmptyStoreWritesNothing() {
-        LivePerformanceStore store = new LivePerformanceStore(jdbc, repo, clock);
+        LivePerformanceStore store = new LivePerformanceStore(jdbc, new LiveObservations(jdbc, JsonMapper.builder().build()), clock);
         assertThat(store.refresh()).isZero();
         assertThat(store.daily("v1", LocalDate.of(2026, 1, 1))).isEmpty();
     }

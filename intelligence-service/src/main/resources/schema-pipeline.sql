@@ -71,3 +71,22 @@ CREATE TABLE IF NOT EXISTS training_buffer (
     k1              DOUBLE,
     anomaly         BOOLEAN NOT NULL
 );
+
+-- Live model performance per UTC day, model version and signal ('all': the six signals' pairs together):
+-- completed jobs' simulated signals against their preflight predictions (docs/ml.md §7, LivePerformance).
+-- Recomputed from job_evaluations and replaced row by row, so a refresh is idempotent and a restart
+-- loses nothing. critical_accuracy is NULL on a day without critical jobs.
+CREATE TABLE IF NOT EXISTS model_live_performance_daily (
+    day                 DATE NOT NULL,
+    model_version       VARCHAR NOT NULL,
+    signal              VARCHAR NOT NULL,
+    jobs                INTEGER NOT NULL,
+    critical_jobs       INTEGER NOT NULL,
+    accuracy            DOUBLE NOT NULL,
+    critical_accuracy   DOUBLE,
+    coverage            DOUBLE NOT NULL,
+    mean_interval_width DOUBLE NOT NULL,
+    mae                 DOUBLE,
+    updated_at          TIMESTAMP NOT NULL,
+    PRIMARY KEY (day, model_version, signal)
+);

@@ -13,9 +13,9 @@ import dev.lto.engine.drift.DriftCheck;
 import dev.lto.engine.drift.DriftReference;
 import dev.lto.engine.drift.Psi;
 import dev.lto.engine.drift.PsiThresholds;
+import dev.lto.engine.drift.TrainingReference;
 import dev.lto.engine.data.CampaignSample;
 import dev.lto.intelligence.campaign.CampaignStore;
-import dev.lto.engine.data.Split;
 import dev.lto.intelligence.models.ModelService;
 import dev.lto.platform.streams.EventPublisher;
 import io.micrometer.core.instrument.Gauge;
@@ -43,18 +43,19 @@ import org.springframework.scheduling.annotation.Scheduled;
  * {@code lto_model_drift_threshold{feature,window}}, and raises {@code model_drift} on
  * {@code lto.alerts} while some feature drifts (resolved when none does).
  *
- * <p>The reference is binned from the data the serving model was trained on, when the version is
- * first seen (not stored with the artifacts yet: docs/ml.md §12 names the hook): inputs from every
- * job of its campaigns; predicted signals from the serving cascade's answers on the campaigns' non-TRAIN
- * jobs (physics-lite from the stored estimates), since answers on training jobs are optimistic.
+ * <p>The reference is the one stored with the serving model's artifacts ({@code drift.json}, binned at
+ * training time by {@link TrainingReference}), read when the version is first seen. An artifact saved
+ * before references were stored (or with another bin count than {@code lto.drift.bins}) gets one binned
+ * here from the same data, with a log line: inputs from every job of its campaigns; predicted signals
+ * from the serving cascade's answers on the campaigns' non-TRAIN jobs (physics-lite from the stored
+ * estimates), since answers on training jobs are optimistic.
  */
 public class DriftMonitor {
 
     private static final Logger log = LoggerFactory.getLogger(DriftMonitor.class);
     static final String BINDING = "driftAlerts-out-0";
     static final String ALERT_TYPE = "model_drift";
-    static final List<String> INPUTS = List.of("na", "wavelength_nm", "dose_mj_cm2", "sigma", "resist_thickness_nm",
-            "grid_size_nm", "pattern_complexity", "use_ai_surrogate", "job_class");
+    static final List<String> INPUTS = TrainingReference.INPUTS;
     static final String LAST_N = "last_n";
     static final String LAST_DAY = "last_day";
 
@@ -85,8 +86,13 @@ public class DriftMonitor {
                               @JsonProperty("message") String message) {
     }
 
-    /** The serving version's reference; rebuilt when the version changes. */
-    record Reference(String version, DriftReference drift, List<String> campaigns, int inputRows, int predictionRows) {
+    /**
+     * The serving version's reference; replaced when the version changes.
+     *
+     * @param source {@code artifact} (drift.json) or {@code campaigns} (binned at runtime)
+     */
+    record Reference(String version, DriftReference drift, List<String> campaigns, int inputRows, int predictionRows,
+                     String source) {
     }
 
     private final DriftProperties props;
@@ -171,6 +177,7 @@ public class DriftMonitor {
         refInfo.put("input_rows", rf.inputRows());
         refInfo.put("prediction_rows", rf.predictionRows());
         refInfo.put("bins", rf.drift().bins());
+        refInfo.put("source", rf.source());
         DriftReport r = new DriftReport(version, now, refInfo, props.falseAlarm(), checks == 0 ? null : alertLevel, windowNames,
                 drifted, out, null);
         report.set(r);
@@ -261,6 +268,26 @@ public class DriftMonitor {
         if (cur != null && cur.version().equals(version)) {
             return Optional.of(cur);
         }
+        Optional<DriftReference> stored = models.servingDriftReference().filter(d -> d.bins() == props.bins());
+        if (stored.isPresent()) {
+            DriftReference d = stored.get();
+            // The stored bins carry their row counts: inputs share one count, predicted signals another.
+            int inputRows = d.feature(INPUTS.get(0)).map(BinnedReference::size).orElse(0);
+            int predictionRows = d.feature(TradeoffSignals.NAMES.get(0)).map(BinnedReference::size).orElse(0);
+            Reference r = new Reference(version, d, models.servingCampaigns(), inputRows, predictionRows, "artifact");
+            reference.set(r);
+            log.info("Drift: reference of {} read from its artifact (drift.json: {} features)", version, d.features().size());
+            return Optional.of(r);
+        }
+        log.info("Drift: model {} has no stored drift reference with {} bins (an artifact saved before references were"
+                + " stored); binning its training campaigns now", version, props.bins());
+        Optional<Reference> built = buildFromCampaigns(version);
+        built.ifPresent(reference::set);
+        return built;
+    }
+
+    /** The reference binned from the serving model's campaigns at runtime (older artifacts). */
+    Optional<Reference> buildFromCampaigns(String version) {
         List<String> ids = models.servingCampaigns();
         if (ids.isEmpty()) {
             return Optional.empty();
@@ -270,47 +297,19 @@ public class DriftMonitor {
         if (samples.isEmpty()) {
             return Optional.empty();
         }
-        Map<String, double[]> columns = inputColumns(samples.stream().map(CampaignSample::parameters).toList());
-        List<CampaignSample> heldOut = samples.stream().filter(s -> s.split() != Split.TRAIN).toList();
-        List<double[]> predicted = models.predictStored(heldOut).orElse(List.of());
-        columns.putAll(signalColumns(predicted));
-        columns.values().removeIf(v -> v.length == 0);
-        Reference r = new Reference(version, DriftReference.fit(columns, props.bins()), ids, samples.size(), predicted.size());
-        reference.set(r);
+        List<double[]> predicted = models.predictStored(TrainingReference.heldOut(samples)).orElse(List.of());
+        Reference r = new Reference(version, TrainingReference.fit(samples, predicted, props.bins()), ids, samples.size(),
+                predicted.size(), "campaigns");
         log.info("Drift: reference of {} from campaigns {} ({} jobs, {} held-out predictions)", version, ids, samples.size(),
                 predicted.size());
         return Optional.of(r);
     }
 
-    /** The nine physics parameters as numbers: complexity by its ordinal, the surrogate flag as 0/1. */
     static Map<String, double[]> inputColumns(List<JobParameters> jobs) {
-        int n = jobs.size();
-        double[][] c = new double[INPUTS.size()][n];
-        for (int i = 0; i < n; i++) {
-            JobParameters p = jobs.get(i);
-            c[0][i] = p.na();
-            c[1][i] = p.wavelengthNm();
-            c[2][i] = p.doseMjCm2();
-            c[3][i] = p.sigma();
-            c[4][i] = p.resistThicknessNm();
-            c[5][i] = p.gridSizeNm();
-            c[6][i] = p.patternComplexity().ordinal();
-            c[7][i] = p.useAiSurrogate() ? 1 : 0;
-            c[8][i] = p.jobClass();
-        }
-        Map<String, double[]> out = new LinkedHashMap<>();
-        for (int k = 0; k < INPUTS.size(); k++) {
-            out.put(INPUTS.get(k), c[k]);
-        }
-        return out;
+        return TrainingReference.inputColumns(jobs);
     }
 
     static Map<String, double[]> signalColumns(List<double[]> scores) {
-        Map<String, double[]> out = new LinkedHashMap<>();
-        for (int j = 0; j < TradeoffSignals.NAMES.size(); j++) {
-            int jj = j;
-            out.put(TradeoffSignals.NAMES.get(j), scores.stream().mapToDouble(s -> s[jj]).toArray());
-        }
-        return out;
+        return TrainingReference.signalColumns(scores);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lto.contracts.TradeoffSignals;
 import dev.lto.engine.evaluation.LivePerformance;
 import dev.lto.intelligence.models.ModelProperties;
+import dev.lto.intelligence.performance.LiveObservations;
 import dev.lto.contracts.events.EventEnvelope;
 import dev.lto.contracts.events.EventTypes;
 import dev.lto.platform.streams.EventPublisher;
@@ -48,6 +49,7 @@ class PipelineMonitor {
     private final java.util.Set<String> registered = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final MeterRegistry meters;
     private final int liveWindow;
+    private final LiveObservations observations;
     /** Preflight predictions in the uncertainty-ratio window, and jobs in the yield-risk and tradeoff-health windows. */
     static final int UNCERTAINTY_WINDOW = 500;
     static final int RECENT_JOBS = 100;
@@ -82,7 +84,8 @@ class PipelineMonitor {
     }
 
     PipelineMonitor(JdbcClient jdbc, PipelineRepository pipeline, PipelineProperties props, RedisStreamInspector streams,
-                    EventPublisher publisher, MeterRegistry meters, ModelProperties models) {
+                    EventPublisher publisher, MeterRegistry meters, ModelProperties models, LiveObservations observations) {
+        this.observations = observations;
         this.liveWindow = models.live().window();
         this.jdbc = jdbc;
         this.pipeline = pipeline;
@@ -155,7 +158,7 @@ class PipelineMonitor {
                     }
                     return m;
                 }).single();
-        double live = LivePerformance.lastN(pipeline.recentObservations(liveWindow), liveWindow).accuracy();
+        double live = LivePerformance.lastN(observations.recent(liveWindow), liveWindow).accuracy();
         return new Quality(uncertain == null ? Double.NaN : uncertain, yieldRisk == null ? Double.NaN : yieldRisk, health, live);
     }
 

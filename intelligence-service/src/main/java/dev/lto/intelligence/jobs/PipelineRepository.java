@@ -6,7 +6,6 @@ import static dev.lto.intelligence.storage.StoredTime.utc;
 import dev.lto.contracts.JobPriority;
 import dev.lto.contracts.SimulationResult;
 import dev.lto.contracts.TradeoffSignals;
-import dev.lto.engine.evaluation.LivePerformance;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -161,36 +160,6 @@ class PipelineRepository {
     Optional<Evaluation> evaluation(String jobId) {
         return jdbc.sql("SELECT evaluation FROM job_evaluations WHERE job_id = ?").param(jobId)
                 .query((rs, i) -> json.readValue(rs.getString("evaluation"), Evaluation.class)).optional();
-    }
-
-    /**
-     * The {@code n} most recently evaluated jobs as the engine's live-performance observations: the
-     * preflight's scores and 95% intervals and the simulated signals (job_evaluations), with the
-     * pattern's k₁ from the training buffer (NaN when the job is not there).
-     */
-    List<LivePerformance.Observation> recentObservations(int n) {
-        return jdbc.sql("""
-                        SELECT e.job_id, e.evaluation, b.k1 FROM job_evaluations e LEFT JOIN training_buffer b USING (job_id)
-                        ORDER BY e.evaluated_at DESC, e.job_id LIMIT ?""")
-                .param(n)
-                .query((rs, i) -> {
-                    Evaluation e = json.readValue(rs.getString("evaluation"), Evaluation.class);
-                    int k = e.signals().size();
-                    double[] p = new double[k];
-                    double[] lo = new double[k];
-                    double[] hi = new double[k];
-                    double[] a = new double[k];
-                    for (int j = 0; j < k; j++) {
-                        Evaluation.SignalCheck c = e.signals().get(j);
-                        p[j] = c.predicted();
-                        lo[j] = c.ciLow();
-                        hi[j] = c.ciHigh();
-                        a[j] = c.actual();
-                    }
-                    double k1 = rs.getDouble("k1");
-                    return new LivePerformance.Observation(rs.getString("job_id"), e.modelVersion(), e.evaluatedAt(), p, lo, hi, a,
-                            rs.wasNull() ? Double.NaN : k1);
-                }).list();
     }
 
     void addToTrainingBuffer(String jobId, SimulationResult r, boolean anomaly) {

@@ -170,6 +170,11 @@ public class ModelService {
         return engine.servingCampaigns();
     }
 
+    /** The drift reference stored with the serving model's artifacts (drift.json); empty for an older artifact. */
+    public Optional<dev.lto.engine.drift.DriftReference> servingDriftReference() {
+        return engine.servingDriftReference();
+    }
+
     /** The serving cascade's scores for stored campaign jobs, physics-lite from their stored estimates. */
     public Optional<List<double[]>> predictStored(List<CampaignSample> samples) {
         return engine.predictStored(samples);

@@ -20,7 +20,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code GET /api/v1/models/current}: the serving model, or the bootstrap's progress and ETA.
- * {@code GET /api/v1/models/performance}: the serving model's measured test metrics and gates.
+ * {@code GET /api/v1/models/performance}: the serving model's measured test metrics and gates, and its
+ * live performance on completed jobs beside them ({@link LivePerformanceView}).
  */
 @RestController
 @ConditionalOnWebApplication
@@ -28,9 +29,11 @@ import org.springframework.web.bind.annotation.RestController;
 class ModelsController {
 
     private final ModelService models;
+    private final LivePerformanceView live;
 
-    ModelsController(ModelService models) {
+    ModelsController(ModelService models, LivePerformanceView live) {
         this.models = models;
+        this.live = live;
     }
 
     @GetMapping("/current")
@@ -52,6 +55,7 @@ class ModelsController {
         if (m == null) {
             out.put("message", "this model was trained without a test split; run the model-card command");
         }
+        live.addTo(out, version, m);
         return out;
     }
 

@@ -187,6 +187,21 @@ class DriftIntegrationTest {
     }
 
     @Test
+    void theReferenceComesFromTheArtifactAndEqualsTheOneBinnedFromTheCampaigns() throws Exception {
+        await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofSeconds(2))
+                .until(() -> "READY".equals(models.status().status().name()) && !models.servingCampaigns().isEmpty());
+        String version = models.currentVersion();
+        DriftReference stored = models.servingDriftReference().orElseThrow();
+        assertThat(monitor.report().reference()).containsEntry("source", "artifact");
+        // The runtime fallback (older artifacts) bins the same campaigns with the loaded model's answers: the same reference.
+        DriftReference rebuilt = monitor.buildFromCampaigns(version).orElseThrow().drift();
+        assertThat(stored).isEqualTo(rebuilt);
+        JsonNode api = json.readTree(http.get("/api/v1/models/drift").body());
+        assertThat(api.at("/reference/source").asString()).isEqualTo("artifact");
+        assertThat(api.at("/reference/input_rows").asInt()).isEqualTo(stored.feature("na").orElseThrow().size());
+    }
+
+    @Test
     void theReferenceSerialisesAsJsonForTheModelArtifacts() {
         DriftReference ref = DriftReference.fit(java.util.Map.of("na", new SplittableRandom(1).doubles(1_000).toArray()), 10);
         JsonMapper mapper = JsonMapper.builder().build();

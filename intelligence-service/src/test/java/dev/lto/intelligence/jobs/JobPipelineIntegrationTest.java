@@ -715,6 +715,56 @@ class JobPipelineIntegrationTest {
         assertThat(seconds).isPositive();
     }
 
+    @Test
+    void performanceServesTheLiveWindowAndDaysBesideTheOfflineMetrics() throws Exception {
+        JobParameters p = job("job_pl00000t", 0.35, 31, Map.of());
+        submit(p);
+        awaitEnd(p.jobId());
+        JsonNode perf = json.readTree(http.get("/api/v1/models/performance").body());
+        String version = perf.path("model_version").asString();
+        // The fields the API had before stay as they were.
+        assertThat(perf.path("metrics").path("jobs").asInt()).isPositive();
+        assertThat(perf.has("gates_passed")).isTrue();
+        JsonNode live = perf.path("live");
+        assertThat(live.path("window_size").asInt()).isEqualTo(3);
+        // The serving version's last 3 evaluations, recomputed here from the stored JSON (ML.md: |error| <= 0.05).
+        List<String> last = jdbc.sql("""
+                        SELECT evaluation FROM job_evaluations WHERE json_extract_string(evaluation, '$.model_version') = ?
+                        ORDER BY evaluated_at DESC, job_id LIMIT 3""").param(version).query(String.class).list();
+        assertThat(live.path("jobs").asInt()).isEqualTo(last.size());
+        int pairs = 0;
+        int accurate = 0;
+        int inside = 0;
+        for (String e : last) {
+            for (JsonNode c : json.readTree(e).get("signals")) {
+                pairs++;
+                double a = c.get("actual").asDouble();
+                accurate += Math.abs(a - c.get("predicted").asDouble()) <= 0.05 ? 1 : 0;
+                inside += a >= c.get("ci_low").asDouble() - 0.5e-4 && a <= c.get("ci_high").asDouble() + 0.5e-4 ? 1 : 0;
+            }
+        }
+        assertThat(live.path("accuracy").asDouble()).isCloseTo((double) accurate / pairs, within(1e-9));
+        assertThat(live.path("coverage").asDouble()).isCloseTo((double) inside / pairs, within(1e-9));
+        // Today's stored row counts every job of this version evaluated today (UTC).
+        long today = jdbc.sql("""
+                        SELECT count(*) FROM job_evaluations WHERE json_extract_string(evaluation, '$.model_version') = ?
+                          AND CAST(evaluated_at AS DATE) = ?""")
+                .params(version, java.time.LocalDate.now(java.time.ZoneOffset.UTC)).query(Long.class).single();
+        JsonNode days = live.path("daily");
+        JsonNode newest = days.get(days.size() - 1);
+        assertThat(newest.path("day").asString()).isEqualTo(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
+        assertThat(newest.path("jobs").asLong()).isEqualTo(today);
+        assertThat(newest.path("per_signal").size()).isEqualTo(6);
+        // Per signal: live and offline side by side, offline being the stored test metrics.
+        assertThat(perf.path("signals").size()).isEqualTo(6);
+        for (String s : dev.lto.contracts.TradeoffSignals.NAMES) {
+            assertThat(perf.at("/signals/" + s + "/offline/accuracy").asDouble())
+                    .isEqualTo(perf.at("/metrics/per_signal/" + s + "/accuracy").asDouble());
+            assertThat(perf.at("/signals/" + s + "/live/accuracy").asDouble())
+                    .isEqualTo(live.at("/per_signal/" + s + "/accuracy").asDouble());
+        }
+    }
+
     /** Share of (job, signal) pairs within 0.05 over the last 3 stored evaluations (lto.models.live.window), read straight from the store. */
     private double liveAccuracy() {
         int pairs = 0;

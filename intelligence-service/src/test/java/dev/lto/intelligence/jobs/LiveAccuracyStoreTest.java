@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.lto.engine.evaluation.LivePerformance;
+import dev.lto.intelligence.performance.LiveObservations;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -19,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Live accuracy read back from a real DuckDB file: the job evaluations the pipeline stores (actual
- * against predicted) become the engine's observations, newest first, with k₁ from the training buffer.
+ * against predicted) become the engine's observations ({@link LiveObservations}), newest first, with
+ * k₁ from the training buffer, and only the asked model version's when one is named.
  */
 class LiveAccuracyStoreTest {
 
@@ -42,6 +44,7 @@ class LiveAccuracyStoreTest {
         new ResourceDatabasePopulator(new ClassPathResource("schema.sql"), new ClassPathResource("schema-pipeline.sql")).execute(ds);
         JdbcClient jdbc = JdbcClient.create(ds);
         PipelineRepository repo = new PipelineRepository(jdbc, JsonMapper.builder().build());
+        LiveObservations observations = new LiveObservations(jdbc, JsonMapper.builder().build());
         double[] sound = {0.5, 0.5, 0.5, 0.5, 0.1, 0.8};
         Instant t0 = Instant.parse("2026-12-03T10:00:00Z");
         // Oldest: far off. Then two right, one of them critical by its k₁ in the training buffer.
@@ -52,7 +55,7 @@ class LiveAccuracyStoreTest {
                         + " VALUES ('right2', ?, 'synthetic', '{}', '{}', 0.25, false)")
                 .param(Timestamp.from(t0)).update();
 
-        List<LivePerformance.Observation> last2 = repo.recentObservations(2);
+        List<LivePerformance.Observation> last2 = observations.recent(2);
         assertThat(last2).extracting(LivePerformance.Observation::jobId).containsExactly("right2", "right1");
         assertThat(last2.get(0).k1()).isEqualTo(0.25);
         assertThat(last2.get(1).k1()).isNaN();
@@ -62,7 +65,13 @@ class LiveAccuracyStoreTest {
         assertThat(w.criticalJobs()).isEqualTo(1);
         assertThat(w.meanWidth()).isCloseTo(0.04, within(1e-9));
 
-        LivePerformance.Window all = LivePerformance.lastN(repo.recentObservations(10), 10);
+        assertThat(last2.get(0).evaluatedAt()).isEqualTo(t0.plusSeconds(120));
+        assertThat(observations.recent(10, "v7")).hasSize(3);
+        assertThat(observations.recent(10, "v8")).isEmpty();
+        assertThat(observations.since(t0.plusSeconds(60))).extracting(LivePerformance.Observation::jobId)
+                .containsExactly("right1", "right2");
+        assertThat(observations.first()).contains(t0);
+        LivePerformance.Window all = LivePerformance.lastN(observations.recent(10), 10);
         assertThat(all.jobs()).isEqualTo(3);
         assertThat(all.accuracy()).isCloseTo(2 / 3.0, within(1e-12));
         assertThat(all.coverage()).isCloseTo(2 / 3.0, within(1e-12));

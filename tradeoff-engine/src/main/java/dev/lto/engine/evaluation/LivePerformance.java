@@ -45,8 +45,13 @@ public final class LivePerformance {
         }
     }
 
-    /** One signal's numbers in a window (NaN when the window is empty). */
-    public record SignalPerformance(String signal, double accuracy, double coverage, double meanWidth) {
+    /**
+     * One signal's numbers in a window (NaN when the window is empty): accuracy, coverage and mean 95%
+     * interval width over the window's jobs, the accuracy over its critical jobs (null when it has none)
+     * and the mean absolute error |actual − predicted| (signal units, 0–1).
+     */
+    public record SignalPerformance(String signal, double accuracy, double coverage, double meanWidth,
+                                    Double criticalAccuracy, double mae) {
     }
 
     /**
@@ -63,7 +68,9 @@ public final class LivePerformance {
         int k = TradeoffSignals.NAMES.size();
         long[] accurate = new long[k];
         long[] inside = new long[k];
+        long[] critAccurateBySignal = new long[k];
         double[] width = new double[k];
+        double[] absError = new double[k];
         long critPairs = 0;
         long critAccurate = 0;
         int critJobs = 0;
@@ -78,9 +85,11 @@ public final class LivePerformance {
                 inside[j] += o.actual()[j] >= o.low()[j] - STORED_PRECISION && o.actual()[j] <= o.high()[j] + STORED_PRECISION
                         ? 1 : 0;
                 width[j] += o.high()[j] - o.low()[j];
+                absError[j] += Math.abs(o.actual()[j] - o.predicted()[j]);
                 if (critical) {
                     critPairs++;
                     critAccurate += ok ? 1 : 0;
+                    critAccurateBySignal[j] += ok ? 1 : 0;
                 }
             }
             from = from == null || o.evaluatedAt().isBefore(from) ? o.evaluatedAt() : from;
@@ -93,7 +102,8 @@ public final class LivePerformance {
         double allWidth = 0;
         for (int j = 0; j < k; j++) {
             signals.add(new SignalPerformance(TradeoffSignals.NAMES.get(j), ratio(accurate[j], n), ratio(inside[j], n),
-                    n == 0 ? Double.NaN : width[j] / n));
+                    n == 0 ? Double.NaN : width[j] / n, critJobs == 0 ? null : ratio(critAccurateBySignal[j], critJobs),
+                    n == 0 ? Double.NaN : absError[j] / n));
             allAccurate += accurate[j];
             allInside += inside[j];
             allWidth += width[j];

@@ -1,6 +1,7 @@
 package dev.lto.engine.registry;
 
 import dev.lto.engine.EngineApi;
+import dev.lto.engine.drift.DriftReference;
 import dev.lto.engine.models.ModelSettings;
 import dev.lto.engine.evaluation.ModelMetrics;
 import dev.lto.engine.features.FeatureEncoder;
@@ -28,13 +29,16 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Model artifacts under {@code ${lto.data-dir}/models/<version>/}: XGBoost boosters (UBJSON), DJL
  * MLP parameters, the GP, the scaler/encoder, the Mahalanobis fit, conformal quantiles and flag
- * threshold, test metrics, and {@code metadata.json} with the sha256 of every file. Loading checks
+ * threshold, test metrics, the drift reference ({@code drift.json}: quantile bin edges and reference
+ * shares per input parameter and predicted signal, docs/ml.md §12), and {@code metadata.json} with the
+ * sha256 of every file. Loading checks
  * every hash first, so a truncated or altered artifact never serves.
  */
 @EngineApi
@@ -53,6 +57,8 @@ public final class ModelStore {
                     @JsonProperty("sha256") Map<String, String> sha256) {
     }
 
+    static final String DRIFT_FILE = "drift.json";
+
     private final Path root;
     private final JsonMapper json;
 
@@ -67,6 +73,11 @@ public final class ModelStore {
     }
 
     public Path save(EnsembleTrainer.Trained t, ModelSettings props) {
+        return save(t, props, null);
+    }
+
+    /** Saves the model with its drift reference as {@code drift.json} (none when {@code drift} is null). */
+    public Path save(EnsembleTrainer.Trained t, ModelSettings props, DriftReference drift) {
         TradeoffModel m = t.model();
         Path dir = dir(m.version);
         try {
@@ -85,6 +96,9 @@ public final class ModelStore {
             }
             if (t.metrics() != null) {
                 files.put("metrics.json", json.writeValueAsBytes(t.metrics()));
+            }
+            if (drift != null) {
+                files.put(DRIFT_FILE, json.writeValueAsBytes(drift));
             }
             Map<String, String> hashes = new LinkedHashMap<>();
             for (var e : files.entrySet()) {
@@ -153,6 +167,27 @@ public final class ModelStore {
                     unmodelled), md, metrics, lite);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read model from " + dir, e);
+        }
+    }
+
+    /**
+     * The drift reference stored with the model in {@code dir}, checked against its sha256 in
+     * metadata.json; empty for an artifact saved before drift references were stored.
+     */
+    public Optional<DriftReference> driftReference(Path dir) {
+        try {
+            Metadata md = json.readValue(Files.readAllBytes(dir.resolve("metadata.json")), Metadata.class);
+            String hash = md.sha256().get(DRIFT_FILE);
+            if (hash == null) {
+                return Optional.empty();
+            }
+            byte[] b = Files.readAllBytes(dir.resolve(DRIFT_FILE));
+            if (!sha256(b).equals(hash)) {
+                throw new IllegalStateException("artifact " + dir.resolve(DRIFT_FILE) + " does not match its sha256");
+            }
+            return Optional.of(json.readValue(b, DriftReference.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the drift reference from " + dir, e);
         }
     }
 

@@ -8,6 +8,8 @@ import dev.lto.contracts.SignalPredictions;
 import dev.lto.contracts.UncertaintyAssessment;
 import dev.lto.engine.data.CampaignSample;
 import dev.lto.engine.data.Split;
+import dev.lto.engine.drift.DriftReference;
+import dev.lto.engine.drift.TrainingReference;
 import dev.lto.engine.evaluation.ModelMetrics;
 import dev.lto.engine.models.Calibration;
 import dev.lto.engine.models.Cascade;
@@ -137,7 +139,7 @@ public final class TradeoffEngine {
     public ModelMetrics trainRegisterPromote(List<CampaignSample> samples, String reason) {
         String version = registry.nextVersion();
         EnsembleTrainer.Trained t = EnsembleTrainer.train(version, samples, settings, unmodelled(), composer());
-        Path dir = store.save(t, settings);
+        Path dir = store.save(t, settings, driftReference(t, samples));
         ModelMetrics m = t.metrics();
         registry.register(version, t.trainingSamples(), m == null ? null : m.accuracy(),
                 m == null ? null : m.criticalAccuracy(), dir.toAbsolutePath().toString());
@@ -173,6 +175,30 @@ public final class TradeoffEngine {
             t.model().close();
         }
         return m;
+    }
+
+    /**
+     * The drift reference stored with a newly trained model (docs/ml.md §12): the campaign jobs' inputs
+     * and the answers of the cascade it will serve in on their held-out jobs. Null (the model is saved
+     * without one, and the drift monitor bins the campaigns at runtime) if it cannot be built.
+     */
+    private DriftReference driftReference(EnsembleTrainer.Trained t, List<CampaignSample> samples) {
+        try {
+            Cascade c = new Cascade(t.model(), settings.cascade().lite() ? t.lite() : null, composer());
+            return TrainingReference.fit(samples, predictStored(c, TrainingReference.heldOut(samples)), DriftReference.DEFAULT_BINS);
+        } catch (RuntimeException e) {
+            log.warn("Tradeoff engine: {} saved without a drift reference ({})", t.model().version, e.toString());
+            return null;
+        }
+    }
+
+    /** The drift reference stored with the serving model's artifacts; empty while none serves or for an older artifact. */
+    public Optional<DriftReference> servingDriftReference() {
+        Serving s = serving.get();
+        if (s == null || s.metadata() == null) {
+            return Optional.empty();
+        }
+        return store.driftReference(store.dir(s.metadata().version()));
     }
 
     private void swap(Serving s) {
@@ -267,6 +293,10 @@ public final class TradeoffEngine {
         if (s == null || !s.cascade().canAnswer()) {
             return Optional.empty();
         }
+        return Optional.of(predictStored(s.cascade(), samples));
+    }
+
+    private static List<double[]> predictStored(Cascade cascade, List<CampaignSample> samples) {
         Map<JobParameters, LiteEstimate> stored = new java.util.IdentityHashMap<>();
         samples.forEach(c -> {
             if (c.lite() != null) {
@@ -274,9 +304,9 @@ public final class TradeoffEngine {
             }
         });
         List<JobParameters> params = samples.stream().map(CampaignSample::parameters).toList();
-        List<Estimate> est = s.cascade().predict(params, routed -> routed.stream()
+        List<Estimate> est = cascade.predict(params, routed -> routed.stream()
                 .map(p -> Optional.ofNullable(stored.get(p))).toList());
-        return Optional.of(est.stream().map(Estimate::score).toList());
+        return est.stream().map(Estimate::score).toList();
     }
 
     /**

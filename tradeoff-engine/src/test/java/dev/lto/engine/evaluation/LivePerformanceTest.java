@@ -79,6 +79,12 @@ class LivePerformanceTest {
         assertThat(w.criticalJobs()).isEqualTo(2);
         assertThat(w.criticalAccuracy()).isCloseTo(0.5, within(1e-12));
         assertThat(w.accuracy()).isCloseTo(2 / 3.0, within(1e-12));
+        // Per signal: of the two critical jobs one is off by 0.2 on every signal, one exact.
+        assertThat(w.signals()).allSatisfy(s -> {
+            assertThat(s.criticalAccuracy()).isCloseTo(0.5, within(1e-12));
+            assertThat(s.mae()).isCloseTo(0.2 / 3, within(1e-12));
+        });
+        assertThat(LivePerformance.of("sound", List.of(job("s", DAY1, 0.0, 0.01))).signals().get(0).criticalAccuracy()).isNull();
     }
 
     @Test

@@ -1,5 +1,9 @@
 package dev.lto.engine.training;
 
+import dev.lto.engine.drift.BinnedReference;
+import dev.lto.engine.drift.DriftReference;
+import dev.lto.engine.drift.Psi;
+import dev.lto.engine.drift.TrainingReference;
 import dev.lto.engine.evaluation.Evaluation;
 import dev.lto.engine.features.FeatureEncoder;
 import dev.lto.engine.models.Cascade;
@@ -190,5 +194,39 @@ class EnsembleTrainerTest {
         }
         Files.write(saved.resolve("calibration.json"), "{}".getBytes());
         assertThatThrownBy(() -> store.load(saved, Set.of(), TestData.composer())).hasMessageContaining("sha256");
+    }
+
+    @Test
+    void theDriftReferenceIsStoredWithTheArtifactAndReadBackUnchanged(@TempDir Path dir) throws Exception {
+        // Built as the engine builds it at training time: inputs of every job, the cascade's answers on the held-out ones.
+        List<CampaignSample> heldOut = TrainingReference.heldOut(data);
+        List<double[]> answers = new Cascade(trained.model(), trained.lite())
+                .predict(EnsembleTrainer.params(heldOut), routed -> routed.stream().map(q -> java.util.Optional.<dev.lto.simulator.spi.LiteEstimate>empty()).toList())
+                .stream().map(Estimate::score).toList();
+        DriftReference built = TrainingReference.fit(data, answers, DriftReference.DEFAULT_BINS);
+        assertThat(built.features()).hasSize(TrainingReference.INPUTS.size() + 6);
+        assertThat(built.feature("dose_mj_cm2").orElseThrow().size()).isEqualTo(data.size());
+        assertThat(built.feature("yield_risk").orElseThrow().size()).isEqualTo(heldOut.size());
+
+        ModelStore store = new ModelStore(dir, JsonMapper.builder().build());
+        Path saved = store.save(trained, TestData.smallModels(), built);
+        assertThat(Files.readString(saved.resolve("metadata.json"))).contains("\"drift.json\"");
+        DriftReference stored = store.driftReference(saved).orElseThrow();
+        assertThat(stored).isEqualTo(built);
+        // The same window gets the same PSI from the reloaded reference, feature by feature.
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+        Map<String, double[]> window = TrainingReference.inputColumns(
+                java.util.stream.IntStream.range(0, 300).mapToObj(k -> data.get(rng.nextInt(data.size())).parameters()).toList());
+        window.putAll(TrainingReference.signalColumns(answers.subList(0, Math.min(100, answers.size()))));
+        for (BinnedReference f : built.features()) {
+            assertThat(Psi.of(stored.feature(f.feature()).orElseThrow(), window.get(f.feature())))
+                    .as(f.feature()).isEqualTo(Psi.of(f, window.get(f.feature())));
+        }
+
+        // An artifact saved before references were stored has none; an altered drift.json is refused.
+        Path older = new ModelStore(dir.resolve("older"), JsonMapper.builder().build()).save(trained, TestData.smallModels());
+        assertThat(new ModelStore(dir.resolve("older"), JsonMapper.builder().build()).driftReference(older)).isEmpty();
+        Files.writeString(saved.resolve("drift.json"), Files.readString(saved.resolve("drift.json")).replaceFirst("0\\.", "0.9"));
+        assertThatThrownBy(() -> store.driftReference(saved)).hasMessageContaining("sha256");
     }
 }

@@ -99,3 +99,6 @@ CREATE TABLE IF NOT EXISTS model_deployments (
     occurred_at     TIMESTAMP NOT NULL,
     reason          VARCHAR
 );
+
+-- Who made each lifecycle change (the API key's owner, or system for start-up, commands and the scheduler).
+ALTER TABLE model_deployments ADD COLUMN IF NOT EXISTS actor VARCHAR;

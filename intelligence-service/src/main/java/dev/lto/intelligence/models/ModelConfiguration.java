@@ -1,8 +1,12 @@
 package dev.lto.intelligence.models;
 
+import dev.lto.engine.lifecycle.ModelLifecycle;
 import dev.lto.engine.registry.ModelRegistry;
 import dev.lto.engine.registry.ModelStore;
+import dev.lto.platform.streams.EventPublisher;
 import java.nio.file.Path;
+import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -13,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The engine's stores on this service's data directory and DuckDB (the engine itself has no Spring wiring). */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(ModelProperties.class)
+@EnableConfigurationProperties({ModelProperties.class, LifecycleProperties.class})
 class ModelConfiguration {
 
     @Bean
@@ -22,7 +26,15 @@ class ModelConfiguration {
     }
 
     @Bean
-    ModelRegistry modelRegistry(JdbcClient jdbc, TransactionTemplate tx) {
-        return new ModelRegistry(jdbc, tx);
+    ModelRegistry modelRegistry(JdbcClient jdbc, TransactionTemplate tx, ObjectProvider<Clock> clock) {
+        return new ModelRegistry(jdbc, tx, clock.getIfAvailable(Clock::systemUTC));
+    }
+
+    @Bean
+    ModelLifecycle modelLifecycle(ModelService models, ModelRegistry registry, ModelStore store, LifecycleProperties props,
+                                  EventPublisher publisher, ObjectProvider<Clock> clock) {
+        Clock c = clock.getIfAvailable(Clock::systemUTC);
+        return new ModelLifecycle(models.engine(), registry, store, c, props.rollbackWindow(),
+                new LifecycleAnnouncements(publisher, c));
     }
 }

@@ -175,6 +175,25 @@ public final class TradeoffEngine {
         return m;
     }
 
+    /**
+     * Serves a registered version from now on: its artifact is loaded and checked first (a damaged one
+     * changes nothing), then the registry records it (the serving one retires) and one reference swap
+     * makes it serve. Predictions in flight finish on the model they started with.
+     *
+     * @param event what the history records: production, rollback
+     */
+    public synchronized Serving promote(String version, String event, String reason, String actor) {
+        ModelRegistry.Entry entry = registry.find(version)
+                .orElseThrow(() -> new IllegalArgumentException("no registered model " + version));
+        ModelStore.Loaded l = store.load(Path.of(entry.artifactPath()), unmodelled(), composer());
+        Serving next = new Serving(new Cascade(l.model(), settings.cascade().lite() ? l.lite() : null, composer()),
+                l.metadata(), l.metrics());
+        registry.promote(version, event, reason, actor);
+        swap(next);
+        log.info("Tradeoff engine: {} serves ({} by {}: {})", version, event, actor, reason);
+        return next;
+    }
+
     private void swap(Serving s) {
         Serving old = serving.getAndSet(s);
         // The previous model's native memory is not freed here: an in-flight prediction may still use it.

@@ -75,6 +75,8 @@ public final class EndpointRoles {
             new Rule("intelligence", GET, "/api/v1/models", ADMIN),
             new Rule("intelligence", POST, "/api/v1/models/{version}/promote", ADMIN),
             new Rule("intelligence", POST, "/api/v1/models/rollback", ADMIN),
+            new Rule("intelligence", POST, "/api/v1/models/retrain", ADMIN),
+            new Rule("intelligence", GET, "/api/v1/models/retrain/{runId}", ADMIN),
             new Rule("intelligence", GET, "/api/v1/models/**", VIEWER),
             new Rule("intelligence", POST, "/api/v1/models/**", ADMIN),
             new Rule("intelligence", GET, "/api/v1/simulators/health", VIEWER),

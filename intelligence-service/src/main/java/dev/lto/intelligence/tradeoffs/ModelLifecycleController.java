@@ -2,6 +2,7 @@ package dev.lto.intelligence.tradeoffs;
 
 import dev.lto.engine.lifecycle.LifecycleConflict;
 import dev.lto.engine.lifecycle.ModelLifecycle;
+import dev.lto.engine.lifecycle.Retraining;
 import dev.lto.engine.lifecycle.UnknownModelVersion;
 import dev.lto.platform.web.ConflictException;
 import dev.lto.platform.web.Ids;
@@ -11,7 +12,9 @@ import dev.lto.security.Caller;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import java.net.URI;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -24,7 +27,8 @@ import tools.jackson.databind.JsonNode;
  * The model registry and its admin actions (docs/api.md, docs/ml.md "Lifecycle"):
  * {@code GET /api/v1/models} (every version with its status, gates and model card, the rollback
  * candidate and the deployment history), {@code POST /api/v1/models/{version}/promote} and
- * {@code POST /api/v1/models/rollback}, each with a reason; who acted is the API key's owner.
+ * {@code POST /api/v1/models/rollback}, each with a reason; who acted is the API key's owner;
+ * {@code POST /api/v1/models/retrain} (202 with a run id) and {@code GET /api/v1/models/retrain/{runId}}.
  */
 @RestController
 @ConditionalOnWebApplication
@@ -39,11 +43,31 @@ class ModelLifecycleController {
     }
 
     private final ModelLifecycle lifecycle;
+    private final Retraining retraining;
     private final StrictRecordReader reader;
 
-    ModelLifecycleController(ModelLifecycle lifecycle, StrictRecordReader reader) {
+    ModelLifecycleController(ModelLifecycle lifecycle, Retraining retraining, StrictRecordReader reader) {
         this.lifecycle = lifecycle;
+        this.retraining = retraining;
         this.reader = reader;
+    }
+
+    /** Starts a retrain run: 202 with the run (its id, state RUNNING) and its Location; 409 with running_id while one runs. */
+    @PostMapping(path = "/retrain", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Retraining.Run> retrain(@RequestBody JsonNode body) {
+        ActionRequest r = reader.read(body, ActionRequest.class);
+        try {
+            Retraining.Run run = retraining.start("api", Caller.actingAs(NO_KEY), r.reason());
+            return ResponseEntity.accepted().location(URI.create("/api/v1/models/retrain/" + run.runId())).body(run);
+        } catch (LifecycleConflict e) {
+            throw new ConflictException(e.getMessage(), e.details());
+        }
+    }
+
+    @GetMapping("/retrain/{runId}")
+    Retraining.Run retrainRun(@PathVariable String runId) {
+        Ids.require("run_id", runId);
+        return retraining.find(runId).orElseThrow(() -> new NotFoundException("no retrain run " + runId));
     }
 
     @GetMapping

@@ -123,13 +123,38 @@ class ModelLifecycleIntegrationTest {
         assertThat(alerts).anyMatch(a -> a.contains("model_lifecycle") && a.contains("INFO")
                 && a.contains("rolled back to v1 by " + TestKeys.ownerOf("admin")));
 
+        // A retrain run: 202 with its id and Location, a second one while it runs is a 409 naming it, its progress is
+        // readable, and the candidate (300 bootstrap jobs again: too few held out) ends discarded with its reasons.
+        HttpResponse<String> accepted = http.post("/api/v1/models/retrain", "{\"reason\":\"weekly check\"}");
+        JsonNode run = body(accepted, 202);
+        String runId = run.get("run_id").asString();
+        assertThat(run.get("state").asString()).isEqualTo("RUNNING");
+        assertThat(run.get("requested_by").asString()).isEqualTo(TestKeys.ownerOf("admin"));
+        assertThat(accepted.headers().firstValue("Location")).hasValue("/api/v1/models/retrain/" + runId);
+        HttpResponse<String> busy = http.post("/api/v1/models/retrain", "{\"reason\":\"again\"}");
+        assertThat(body(busy, 409).get("running_id").asString()).isEqualTo(runId);
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                .until(() -> !body(http.get("/api/v1/models/retrain/" + runId), 200).get("state").asString().equals("RUNNING"));
+        JsonNode finished = body(http.get("/api/v1/models/retrain/" + runId), 200);
+        assertThat(finished.get("state").asString()).as(finished.toString()).isEqualTo("DISCARDED");
+        assertThat(finished.get("reasons").toString()).contains("held_out_jobs");
+        assertThat(finished.get("provenance").get("campaigns").toString()).contains("bootstrap_");
+        assertThat(http.get("/api/v1/models/retrain/retrain_0_nope").statusCode()).isEqualTo(404);
+        assertThat(redis.opsForStream().range("lto.alerts", Range.unbounded()).stream().map(x -> x.getValue().toString()))
+                .anyMatch(a -> a.contains("model_lifecycle") && a.contains("discarded"));
+
         // Admin only: a viewer cannot read the registry's audit, an engineer cannot roll back.
         assertThat(http.withKey(TestKeys.VIEWER).get("/api/v1/models").statusCode()).isEqualTo(403);
         assertThat(http.withKey(TestKeys.ENGINEER).post("/api/v1/models/rollback", "{\"reason\":\"x\"}").statusCode()).isEqualTo(403);
         assertThat(http.withKey(TestKeys.VIEWER).get("/api/v1/models/current").statusCode()).isEqualTo(200);
+        assertThat(http.withKey(TestKeys.ENGINEER).post("/api/v1/models/retrain", "{\"reason\":\"x\"}").statusCode()).isEqualTo(403);
+        assertThat(http.withKey(TestKeys.VIEWER).get("/api/v1/models/retrain/" + runId).statusCode()).isEqualTo(403);
     }
 
     private JsonNode body(HttpResponse<String> r, int status) {
+        if (r == null) {
+            throw new IllegalStateException("no response");
+        }
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
         return json.readTree(r.body());
     }

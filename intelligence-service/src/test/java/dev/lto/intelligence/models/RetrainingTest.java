@@ -154,6 +154,27 @@ class RetrainingTest {
         }
     }
 
+    @Test
+    void aRunCutOffByAStopReadsAsFailed(@TempDir Path dir) {
+        SingleConnectionDataSource ds = DuckDbTestSupport.dataSource(dir);
+        try {
+            JdbcClient jdbc = JdbcClient.create(ds);
+            Retraining.Run cut = new Retraining.Run("retrain_1_x", "api", "alice", "why", Retraining.State.RUNNING,
+                    "training on 10 jobs", T0, null, null, null, "v1", null, null, null);
+            jdbc.sql("INSERT INTO model_retrain_runs (run_id, started_at, state, run) VALUES (?, ?, 'RUNNING', ?)")
+                    .params(cut.runId(), Timestamp.from(T0), json.writeValueAsString(cut)).update();
+            // A new process: nothing runs in memory.
+            Retraining restarted = new Retraining(null, null, jdbc, json, new MutableClock(T0), 0.005, null, a -> { });
+            Retraining.Run read = restarted.find(cut.runId()).orElseThrow();
+            assertThat(read.state()).isEqualTo(Retraining.State.FAILED);
+            assertThat(read.step()).startsWith("interrupted").contains("training on 10 jobs");
+            assertThat(restarted.latest(5)).singleElement().extracting(Retraining.Run::state).isEqualTo(Retraining.State.FAILED);
+            assertThat(restarted.running()).isEmpty();
+        } finally {
+            ds.destroy();
+        }
+    }
+
     private static Retraining.Run await(Retraining retraining, String runId) {
         org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
                 .until(() -> retraining.find(runId).orElseThrow().state() != Retraining.State.RUNNING);

@@ -114,9 +114,14 @@ public final class Retraining {
         // Time for reading, a random part so that two services (or a restarted one) never collide.
         String id = "retrain_" + now.toEpochMilli() + "_" + java.util.UUID.randomUUID().toString().substring(0, 8);
         Run run = new Run(id, trigger, actor, reason, State.RUNNING, "queued", now, null, null, null, null, null, null, null);
-        jdbc.sql("INSERT INTO model_retrain_runs (run_id, started_at, state, run) VALUES (?, ?, ?, ?)")
-                .params(id, Timestamp.from(now), run.state().name(), json.writeValueAsString(run)).update();
-        running = run;
+        running = run; // before the row exists: a stored RUNNING row without a running run reads as interrupted
+        try {
+            jdbc.sql("INSERT INTO model_retrain_runs (run_id, started_at, state, run) VALUES (?, ?, ?, ?)")
+                    .params(id, Timestamp.from(now), run.state().name(), json.writeValueAsString(run)).update();
+        } catch (RuntimeException e) {
+            running = null;
+            throw e;
+        }
         Thread.ofPlatform().name("model-retrain").daemon().start(() -> execute(run));
         return run;
     }
@@ -131,13 +136,29 @@ public final class Retraining {
             return Optional.of(r);
         }
         return jdbc.sql("SELECT run FROM model_retrain_runs WHERE run_id = ?").param(runId).query(String.class).optional()
-                .map(s -> json.readValue(s, Run.class));
+                .map(this::stored);
     }
 
     /** The latest runs, newest first. */
     public List<Run> latest(int limit) {
         return jdbc.sql("SELECT run FROM model_retrain_runs ORDER BY started_at DESC LIMIT ?").param(limit)
-                .query(String.class).list().stream().map(s -> json.readValue(s, Run.class)).toList();
+                .query(String.class).list().stream().map(this::stored).toList();
+    }
+
+    /**
+     * A stored run; one stored as RUNNING that this process is not running was cut off by a stop of the
+     * service (runs are not resumed): it reads as FAILED, so nobody waits on it.
+     */
+    private Run stored(String text) {
+        Run r = json.readValue(text, Run.class);
+        Run now = running;
+        if (r.state() != State.RUNNING || now != null && now.runId().equals(r.runId())) {
+            return r;
+        }
+        return new Run(r.runId(), r.trigger(), r.requestedBy(), r.reason(), State.FAILED,
+                "interrupted: the service stopped during the run (" + r.step() + ")", r.startedAt(), null, r.provenance(),
+                r.candidateVersion(), r.productionVersion(), r.trainSeconds(), r.gates(),
+                List.of("interrupted by a stop of the service; start a new run"));
     }
 
     private void execute(Run run) {

@@ -99,3 +99,16 @@ CREATE TABLE IF NOT EXISTS model_deployments (
     occurred_at     TIMESTAMP NOT NULL,
     reason          VARCHAR
 );
+
+-- Who made each lifecycle change (the API key's owner, or system for start-up, commands and the scheduler).
+ALTER TABLE model_deployments ADD COLUMN IF NOT EXISTS actor VARCHAR;
+
+-- Retrain runs (docs/ml.md §13): state RUNNING, SHADOW, DISCARDED or FAILED; `run` holds the whole run as
+-- GET /api/v1/models/retrain/{id} shows it (step, provenance, gates, reasons).
+CREATE TABLE IF NOT EXISTS model_retrain_runs (
+    run_id          VARCHAR PRIMARY KEY,
+    started_at      TIMESTAMP NOT NULL,
+    finished_at     TIMESTAMP,
+    state           VARCHAR NOT NULL,
+    run             JSON NOT NULL
+);

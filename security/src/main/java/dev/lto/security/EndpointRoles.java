@@ -71,6 +71,12 @@ public final class EndpointRoles {
             new Rule("intelligence", POST, "/api/v1/tradeoffs/predict/batch", ENGINEER),
             new Rule("intelligence", GET, "/api/v1/tradeoffs/history", VIEWER),
             new Rule("intelligence", GET, "/api/v1/tradeoffs/trends", VIEWER),
+            // the registry shows who did what (the audit) and where the artifacts lie: admin, like its actions
+            new Rule("intelligence", GET, "/api/v1/models", ADMIN),
+            new Rule("intelligence", POST, "/api/v1/models/{version}/promote", ADMIN),
+            new Rule("intelligence", POST, "/api/v1/models/rollback", ADMIN),
+            new Rule("intelligence", POST, "/api/v1/models/retrain", ADMIN),
+            new Rule("intelligence", GET, "/api/v1/models/retrain/{runId}", ADMIN),
             new Rule("intelligence", GET, "/api/v1/models/**", VIEWER),
             new Rule("intelligence", POST, "/api/v1/models/**", ADMIN),
             new Rule("intelligence", GET, "/api/v1/simulators/health", VIEWER),

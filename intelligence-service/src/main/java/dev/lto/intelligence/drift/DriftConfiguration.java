@@ -2,6 +2,7 @@ package dev.lto.intelligence.drift;
 
 import dev.lto.intelligence.campaign.CampaignStore;
 import dev.lto.intelligence.models.ModelService;
+import dev.lto.intelligence.models.RetrainTriggers;
 import dev.lto.platform.streams.EventPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -18,8 +19,8 @@ class DriftConfiguration {
     @Bean
     DriftMonitor driftMonitor(DriftProperties props, ModelService models, CampaignStore campaigns, PreflightWindows windows,
                               EventPublisher publisher, MeterRegistry meters, ObjectProvider<Clock> clock,
-                              @Value("${lto.models.command:}") String command) {
+                              RetrainTriggers retrain, @Value("${lto.models.command:}") String command) {
         return new DriftMonitor(props, models, campaigns, windows, publisher, meters, clock.getIfAvailable(Clock::systemUTC),
-                !command.isBlank());
+                !command.isBlank(), retrain::onDriftAlert);
     }
 }

@@ -110,8 +110,14 @@ public class DriftMonitor {
     /** Features with an open {@code model_drift} alert (raised and not resolved). */
     private final Set<String> alerting = new HashSet<>();
 
+    /** Told each feature whose drift alert was just raised (the lifecycle retrains on drift). */
+    private final java.util.function.Consumer<String> onAlert;
+
+    /** @param onAlert told each feature whose drift alert was just raised (the lifecycle retrains on drift) */
     DriftMonitor(DriftProperties props, ModelService models, CampaignStore campaigns, PreflightWindows windows,
-                 EventPublisher publisher, MeterRegistry meters, Clock clock, boolean commandMode) {
+                 EventPublisher publisher, MeterRegistry meters, Clock clock, boolean commandMode,
+                 java.util.function.Consumer<String> onAlert) {
+        this.onAlert = onAlert;
         this.props = props;
         this.models = models;
         this.campaigns = campaigns;
@@ -223,6 +229,11 @@ public class DriftMonitor {
                     "Check what changed in the submitted jobs; retrain model " + version + " on recent jobs if the new distribution is intended",
                     fingerprint(f.feature()), null))) {
                 alerting.add(f.feature());
+                try {
+                    onAlert.accept(f.feature());
+                } catch (RuntimeException e) {
+                    log.warn("Drift: the drift-alert hook failed for {} ({})", f.feature(), e.toString());
+                }
             }
         }
         for (String feature : List.copyOf(alerting)) {

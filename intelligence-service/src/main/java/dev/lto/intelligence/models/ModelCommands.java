@@ -196,6 +196,11 @@ class ModelCommands implements ApplicationRunner {
         Path file = Path.of(out.isBlank() ? "docs/model-card.md" : out);
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.writeString(file, md);
+        // A copy beside the version's artifacts: GET /api/v1/models links each version to its own card.
+        var entry = models.engine().registryEntry();
+        if (entry.isPresent()) {
+            Files.writeString(Path.of(entry.get().artifactPath()).resolve(dev.lto.engine.lifecycle.ModelLifecycle.CARD_FILE), md);
+        }
         log.info("Model card written to {}: {}", file.toAbsolutePath(), cascadeMetrics.gates());
     }
 

@@ -1,8 +1,14 @@
 package dev.lto.intelligence.models;
 
+import dev.lto.engine.lifecycle.ModelLifecycle;
+import dev.lto.engine.lifecycle.Retraining;
+import dev.lto.intelligence.campaign.CampaignStore;
 import dev.lto.engine.registry.ModelRegistry;
 import dev.lto.engine.registry.ModelStore;
+import dev.lto.platform.streams.EventPublisher;
 import java.nio.file.Path;
+import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -13,7 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The engine's stores on this service's data directory and DuckDB (the engine itself has no Spring wiring). */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(ModelProperties.class)
+@EnableConfigurationProperties({ModelProperties.class, LifecycleProperties.class, RetrainProperties.class})
 class ModelConfiguration {
 
     @Bean
@@ -22,7 +28,32 @@ class ModelConfiguration {
     }
 
     @Bean
-    ModelRegistry modelRegistry(JdbcClient jdbc, TransactionTemplate tx) {
-        return new ModelRegistry(jdbc, tx);
+    ModelRegistry modelRegistry(JdbcClient jdbc, TransactionTemplate tx, ObjectProvider<Clock> clock) {
+        return new ModelRegistry(jdbc, tx, clock.getIfAvailable(Clock::systemUTC));
+    }
+
+    @Bean
+    LifecycleAnnouncements lifecycleAnnouncements(EventPublisher publisher, ObjectProvider<Clock> clock) {
+        return new LifecycleAnnouncements(publisher, clock.getIfAvailable(Clock::systemUTC));
+    }
+
+    @Bean
+    ModelLifecycle modelLifecycle(ModelService models, ModelRegistry registry, ModelStore store, LifecycleProperties props,
+                                  LifecycleAnnouncements announcements, ObjectProvider<Clock> clock) {
+        return new ModelLifecycle(models.engine(), registry, store, clock.getIfAvailable(Clock::systemUTC),
+                props.rollbackWindow(), announcements);
+    }
+
+    @Bean
+    Retraining retraining(ModelService models, ModelRegistry registry, CampaignStore campaigns, JdbcClient jdbc, JsonMapper json,
+                          RetrainProperties props, LifecycleAnnouncements announcements, ObjectProvider<Clock> clock) {
+        return new Retraining(models.engine(), registry, jdbc, json, clock.getIfAvailable(Clock::systemUTC),
+                props.notWorseTolerance(), new RetrainData(models, campaigns, jdbc, json), announcements);
+    }
+
+    @Bean
+    RetrainTriggers retrainTriggers(Retraining retraining, RetrainProperties props, ObjectProvider<Clock> clock,
+                                    @Value("${lto.models.command:}") String command) {
+        return new RetrainTriggers(retraining, props, clock.getIfAvailable(Clock::systemUTC), !command.isBlank());
     }
 }

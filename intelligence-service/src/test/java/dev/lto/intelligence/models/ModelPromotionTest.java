@@ -93,7 +93,7 @@ class ModelPromotionTest {
         return m.gates().stream().filter(g -> !g.passed()).map(ModelMetrics.Gate::name).toList();
     }
 
-    private ModelService service(JdbcClient jdbc, ModelRegistry registry, Path dir) {
+    ModelService service(JdbcClient jdbc, ModelRegistry registry, Path dir) {
         SimulatorAdapters adapters = new SimulatorAdapters(List.of(fake));
         CampaignStore campaigns = DuckDbTestSupport.store(jdbc);
         return new ModelService(ModelProperties.of(TestData.smallModels(), new ModelProperties.Bootstrap(false, 40, 1)), DuckDbTestSupport.spec(300, 1), DuckDbTestSupport.campaign(fake, campaigns),
@@ -105,7 +105,7 @@ class ModelPromotionTest {
      * 3600 jobs of the fake with a physics-lite estimate good everywhere (each signal off by Gaussian noise of
      * sd 0.004, which its error estimate states), split so that 35% (~1260 jobs) are held out for the gates.
      */
-    private static List<CampaignSample> passingCampaign() {
+    static List<CampaignSample> passingCampaign() {
         SplittableRandom r = new SplittableRandom(42);
         List<CampaignSample> out = new ArrayList<>();
         for (int i = 0; i < 3600; i++) {

@@ -3,6 +3,8 @@ package dev.lto.engine.registry;
 import dev.lto.engine.EngineApi;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -10,9 +12,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The seed's {@code model_registry} table (status shadow / production / retired) and the
- * {@code model_deployments} history of which version served when (audit, rollback). Promotion is
- * one transaction: the old production row retires and the new one deploys together.
+ * The seed's {@code model_registry} table (status shadow / production / retired, and discarded for a
+ * candidate that failed its gates) and the {@code model_deployments} history of which version served
+ * when, who did it and why (audit, rollback). Promotion is one transaction: the old production row
+ * retires and the new one deploys together. Times come from the injected clock (tests move it).
  */
 @EngineApi
 public final class ModelRegistry {
@@ -27,12 +30,27 @@ public final class ModelRegistry {
                  @JsonProperty("artifact_path") String artifactPath) {
     }
 
+    /** One row of the deployment history: what happened to which version, when, who did it and why. */
+    public record Deployment(@JsonProperty("version") String version, @JsonProperty("event") String event,
+                             @JsonProperty("occurred_at") Instant occurredAt, @JsonProperty("actor") String actor,
+                             @JsonProperty("reason") String reason) {
+    }
+
+    /** Who acts when no person does: start-up, the train command, the scheduled lifecycle. */
+    public static final String SYSTEM = "system";
+
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
+    private final Clock clock;
 
     public ModelRegistry(JdbcClient jdbc, TransactionTemplate tx) {
+        this(jdbc, tx, Clock.systemUTC());
+    }
+
+    public ModelRegistry(JdbcClient jdbc, TransactionTemplate tx, Clock clock) {
         this.jdbc = jdbc;
         this.tx = tx;
+        this.clock = clock;
     }
 
     public String nextVersion() {
@@ -44,23 +62,59 @@ public final class ModelRegistry {
         jdbc.sql("""
                 INSERT INTO model_registry (model_id, version, trained_at, status, training_samples, overall_accuracy,
                     critical_accuracy, artifact_path) VALUES (?, ?, ?, 'shadow', ?, ?, ?, ?)""")
-                .params("model_" + version, version, Timestamp.from(Instant.now()), trainingSamples,
+                .params("model_" + version, version, Timestamp.from(clock.instant()), trainingSamples,
                         finite(accuracy), finite(criticalAccuracy), artifactPath)
                 .update();
-        history(version, "registered", "status shadow");
+        history(version, "registered", "status shadow", SYSTEM);
     }
 
     public void promote(String version, String reason) {
+        promote(version, "production", reason, SYSTEM);
+    }
+
+    /**
+     * Makes {@code version} production and retires the one serving, in one transaction, recording
+     * {@code event} (production, rollback) with who and why.
+     */
+    public void promote(String version, String event, String reason, String actor) {
         tx.executeWithoutResult(status -> {
-            Timestamp now = Timestamp.from(Instant.now());
+            Timestamp now = Timestamp.from(clock.instant());
             for (String old : jdbc.sql("SELECT version FROM model_registry WHERE status = 'production'").query(String.class).list()) {
                 jdbc.sql("UPDATE model_registry SET status = 'retired', retired_at = ? WHERE version = ?").params(now, old).update();
-                history(old, "retired", "replaced by " + version);
+                history(old, "retired", "replaced by " + version, actor);
             }
             jdbc.sql("UPDATE model_registry SET status = 'production', deployed_at = ?, retired_at = NULL WHERE version = ?")
                     .params(now, version).update();
-            history(version, "production", reason);
+            history(version, event, reason, actor);
         });
+    }
+
+    /** A candidate that will never serve (failed its gates or its shadow): status discarded, with the reasons. */
+    public void discard(String version, String reasons, String actor) {
+        tx.executeWithoutResult(status -> {
+            jdbc.sql("UPDATE model_registry SET status = 'discarded', retired_at = ? WHERE version = ?")
+                    .params(Timestamp.from(clock.instant()), version).update();
+            history(version, "discarded", reasons, actor);
+        });
+    }
+
+    /**
+     * The rollback candidate: the most recently retired version that once served, if it was retired
+     * within {@code window} of now (seed §6: the previous model stays the rollback candidate for 30 days).
+     */
+    public Optional<Entry> rollbackCandidate(Duration window) {
+        Timestamp since = Timestamp.from(clock.instant().minus(window));
+        return jdbc.sql("""
+                        SELECT * FROM model_registry WHERE status = 'retired' AND deployed_at IS NOT NULL
+                            AND retired_at >= ? ORDER BY retired_at DESC LIMIT 1""")
+                .param(since).query(this::row).optional();
+    }
+
+    /** The deployment history, oldest first (insertion order among equal times). */
+    public List<Deployment> deployments() {
+        return jdbc.sql("SELECT version, event, occurred_at, actor, reason FROM model_deployments ORDER BY occurred_at, rowid")
+                .query((rs, i) -> new Deployment(rs.getString("version"), rs.getString("event"), instant(rs, "occurred_at"),
+                        rs.getString("actor"), rs.getString("reason"))).list();
     }
 
     public Optional<Entry> production() {
@@ -73,12 +127,12 @@ public final class ModelRegistry {
     }
 
     public List<Entry> all() {
-        return jdbc.sql("SELECT * FROM model_registry ORDER BY trained_at").query(this::row).list();
+        return jdbc.sql("SELECT * FROM model_registry ORDER BY trained_at, version").query(this::row).list();
     }
 
-    private void history(String version, String event, String reason) {
-        jdbc.sql("INSERT INTO model_deployments (version, event, occurred_at, reason) VALUES (?, ?, ?, ?)")
-                .params(version, event, Timestamp.from(Instant.now()), reason).update();
+    private void history(String version, String event, String reason, String actor) {
+        jdbc.sql("INSERT INTO model_deployments (version, event, occurred_at, reason, actor) VALUES (?, ?, ?, ?, ?)")
+                .params(version, event, Timestamp.from(clock.instant()), reason, actor).update();
     }
 
     private Entry row(java.sql.ResultSet rs, int i) throws java.sql.SQLException {

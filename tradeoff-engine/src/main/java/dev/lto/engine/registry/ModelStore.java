@@ -191,6 +191,20 @@ public final class ModelStore {
         }
     }
 
+    /**
+     * The stored test metrics (with the gates) of a model, without loading its learners; empty when it
+     * was trained without a test split.
+     */
+    public Optional<ModelMetrics> metrics(Path dir) {
+        Path f = dir.resolve("metrics.json");
+        try {
+            return Files.exists(f) ? Optional.of(json.readValue(Files.readAllBytes(f), ModelMetrics.class))
+                    : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + f, e);
+        }
+    }
+
     static String sha256(byte[] b) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));

@@ -137,14 +137,10 @@ public final class TradeoffEngine {
      * one is more accurate. Returns the trained model's test metrics.
      */
     public ModelMetrics trainRegisterPromote(List<CampaignSample> samples, String reason) {
-        String version = registry.nextVersion();
-        EnsembleTrainer.Trained t = EnsembleTrainer.train(version, samples, settings, unmodelled(), composer());
-        Path dir = store.save(t, settings, driftReference(t, samples));
-        ModelMetrics m = t.metrics();
-        registry.register(version, t.trainingSamples(), m == null ? null : m.accuracy(),
-                m == null ? null : m.criticalAccuracy(), dir.toAbsolutePath().toString());
-        log.info("Tradeoff engine: {} trained in {} s; test metrics {}", version, String.format("%.1f", t.trainSeconds()),
-                m == null ? "none (no test jobs)" : m.gates());
+        Registered r = trainAndRegister(samples);
+        String version = r.version();
+        Path dir = r.dir();
+        ModelMetrics m = r.metrics();
         Optional<ModelRegistry.Entry> prod = registry.production();
         boolean passes = m != null && m.allGatesPassed();
         String why = null;
@@ -168,11 +164,9 @@ public final class TradeoffEngine {
             ModelStore.Loaded l = store.load(dir, unmodelled(), composer());
             swap(new Serving(new Cascade(l.model(), settings.cascade().lite() ? l.lite() : null, composer()), l.metadata(),
                     l.metrics()));
-            t.model().close();
             log.info("Tradeoff engine: {} promoted to production ({})", version, why);
         } else {
             log.warn("Tradeoff engine: {} stays shadow: gates failed {}", version, m == null ? "(no test set)" : m.gates());
-            t.model().close();
         }
         return m;
     }
@@ -199,6 +193,60 @@ public final class TradeoffEngine {
             return Optional.empty();
         }
         return store.driftReference(store.dir(s.metadata().version()));
+    }
+
+    /** A trained, stored and registered (shadow) model: its version, test metrics, artifact directory and training time. */
+    public record Registered(String version, ModelMetrics metrics, Path dir, int trainingSamples, double trainSeconds) {
+    }
+
+    /** Trains on the jobs (their splits), stores the artifacts and registers the model as shadow; promotes nothing. */
+    public Registered trainAndRegister(List<CampaignSample> samples) {
+        String version = registry.nextVersion();
+        EnsembleTrainer.Trained t = EnsembleTrainer.train(version, samples, settings, unmodelled(), composer());
+        try {
+            Path dir = store.save(t, settings, driftReference(t, samples));
+            ModelMetrics m = t.metrics();
+            registry.register(version, t.trainingSamples(), m == null ? null : m.accuracy(),
+                    m == null ? null : m.criticalAccuracy(), dir.toAbsolutePath().toString());
+            log.info("Tradeoff engine: {} trained in {} s; test metrics {}", version, String.format("%.1f", t.trainSeconds()),
+                    m == null ? "none (no test jobs)" : m.gates());
+            return new Registered(version, m, dir, t.trainingSamples(), t.trainSeconds());
+        } finally {
+            t.model().close(); // what serves is always loaded from the stored artifacts
+        }
+    }
+
+    /**
+     * The serving cascade's metrics on stored jobs (physics-lite from their stored estimates, the first
+     * stage's answer where none is stored): production measured on a candidate's held-out jobs. Empty
+     * while no first stage serves.
+     */
+    public Optional<ModelMetrics> servingMetricsOn(List<CampaignSample> jobs, String evaluatedOn) {
+        Serving s = serving.get();
+        if (s == null || s.model() == null || jobs.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(dev.lto.engine.evaluation.Evaluation.evaluateCascade(s.cascade(), jobs, evaluatedOn,
+                p -> Optional.empty()));
+    }
+
+    /**
+     * Serves a registered version from now on: its artifact is loaded and checked first (a damaged one
+     * changes nothing), then the registry records it (the serving one retires) and one reference swap
+     * makes it serve. Predictions in flight finish on the model they started with.
+     *
+     * @param event what the history records: production, rollback
+     */
+    public synchronized Serving promote(String version, String event, String reason, String actor) {
+        ModelRegistry.Entry entry = registry.find(version)
+                .orElseThrow(() -> new IllegalArgumentException("no registered model " + version));
+        ModelStore.Loaded l = store.load(Path.of(entry.artifactPath()), unmodelled(), composer());
+        Serving next = new Serving(new Cascade(l.model(), settings.cascade().lite() ? l.lite() : null, composer()),
+                l.metadata(), l.metrics());
+        registry.promote(version, event, reason, actor);
+        swap(next);
+        log.info("Tradeoff engine: {} serves ({} by {}: {})", version, event, actor, reason);
+        return next;
     }
 
     private void swap(Serving s) {

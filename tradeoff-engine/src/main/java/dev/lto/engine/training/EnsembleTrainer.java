@@ -64,7 +64,10 @@ public final class EnsembleTrainer {
             throw new IllegalArgumentException("too few jobs to train: train " + train.size() + ", calibration "
                     + cal.size() + ", validation " + val.size() + " (need ≥ 8, ≥ 1, ≥ 2)");
         }
-        boolean structured = composer != null && samples.stream().allMatch(s -> s.intermediates() != null);
+        // TEST jobs only measure signals: held-out jobs without intermediates (completed jobs from the training
+        // buffer) leave the learned targets structured.
+        boolean structured = composer != null && samples.stream().filter(s -> s.split() != Split.TEST)
+                .allMatch(s -> s.intermediates() != null);
         SignalComposer used = structured ? composer : null;
         log.info("Training {}: {} train, {} calibration, {} validation, {} test jobs; targets: {}", version, train.size(),
                 cal.size(), val.size(), test.size(), structured ? "the 4 intermediates, signals composed" : "the 6 signals");

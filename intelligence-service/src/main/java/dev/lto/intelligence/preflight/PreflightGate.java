@@ -64,7 +64,7 @@ public class PreflightGate {
      * violation blocks only when certain and the simulation decides the rest, as for any uncertain
      * prediction. Applies to surrogate jobs only: an Abbe job already runs the physics the rule forces.
      */
-    TradeoffPrediction forcePhysicsIfRuled(JobParameters job, TradeoffPrediction p) {
+    public TradeoffPrediction forcePhysicsIfRuled(JobParameters job, TradeoffPrediction p) {
         if (!Boolean.TRUE.equals(job.useAiSurrogate())) {
             return p;
         }

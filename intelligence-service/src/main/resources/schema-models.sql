@@ -112,3 +112,48 @@ CREATE TABLE IF NOT EXISTS model_retrain_runs (
     state           VARCHAR NOT NULL,
     run             JSON NOT NULL
 );
+
+-- Surrogate audits (docs/ml.md §13). The queue: completed surrogate jobs picked for an audit, written in
+-- the transaction that completes the job, so a restart neither loses nor repeats a pick; a row leaves
+-- the queue in the transaction that stores its audit.
+CREATE TABLE IF NOT EXISTS surrogate_audit_queue (
+    job_id          VARCHAR PRIMARY KEY,
+    audit_class     VARCHAR NOT NULL,      -- AuditClass: <job_class>/<illumination>
+    adapter_type    VARCHAR NOT NULL,
+    parameters      VARCHAR NOT NULL,      -- the job's JobParameters (JSON)
+    reason          VARCHAR NOT NULL,      -- sampled | suspected
+    queued_at       TIMESTAMP NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    last_error      VARCHAR
+);
+
+-- One row per audited job: the RMSE between its surrogate (SOCS) and full Abbe aerial images at its focus,
+-- clear-field units (0.032 = 3.2 %).
+CREATE TABLE IF NOT EXISTS surrogate_audits (
+    job_id          VARCHAR PRIMARY KEY,
+    audit_class     VARCHAR NOT NULL,
+    audited_at      TIMESTAMP NOT NULL,
+    rmse            DOUBLE NOT NULL,
+    nominal_rmse    DOUBLE,                -- the adapter's closed-form estimate of the same error
+    abbe_seconds    DOUBLE NOT NULL,       -- wall time of the Abbe image (the audit's extra cost)
+    audit_seconds   DOUBLE NOT NULL,       -- wall time of the whole audit
+    image_px        INTEGER,
+    simulator_version VARCHAR,
+    reason          VARCHAR NOT NULL
+);
+
+-- Forced-physics rules, one per drift episode of a job class: raised when the class's audit trend exceeds
+-- the threshold (with the surrogate_drift alert), active until an admin clears it (who, when, why).
+CREATE TABLE IF NOT EXISTS forced_physics_rules (
+    rule_id         VARCHAR PRIMARY KEY,
+    audit_class     VARCHAR NOT NULL,
+    raised_at       TIMESTAMP NOT NULL,
+    trend_rmse      DOUBLE NOT NULL,
+    threshold       DOUBLE NOT NULL,
+    audits          INTEGER NOT NULL,
+    job_id          VARCHAR,               -- the audit that tipped the trend
+    alert_published BOOLEAN NOT NULL,
+    cleared_at      TIMESTAMP,
+    cleared_by      VARCHAR,
+    clear_reason    VARCHAR
+);

@@ -1,6 +1,7 @@
 package dev.lto.intelligence.jobs;
 
 import dev.lto.contracts.JobState;
+import dev.lto.intelligence.audit.SurrogateAuditor;
 import dev.lto.intelligence.constraints.ConstraintEvaluator;
 import dev.lto.intelligence.preflight.PredictionStore;
 import dev.lto.intelligence.preflight.PreflightDecision;
@@ -112,7 +113,7 @@ class PipelineStages {
 
     @Bean
     JobStage evaluation(PipelineRepository pipeline, PredictionStore predictions, ConstraintEvaluator constraints,
-                        PreflightGate gate) {
+                        PreflightGate gate, SurrogateAuditor auditor) {
         return new JobStage() {
             @Override
             public JobState state() {
@@ -141,6 +142,12 @@ class PipelineStages {
                 return new Transition(to, reason, () -> {
                     pipeline.storeEvaluation(job.jobId(), e);
                     pipeline.addToTrainingBuffer(job.jobId(), result.result(), e.anomaly());
+                    // Picked for a surrogate audit in the same transaction (restart-safe); the audit itself runs later,
+                    // on its own thread, and never touches this job (docs/ml.md §14). Ingested results came from
+                    // another simulator: re-imaging them on ours would audit the wrong surrogate.
+                    if (!"ingest".equals(result.source())) {
+                        auditor.enqueue(job.jobId(), result.result().adapterType(), job.parameters());
+                    }
                 });
             }
         };

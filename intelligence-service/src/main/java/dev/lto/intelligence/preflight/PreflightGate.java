@@ -8,6 +8,9 @@ import dev.lto.contracts.JobParameters;
 import dev.lto.contracts.SignalEstimate;
 import dev.lto.contracts.TradeoffSignals;
 import dev.lto.contracts.TradeoffPrediction;
+import dev.lto.contracts.UncertaintyAssessment;
+import dev.lto.contracts.ConfidenceLevel;
+import dev.lto.intelligence.audit.SurrogateAuditor;
 import dev.lto.intelligence.constraints.BlockOn;
 import dev.lto.intelligence.constraints.ConstraintEvaluator;
 import dev.lto.intelligence.constraints.ConstraintProperties;
@@ -37,9 +40,12 @@ public class PreflightGate {
     private final PreflightProperties props;
     private final AlternativeSearch search;
     private final ConstraintEvaluator constraints;
+    private final SurrogateAuditor audits;
 
-    PreflightGate(ModelService models, TradeoffAnswers answers, PreflightProperties props, ConstraintEvaluator constraints) {
+    PreflightGate(ModelService models, TradeoffAnswers answers, PreflightProperties props, ConstraintEvaluator constraints,
+                  SurrogateAuditor audits) {
         this.models = models;
+        this.audits = audits;
         this.constraints = constraints;
         this.answers = answers;
         this.props = props;
@@ -50,6 +56,28 @@ public class PreflightGate {
     private static boolean certain(ConstraintViolation v, TradeoffPrediction p) {
         SignalEstimate e = p.predictions().toArray()[TradeoffSignals.NAMES.indexOf(v.signal())];
         return "min".equals(v.bound()) ? e.ciHigh() < v.limit() : e.ciLow() > v.limit();
+    }
+
+    /**
+     * A forced-physics rule on the job's class (the surrogate audit found its surrogate drifted,
+     * docs/ml.md §14): the prediction recommends physics with the rule as its reason, so a predicted
+     * violation blocks only when certain and the simulation decides the rest, as for any uncertain
+     * prediction. Applies to surrogate jobs only: an Abbe job already runs the physics the rule forces.
+     */
+    public TradeoffPrediction forcePhysicsIfRuled(JobParameters job, TradeoffPrediction p) {
+        if (!Boolean.TRUE.equals(job.useAiSurrogate())) {
+            return p;
+        }
+        return audits.forcedPhysics(job).map(rule -> forcedPhysics(p, rule.reason())).orElse(p);
+    }
+
+    static TradeoffPrediction forcedPhysics(TradeoffPrediction p, String reason) {
+        List<String> reasons = new java.util.ArrayList<>(p.physicsReasons() == null ? List.of() : p.physicsReasons());
+        reasons.add(reason);
+        return new TradeoffPrediction(p.jobId(), p.parameters(), p.predictions(),
+                new UncertaintyAssessment(p.uncertainty().highUncertainty(), true, ConfidenceLevel.LOW), p.constraints(),
+                p.featureImportance(), p.modelVersion(), p.inferenceTimeMs(), p.answeredBy(), List.copyOf(reasons),
+                p.jobIntervalFactor());
     }
 
     /** Severities of a violated limit that block a job (preflight) or flag it (evaluation). */
@@ -71,7 +99,7 @@ public class PreflightGate {
         } catch (ModelUnavailableException e) {
             return Optional.empty();
         }
-        TradeoffPrediction prediction = answers.answer(job, estimate, (System.nanoTime() - t0) / 1e6);
+        TradeoffPrediction prediction = forcePhysicsIfRuled(job, answers.answer(job, estimate, (System.nanoTime() - t0) / 1e6));
         List<ConstraintViolation> broken = prediction.constraints().violations().stream()
                 .filter(v -> props.blockingSeverities().contains(v.severity())).toList();
         boolean uncertain = prediction.uncertainty().recommendPhysicsSimulation();

@@ -490,6 +490,37 @@ public final class PhysicsSimulator implements SimulatorInterface {
         return Optional.of(new LiteEstimate(signals, in, err, label, (System.nanoTime() - t0) / 1e9));
     }
 
+    /**
+     * The audit flow's re-run: the job's mask window imaged at its focus through SOCS (the path the
+     * job took; kernels usually cached from the job) and through the full Abbe sum over the job's
+     * source points, under the job's full configuration. Compares the aerial images only: that is
+     * where the two paths differ (everything downstream is the same code on the image), and it costs
+     * one Abbe image instead of a whole second job (docs/ml.md §14). Nothing is remembered or emitted
+     * for the job, so its result, artifacts and progress are untouched.
+     */
+    @Override
+    public Optional<dev.lto.simulator.spi.SurrogateAudit> auditSurrogate(JobParameters p) {
+        if (!Boolean.TRUE.equals(p.useAiSurrogate())) {
+            return Optional.empty();
+        }
+        long t0 = System.nanoTime();
+        Setup s = setup(p, props);
+        ImagingGrid g = s.grid();
+        double z = Math.abs(s.defocus());
+        try (NDManager m = Djl.newManager()) {
+            Imager im = new Imager(s, m, props);
+            NDArray win = Imaging.maskWindow(m, Rasterizer.rasterize(s.layout(), g.maskPx()), g.maskPx(), g.imagePx());
+            NDArray socsImg = im.auditImage(win, z, false);
+            long ta = System.nanoTime();
+            NDArray abbeImg = im.auditImage(win, z, true);
+            double abbeSeconds = (System.nanoTime() - ta) / 1e9;
+            double rmse = socsImg.sub(abbeImg).square().mean().sqrt().getFloat();
+            double nominal = costTerms(p).nominalSurrogateRmse();
+            return Optional.of(new dev.lto.simulator.spi.SurrogateAudit(rmse, nominal, abbeSeconds,
+                    (System.nanoTime() - t0) / 1e9, g.imagePx(), VERSION));
+        }
+    }
+
     /** The lite configuration: coarser source, smaller mask cap, fewer focus points (shape-aware pitch). */
     PhysicsSimulatorProperties liteProps(JobParameters p) {
         PhysicsSimulatorProperties.Lite lite = props.lite();

@@ -67,6 +67,16 @@ public interface SimulatorInterface {
     }
 
     /**
+     * Surrogate audit: the job's aerial image at its focus on the surrogate path and on the full
+     * Abbe path, compared. Never changes the job's result (nothing the job returned is touched; it
+     * may run long after the job). Empty for adapters without a surrogate path, and for jobs that
+     * did not use it ({@code use_ai_surrogate} false).
+     */
+    default Optional<SurrogateAudit> auditSurrogate(JobParameters params) {
+        return Optional.empty();
+    }
+
+    /**
      * The pattern family a job class stands for in this adapter's catalogue (e.g. {@code DENSE_LS}),
      * for per-family reporting; empty when the adapter has no catalogue.
      */

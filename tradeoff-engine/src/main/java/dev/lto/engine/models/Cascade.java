@@ -99,7 +99,7 @@ public record Cascade(TradeoffModel firstStage, LiteCalibration lite, SignalComp
     public Estimate fromLite(LiteEstimate le, JobParameters job, Estimate firstStageEstimate) {
         double[] y = le.signals().toArray();
         double[] risk = lite.risk(le, job, composer);
-        double[] half = lite.halfWidths(risk);
+        double[] half = lite.halfWidths(risk, y);
         double[] lo = new double[y.length];
         double[] hi = new double[y.length];
         double u = 0;

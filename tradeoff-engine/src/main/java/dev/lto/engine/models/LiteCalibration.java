@@ -18,7 +18,11 @@ import java.util.Locale;
  * recomposed by the adapter. s_j is large where the formulas are steep in an intermediate physics-lite
  * only knows to its own resolution (e.g. a nearly flat image's I_edge·NILS);</li>
  * <li><b>intervals</b>: split conformal on calibration jobs, per signal q_j = the 95% quantile of
- * |y − ŷ| / (r_j + floor); half-width q_j·(r_j + floor);</li>
+ * |y − ŷ| / (r_j + floor); half-width q_j·(r_j + floor). Where physics-lite's ŷ_j lies inside (0, 1),
+ * q_j is fitted on the calibration jobs whose ŷ_j lies inside too ({@code conformalQInterior}: a
+ * Mondrian split by group). Signals that clamp at 0 or 1 on most jobs (yield_risk: 0 or 1 on ≈ 95 % of
+ * them, on both paths) otherwise get a pooled q_j of 0, and the few jobs in between, where lite and
+ * the job's path really differ, a zero-width interval (docs/ml.md §14);</li>
  * <li><b>physics flag</b>: physics is recommended when r_j ≥ θ_j for some signal, θ_j = margin × the
  * smallest r_j among the tuning jobs (calibration and validation) that are critical and that
  * physics-lite missed by more than the tolerance on signal j, provided that θ_j flags at most
@@ -29,6 +33,9 @@ import java.util.Locale;
  * @param fidelity  the most common fidelity label of the calibration jobs' lite estimates (labels are per
  *                  job: source points and mask pixels its lite run used); another lite configuration voids q
  * @param jobFactor κ of the job-level anomaly rule ({@link Estimate#jobFactor}), on the same calibration jobs
+ * @param conformalQInterior q_j for predictions inside (0, 1), fitted on the calibration jobs whose lite
+ *                  prediction of signal j is inside; unbounded (half-width 1) when fewer than ⌈1/α⌉ − 1 of
+ *                  them exist; null in calibrations stored before it (then q_j applies everywhere)
  */
 public record LiteCalibration(
         @JsonProperty("conformal_q") double[] conformalQ,
@@ -38,7 +45,19 @@ public record LiteCalibration(
         @JsonProperty("calibration_jobs") int calibrationJobs,
         @JsonProperty("fidelity") String fidelity,
         @JsonProperty("job_factor") double jobFactor,
-        @JsonProperty("unit_resolution") double[] unitResolution) {
+        @JsonProperty("unit_resolution") double[] unitResolution,
+        @JsonProperty("conformal_q_interior") double[] conformalQInterior) {
+
+    /** Without the interior quantiles (tests, routing stubs): q_j applies everywhere. */
+    public LiteCalibration(double[] conformalQ, double floor, double[] flagThresholds, String flagThresholdSource,
+                           int calibrationJobs, String fidelity, double jobFactor, double[] unitResolution) {
+        this(conformalQ, floor, flagThresholds, flagThresholdSource, calibrationJobs, fidelity, jobFactor, unitResolution, null);
+    }
+
+    /** Whether a signal value is strictly inside the signals' range (not clamped at 0 or 1). */
+    static boolean interior(double v) {
+        return v > 0 && v < 1;
+    }
 
     /** The smallest per-signal flag threshold (for confidence levels and display). */
     public double flagThreshold() {
@@ -70,11 +89,12 @@ public record LiteCalibration(
         return r;
     }
 
-    /** Half-widths of the calibrated 95% interval, per signal, each ≤ 1, from the risks. */
-    double[] halfWidths(double[] risk) {
+    /** Half-widths of the calibrated 95% interval, per signal, each ≤ 1, from the risks and the lite scores y. */
+    double[] halfWidths(double[] risk, double[] y) {
         double[] h = new double[conformalQ.length];
         for (int j = 0; j < h.length; j++) {
-            h[j] = Math.min(1, conformalQ[j] * (risk[j] + floor));
+            double q = conformalQInterior != null && interior(y[j]) ? conformalQInterior[j] : conformalQ[j];
+            h[j] = Math.min(1, q * (risk[j] + floor));
         }
         return h;
     }
@@ -123,11 +143,22 @@ public record LiteCalibration(
             }
             q[j] = Calibration.conformalQuantile(scores, alpha);
         }
+        double[] qInterior = new double[k];
+        for (int j = 0; j < k; j++) {
+            List<Double> scores = new ArrayList<>();
+            for (int i = 0; i < c.size(); i++) {
+                double y = c.get(i).lite().signals().toArray()[j];
+                if (interior(y)) {
+                    scores.add(Math.abs(c.get(i).signals()[j] - y) / (calRisk.get(i)[j] + floor));
+                }
+            }
+            qInterior[j] = Calibration.conformalQuantile(scores.stream().mapToDouble(Double::doubleValue).toArray(), alpha);
+        }
         // Labels are per job (the source points and mask pixels a job's lite run really used): keep the most common.
         String fidelity = c.stream().collect(java.util.stream.Collectors.groupingBy(x -> x.lite().fidelity(),
                         java.util.stream.Collectors.counting()))
                 .entrySet().stream().max(java.util.Map.Entry.comparingByValue()).orElseThrow().getKey();
-        LiteCalibration provisional = new LiteCalibration(q, floor, unbounded(k), "", c.size(), fidelity, 1, resolution);
+        LiteCalibration provisional = new LiteCalibration(q, floor, unbounded(k), "", c.size(), fidelity, 1, resolution, qInterior);
         Cascade liteOnly = new Cascade(null, provisional, composer);
         double kappa = Estimate.jobFactor(c.stream().map(s -> liteOnly.fromLite(s.lite(), s.parameters(), null)).toList(),
                 c.stream().map(CampaignSample::signals).toList(), alpha);
@@ -164,7 +195,7 @@ public record LiteCalibration(
                 + " of the jobs; misses on signals where it would flag more are not separable by the risk and stay"
                 + " unflagged (%s)", tuning.size(), margin, java.util.Arrays.toString(misses),
                 String.format(Locale.ROOT, "%.0f%%", 100 * flagBudget), java.util.Arrays.toString(unflaggable));
-        return new LiteCalibration(q, floor, theta, source, c.size(), fidelity, kappa, resolution);
+        return new LiteCalibration(q, floor, theta, source, c.size(), fidelity, kappa, resolution, qInterior);
     }
 
     private static double[] unbounded(int k) {

@@ -113,9 +113,11 @@ public final class ModelCard {
         if (lc != null) {
             s.append(String.format(Locale.ROOT, "- Physics-lite (%s): risk = own error estimate + sensitivity to its intermediates'"
                             + " resolution %s (unit scores); q per signal %s on %d calibration jobs (scores |error| / (risk +"
-                            + " %.4f)); physics recommended where a signal's risk reaches %s (%s).%n", lc.fidelity(),
-                    lc.unitResolution() == null ? "(none)" : fmt(lc.unitResolution()), fmt(lc.conformalQ()), lc.calibrationJobs(),
-                    lc.floor(), fmt(lc.flagThresholds()), lc.flagThresholdSource()));
+                            + " %.4f)), %s for lite scores inside (0, 1); physics recommended where a signal's risk reaches %s (%s).%n",
+                    lc.fidelity(), lc.unitResolution() == null ? "(none)" : fmt(lc.unitResolution()), fmt(lc.conformalQ()),
+                    lc.calibrationJobs(),
+                    lc.floor(), lc.conformalQInterior() == null ? "the same" : fmt(lc.conformalQInterior()) + " (fitted on the"
+                            + " calibration jobs whose lite score is inside)", fmt(lc.flagThresholds()), lc.flagThresholdSource()));
         }
         s.append("\n## Intended use and limits (*fixed note*)\n\n")
                 .append("- Pre-flight screening of jobs inside the contract's parameter space. Metadata overrides (defocus,")

@@ -186,8 +186,9 @@ class DurabilitySystemIT {
 
         System.out.println("Recovery times (" + JOBS + "-job campaign, appendfsync always):");
         recoveries.forEach(r -> System.out.println("  " + r));
-        System.out.printf("  submissions: %d accepted, %d answered 503 and retried, %d failed to connect and retried%n",
-                campaign.accepted.size(), campaign.unavailable.get(), campaign.unreachable.get());
+        System.out.printf("  submissions: %d accepted, %d answered 503 and retried, %d failed to connect and retried;"
+                + " state events published twice on purpose: %d (%d of them BLOCKED)%n",
+                campaign.accepted.size(), campaign.unavailable.get(), campaign.unreachable.get(), republished, republishedBlocked);
 
         try (Connection db = readOnlyStore(dataDir); Connection actionDb = readOnlyStore(actionDir, "action.duckdb")) {
             assertPipeline(db, campaign, republished);

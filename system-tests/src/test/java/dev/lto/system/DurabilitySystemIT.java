@@ -122,9 +122,9 @@ class DurabilitySystemIT {
         ingestion.kill();
         long t = System.nanoTime();
         ingestion.start().awaitHealthy(Duration.ofMinutes(3));
-        recoveries.add(new Recovery("ingestion kill -9, restart", "healthy", since(t)));
+        note(recoveries, new Recovery("ingestion kill -9, restart", "healthy", since(t)));
         await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50)).until(() -> campaign.lastAcceptedAt() > t);
-        recoveries.add(new Recovery("ingestion kill -9, restart", "first 202 after the kill", since(t)));
+        note(recoveries, new Recovery("ingestion kill -9, restart", "first 202 after the kill", since(t)));
         campaign.allow(2 * SEGMENT);
 
         // 2. intelligence: orchestrator and workers gone until the restarted one (new consumer name) moves a job.
@@ -134,9 +134,9 @@ class DurabilitySystemIT {
         long t2 = System.nanoTime();
         long killedAt = System.currentTimeMillis();
         intelligence.start("--spring.cloud.stream.redis.binder.consumer-name=intelligence-restarted").awaitHealthy(Duration.ofMinutes(3));
-        recoveries.add(new Recovery("intelligence kill -9, restart", "healthy", since(t2)));
+        note(recoveries, new Recovery("intelligence kill -9, restart", "healthy", since(t2)));
         awaitStateEventAfter(killedAt, Duration.ofMinutes(2));
-        recoveries.add(new Recovery("intelligence kill -9, restart", "first state event after the kill", since(t2)));
+        note(recoveries, new Recovery("intelligence kill -9, restart", "first state event after the kill", since(t2)));
         // What a crash between XADD and marking the history row published leaves behind: the outbox publishes the same
         // event again. Made certain here (whether the kill hit that window is chance): the first 5 BLOCKED events (each
         // raised an alert) and the latest 20 state events a second time on lto.events; the action layer must store and
@@ -151,21 +151,21 @@ class DurabilitySystemIT {
         long t3 = System.nanoTime();
         long actionKilledAt = System.currentTimeMillis();
         action.start().awaitHealthy(Duration.ofMinutes(3));
-        recoveries.add(new Recovery("action kill -9, restart", "healthy", since(t3)));
+        note(recoveries, new Recovery("action kill -9, restart", "healthy", since(t3)));
         // Caught up: its group has read past every event published while it was away.
         awaitStateEventAfter(actionKilledAt, Duration.ofMinutes(2));
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).until(() -> groupLag("lto.events", "action") == 0);
-        recoveries.add(new Recovery("action kill -9, restart", "group 'action' lag 0 on lto.events", since(t3)));
+        note(recoveries, new Recovery("action kill -9, restart", "group 'action' lag 0 on lto.events", since(t3)));
         campaign.allow(4 * SEGMENT);
 
         // 4. Redis SIGTERM: a clean shutdown (the AOF written and synced), restarted on the same directory and port.
         campaign.awaitAccepted(3 * SEGMENT + BEFORE_DISRUPTION);
-        recoveries.addAll(redisOutage("Redis SIGTERM, restart", campaign, false));
+        redisOutage("Redis SIGTERM, restart", campaign, false).forEach(r -> note(recoveries, r));
         campaign.allow(5 * SEGMENT);
 
         // 5. Redis SIGKILL: nothing but what appendfsync always had already written.
         campaign.awaitAccepted(4 * SEGMENT + BEFORE_DISRUPTION);
-        recoveries.addAll(redisOutage("Redis kill -9, restart", campaign, true));
+        redisOutage("Redis kill -9, restart", campaign, true).forEach(r -> note(recoveries, r));
         campaign.allow(JOBS);
 
         submitter.join(Duration.ofMinutes(5).toMillis());
@@ -396,6 +396,12 @@ class DurabilitySystemIT {
         void awaitAccepted(int jobs) {
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(50)).until(() -> accepted.size() >= jobs);
         }
+    }
+
+    /** Kept for the summary, and printed at once: a later failure must not hide the times measured so far. */
+    private static void note(List<Recovery> recoveries, Recovery r) {
+        recoveries.add(r);
+        System.out.println("Recovered: " + r);
     }
 
     private static double since(long nanoTime) {

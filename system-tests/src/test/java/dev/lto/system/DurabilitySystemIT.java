@@ -59,6 +59,8 @@ class DurabilitySystemIT {
     /** Jobs submitted before a disruption (so some are in every stage), and how many more it may take after it. */
     private static final int SEGMENT = 60;
     private static final int BEFORE_DISRUPTION = 30;
+    /** A service's start: ~30 s on the shared 2-core machine at load 12-19, over 3 min at load 40 (3 starting at once). */
+    private static final Duration STARTUP = Duration.ofMinutes(5);
 
     static TestRedis redis;
     static Path dataDir;
@@ -85,9 +87,9 @@ class DurabilitySystemIT {
         ingestion.start();
         intelligence.start();
         action.start();
-        ingestion.awaitHealthy(Duration.ofMinutes(3));
-        intelligence.awaitHealthy(Duration.ofMinutes(3));
-        action.awaitHealthy(Duration.ofMinutes(3));
+        ingestion.awaitHealthy(STARTUP);
+        intelligence.awaitHealthy(STARTUP);
+        action.awaitHealthy(STARTUP);
         await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofSeconds(2)).until(() -> "READY".equals(modelStatus()));
     }
 
@@ -121,7 +123,7 @@ class DurabilitySystemIT {
         campaign.awaitAccepted(BEFORE_DISRUPTION);
         ingestion.kill();
         long t = System.nanoTime();
-        ingestion.start().awaitHealthy(Duration.ofMinutes(3));
+        ingestion.start().awaitHealthy(STARTUP);
         note(recoveries, new Recovery("ingestion kill -9, restart", "healthy", since(t)));
         await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50)).until(() -> campaign.lastAcceptedAt() > t);
         note(recoveries, new Recovery("ingestion kill -9, restart", "first 202 after the kill", since(t)));
@@ -133,7 +135,7 @@ class DurabilitySystemIT {
         intelligence.kill();
         long t2 = System.nanoTime();
         long killedAt = System.currentTimeMillis();
-        intelligence.start("--spring.cloud.stream.redis.binder.consumer-name=intelligence-restarted").awaitHealthy(Duration.ofMinutes(3));
+        intelligence.start("--spring.cloud.stream.redis.binder.consumer-name=intelligence-restarted").awaitHealthy(STARTUP);
         note(recoveries, new Recovery("intelligence kill -9, restart", "healthy", since(t2)));
         awaitStateEventAfter(killedAt, Duration.ofMinutes(2));
         note(recoveries, new Recovery("intelligence kill -9, restart", "first state event after the kill", since(t2)));
@@ -150,7 +152,7 @@ class DurabilitySystemIT {
         action.kill();
         long t3 = System.nanoTime();
         long actionKilledAt = System.currentTimeMillis();
-        action.start().awaitHealthy(Duration.ofMinutes(3));
+        action.start().awaitHealthy(STARTUP);
         note(recoveries, new Recovery("action kill -9, restart", "healthy", since(t3)));
         // Caught up: its group has read past every event published while it was away.
         awaitStateEventAfter(actionKilledAt, Duration.ofMinutes(2));

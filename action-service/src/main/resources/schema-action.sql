@@ -56,3 +56,17 @@ CREATE TABLE IF NOT EXISTS api_keys (
     expires_at   TIMESTAMP,
     revoked_at   TIMESTAMP
 );
+
+-- Every job state event received on lto.events, once per (job_id, seq) however often it is delivered
+-- (at-least-once streams, an outbox that may publish again after a crash): the action layer's durable
+-- record of the pipeline, which the durability test compares with intelligence's job_state_history.
+CREATE TABLE IF NOT EXISTS job_state_events (
+    job_id          VARCHAR NOT NULL,
+    seq             INTEGER NOT NULL,
+    event_id        VARCHAR NOT NULL,
+    from_state      VARCHAR,
+    to_state        VARCHAR NOT NULL,
+    changed_at      TIMESTAMP NOT NULL,  -- when the job changed state (the producer's clock, UTC)
+    received_at     TIMESTAMP NOT NULL,  -- when this service first stored it (UTC)
+    PRIMARY KEY (job_id, seq)
+);

@@ -56,19 +56,27 @@ final class SystemProbe {
 
     /** A mix: most jobs sound (ArF, 10–40 mJ/cm²), the blockable ones, the physically pointless ones. */
     static String submitCampaignJob(ServiceProcess ingestion, int n, String submittedBy) throws Exception {
-        int jobClass = 1 + n % 20;
-        double dose = isBlockable(n) ? 1.0 : 10 + (n % 7) * 5;
-        String priority = List.of("LOW", "NORMAL", "HIGH", "CRITICAL").get(n % 4);
-        String body = "{\"na\":" + (0.33 + (n % 3) * 0.1) + ",\"wavelength_nm\":" + (isBlockable(n) ? 13.5 : 193)
-                + ",\"sigma\":0.7,\"grid_size_nm\":2"
-                + ",\"dose_mj_cm2\":" + dose + ",\"job_class\":" + jobClass + ",\"priority\":\"" + priority + "\""
-                + (isBlockable(n) ? ",\"constraint_profile\":\"strict\"" : "")
-                + ",\"use_ai_surrogate\":" + (n % 5 != 0) + ",\"submitted_by\":\"" + submittedBy + "\"}";
-        HttpResponse<String> r = post(ingestion.baseUrl() + "/api/v1/jobs/submit", body);
+        HttpResponse<String> r = post(ingestion.baseUrl() + "/api/v1/jobs/submit", campaignJob(n, submittedBy, null));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
         return JSON.readTree(r.body()).get("job_id").asString();
     }
 
+    /** Job n of the campaign under the client's own id (a resubmission with it counts as the same job), whatever the answer. */
+    static HttpResponse<String> submitCampaignJob(ServiceProcess ingestion, int n, String submittedBy, String jobId) throws Exception {
+        return post(ingestion.baseUrl() + "/api/v1/jobs/submit", campaignJob(n, submittedBy, jobId));
+    }
+
+    private static String campaignJob(int n, String submittedBy, String jobId) {
+        int jobClass = 1 + n % 20;
+        double dose = isBlockable(n) ? 1.0 : 10 + (n % 7) * 5;
+        String priority = List.of("LOW", "NORMAL", "HIGH", "CRITICAL").get(n % 4);
+        return "{" + (jobId == null ? "" : "\"job_id\":\"" + jobId + "\",")
+                + "\"na\":" + (0.33 + (n % 3) * 0.1) + ",\"wavelength_nm\":" + (isBlockable(n) ? 13.5 : 193)
+                + ",\"sigma\":0.7,\"grid_size_nm\":2"
+                + ",\"dose_mj_cm2\":" + dose + ",\"job_class\":" + jobClass + ",\"priority\":\"" + priority + "\""
+                + (isBlockable(n) ? ",\"constraint_profile\":\"strict\"" : "")
+                + ",\"use_ai_surrogate\":" + (n % 5 != 0) + ",\"submitted_by\":\"" + submittedBy + "\"}";
+    }
 
     static HttpResponse<String> post(String url, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("X-API-Key", TestKeys.ADMIN).header("Content-Type", "application/json")
@@ -101,9 +109,14 @@ final class SystemProbe {
 
     /** The intelligence store, read-only: only once its one writer has stopped (DuckDB locks the file). */
     static Connection readOnlyStore(Path dataDir) throws Exception {
+        return readOnlyStore(dataDir, "lto.duckdb");
+    }
+
+    /** A service's DuckDB file in {@code dataDir} ({@code action.duckdb} is action-service's), read-only once it stopped. */
+    static Connection readOnlyStore(Path dataDir, String file) throws Exception {
         Properties readOnly = new Properties();
         readOnly.setProperty("duckdb.read_only", "true");
-        return DriverManager.getConnection("jdbc:duckdb:" + dataDir.resolve("lto.duckdb"), readOnly);
+        return DriverManager.getConnection("jdbc:duckdb:" + dataDir.resolve(file), readOnly);
     }
 
     static long single(Connection db, String sql) throws Exception {

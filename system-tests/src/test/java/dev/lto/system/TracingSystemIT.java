@@ -54,7 +54,7 @@ class TracingSystemIT {
         ingestion = traced(new ServiceProcess("ingestion-service", common), agent);
         intelligence = traced(new ServiceProcess("intelligence-service", concat(common, "--lto.data-dir=" + dataDir,
                 // Physics-lite serves preflight at once (reference campaign); a coarse simulator and a small first-stage
-                // training keep the CPU for the one job (same settings as JobPipelineCrashSystemIT).
+                // training keep the CPU for the one job (same settings as DurabilitySystemIT).
                 "--lto.simulator.physics.grid.max-mask-px=128", "--lto.simulator.physics.fem.focus-points=3",
                 "--lto.simulator.physics.fem.dose-points=3", "--lto.simulator.physics.source.step-sigma=0.2",
                 "--lto.simulator.physics.socs.max-kernels=8", "--lto.models.xgboost.trees=30", "--lto.models.mlp.max-epochs=30",

@@ -20,12 +20,19 @@ final class LocalProcessBackend implements TestRedis.Backend {
 
     private final Path binary;
     private final Path dir;
+    /** {@code --save "" --appendonly no} for the shared test Redis; AOF settings for {@link TestRedis#durable}. */
+    private final List<String> persistence;
     private int port;
     private Process process;
     private Process watchdog;
 
     LocalProcessBackend(Path binary) {
+        this(binary, List.of("--save", "", "--appendonly", "no"));
+    }
+
+    LocalProcessBackend(Path binary, List<String> persistence) {
         this.binary = binary;
+        this.persistence = List.copyOf(persistence);
         try {
             this.dir = Files.createTempDirectory("lto-test-redis-");
         }
@@ -59,12 +66,13 @@ final class LocalProcessBackend implements TestRedis.Backend {
 
     private void launch() {
         Path logFile = dir.resolve("redis.log");
-        List<String> cmd = List.of(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
-                "--logfile", "");
+        List<String> cmd = new java.util.ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1"));
+        cmd.addAll(persistence);
+        cmd.addAll(List.of("--dir", dir.toString(), "--daemonize", "no", "--logfile", ""));
         try {
+            // appended: a restart on the same directory keeps the earlier runs' log for diagnostics
             process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile())).start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
         }
         catch (IOException ex) {
             throw new IllegalStateException("Cannot run " + binary + ": " + ex.getMessage(), ex);
@@ -109,6 +117,25 @@ final class LocalProcessBackend implements TestRedis.Backend {
             catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
                 process.destroyForcibly();
+            }
+            process = null;
+        }
+        if (watchdog != null) {
+            watchdog.destroy();
+            watchdog = null;
+        }
+    }
+
+    /** SIGKILL: no shutdown, no last AOF write, as a crash. */
+    @Override
+    public synchronized void crash() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
             }
             process = null;
         }

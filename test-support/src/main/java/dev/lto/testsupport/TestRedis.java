@@ -73,6 +73,23 @@ public final class TestRedis {
         return shared;
     }
 
+    /**
+     * A Redis of the caller's own (not the shared one) that persists: AOF on ({@code --appendonly yes}) with
+     * the given {@code appendfsync} policy, in its own directory, so {@link #stop()} (SIGTERM), {@link #kill()}
+     * (SIGKILL) and {@link #start()} bring it back on the same port with the data it had persisted. Local
+     * {@code redis-server} only; killed by a JVM shutdown hook like the shared one.
+     */
+    public static TestRedis durable(String appendfsync) {
+        Path binary = findRedisServer().orElseThrow(() -> new IllegalStateException("no redis-server binary on PATH. " + INSTALL_HINT));
+        Backend backend = new LocalProcessBackend(binary, java.util.List.of("--save", "", "--appendonly", "yes",
+                "--appendfsync", appendfsync));
+        backend.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(backend::shutdown, "test-redis-shutdown"));
+        TestRedis redis = new TestRedis(backend);
+        log.info("Durable TestRedis ready at {} (appendfsync {}, {})", redis.uri(), appendfsync, backend.describe());
+        return redis;
+    }
+
     /** Host to connect to ({@code 127.0.0.1} for the local backend). */
     public String host() {
         return backend.host();
@@ -110,6 +127,12 @@ public final class TestRedis {
     public synchronized void stop() {
         backend.stop();
         log.info("TestRedis stopped ({})", uri());
+    }
+
+    /** SIGKILL, as a crash: no shutdown, so only what the AOF policy had written survives ({@link #durable}). */
+    public synchronized void kill() {
+        backend.crash();
+        log.info("TestRedis killed ({})", uri());
     }
 
     /** Starts the server again on the same port and waits until it answers PING. */
@@ -268,6 +291,11 @@ public final class TestRedis {
         void start();
 
         void stop();
+
+        /** SIGKILL where the backend can (a local process). */
+        default void crash() {
+            throw new UnsupportedOperationException("kill -9 needs a local redis-server: " + describe());
+        }
 
         /** Final cleanup from the shutdown hook. */
         void shutdown();

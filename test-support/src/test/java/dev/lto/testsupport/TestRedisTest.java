@@ -52,6 +52,30 @@ class TestRedisTest {
         assertThat(TestRedis.shared().isRunning()).isTrue();
     }
 
+    @Test
+    void aDurableServerKeepsItsDataAcrossSigtermAndSigkill() {
+        TestRedis durable = TestRedis.durable("always");
+        try {
+            assertThat(durable.port()).isNotEqualTo(TestRedis.shared().port());
+            int port = durable.port();
+            durable.command("XADD", "s", "*", "f", "1");
+
+            durable.stop(); // SIGTERM: a clean shutdown
+            durable.start();
+            durable.command("XADD", "s", "*", "f", "2");
+
+            durable.kill(); // SIGKILL: only what the AOF had synced
+            assertThat(durable.isRunning()).isFalse();
+            assertThat(connects(durable.host(), port)).isFalse();
+            durable.start();
+            assertThat(durable.port()).isEqualTo(port);
+            assertThat(durable.command("XLEN", "s")).as("both entries, from the AOF").isEqualTo(2L);
+        }
+        finally {
+            durable.stop();
+        }
+    }
+
     private static boolean connects(String host, int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(host, port), 500);

@@ -85,6 +85,9 @@ class AlertsApiIntegrationTest {
     @Autowired
     StringRedisTemplate redis;
 
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     private final JsonMapper json = JsonMapper.builder().build();
 
     private TestHttp http() {
@@ -95,6 +98,12 @@ class AlertsApiIntegrationTest {
         var change = new JobStateChanged(job, from, to, seq, Instant.now(), reason, recommendation);
         publisher.publish("lto.events", new EventEnvelope<>(job + "/" + seq, EventTypes.JOB_STATE_CHANGED, 1, Instant.now(), job,
                 "intelligence-service", Map.of(), change));
+    }
+
+    /** seq:to_state of the job's rows in job_state_events, in order. */
+    private List<String> storedEvents(String job) {
+        return jdbc.sql("SELECT seq || ':' || to_state FROM job_state_events WHERE job_id = ? ORDER BY seq").param(job)
+                .query(String.class).list();
     }
 
     private JsonNode active(String query) throws Exception {
@@ -126,11 +135,14 @@ class AlertsApiIntegrationTest {
         assertThat(alert.get("recommendation").asString()).startsWith("Resubmit with dose_mj_cm2=32.0");
         assertThat(alert.get("occurrences").asInt()).isEqualTo(1);
         assertThat(json.readTree(http().get("/api/v1/alerts/history?job_id=" + job).body()).get("items").size()).isEqualTo(1);
+        // The state event itself is stored once, however often it was delivered (JobEventLog).
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(storedEvents(job)).containsExactly("3:BLOCKED"));
 
         // A second, distinct event with the same fingerprint folds into the open alert.
         stateChange(job, 4, JobState.PREFLIGHT, JobState.BLOCKED, "again", null);
         await().atMost(Duration.ofSeconds(20)).until(() -> alertFor(job).get("occurrences").asInt() == 2);
         assertThat(alertFor(job).get("alert_id").asString()).isEqualTo(alert.get("alert_id").asString());
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(storedEvents(job)).containsExactly("3:BLOCKED", "4:BLOCKED"));
 
         String id = alert.get("alert_id").asString();
         assertThat(active("?severity=WARN&type=job_blocked").toString()).contains(id);

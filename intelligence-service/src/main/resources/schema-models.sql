@@ -112,3 +112,26 @@ CREATE TABLE IF NOT EXISTS model_retrain_runs (
     state           VARCHAR NOT NULL,
     run             JSON NOT NULL
 );
+
+-- Shadow phase (docs/ml.md §13): the shadow candidate's answer at each preflight (its seed-shaped row is in
+-- tradeoff_predictions with prediction_type 'shadow'); here the six signals with intervals, so the
+-- evaluation can score it like production: accurate_pairs = signals with |actual − predicted| ≤ 0.05.
+CREATE TABLE IF NOT EXISTS shadow_predictions (
+    job_id          VARCHAR PRIMARY KEY,
+    model_version   VARCHAR NOT NULL,
+    predicted_at    TIMESTAMP NOT NULL,
+    predictions     JSON NOT NULL,
+    evaluated_at    TIMESTAMP,
+    accurate_pairs  INTEGER
+);
+
+-- One row per shadow candidate on trial: the evaluated jobs it needs before it is judged (min-jobs, twice
+-- that once extended), and its outcome (promoted, discarded) once judged.
+CREATE TABLE IF NOT EXISTS shadow_trials (
+    version         VARCHAR PRIMARY KEY,
+    started_at      TIMESTAMP NOT NULL,
+    needed          INTEGER NOT NULL,
+    extended        BOOLEAN NOT NULL,
+    outcome         VARCHAR,
+    reason          VARCHAR
+);

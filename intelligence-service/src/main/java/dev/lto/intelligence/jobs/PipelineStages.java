@@ -2,6 +2,7 @@ package dev.lto.intelligence.jobs;
 
 import dev.lto.contracts.JobState;
 import dev.lto.intelligence.constraints.ConstraintEvaluator;
+import dev.lto.intelligence.models.ShadowTrial;
 import dev.lto.intelligence.preflight.PredictionStore;
 import dev.lto.intelligence.preflight.PreflightDecision;
 import dev.lto.intelligence.preflight.PreflightGate;
@@ -112,7 +113,7 @@ class PipelineStages {
 
     @Bean
     JobStage evaluation(PipelineRepository pipeline, PredictionStore predictions, ConstraintEvaluator constraints,
-                        PreflightGate gate) {
+                        PreflightGate gate, ShadowTrial shadowTrial) {
         return new JobStage() {
             @Override
             public JobState state() {
@@ -141,6 +142,9 @@ class PipelineStages {
                 return new Transition(to, reason, () -> {
                     pipeline.storeEvaluation(job.jobId(), e);
                     pipeline.addToTrainingBuffer(job.jobId(), result.result(), e.anomaly());
+                    // The shadow's answer is scored the same way; judging it runs after the commit, off this thread.
+                    predictions.evaluateShadow(job.jobId(), result.result().tradeoffSignals().toArray());
+                    JobLifecycle.afterCommit(shadowTrial::judgeLater);
                 });
             }
         };

@@ -23,6 +23,7 @@ import java.util.SplittableRandom;
 import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -90,6 +91,7 @@ class ShadowTrialIntegrationTest {
     @Autowired
     StringRedisTemplate redis;
     @Autowired
+    @Qualifier("fakeSimulator")
     SimulatorInterface fake;
 
     private final TestHttp http = TestHttp.localhost(() -> port);
@@ -98,7 +100,7 @@ class ShadowTrialIntegrationTest {
     private int jobs;
 
     @Test
-    void aShadowPredictsBesideEveryPreflightAndIsPromotedWhenItAgreesElseExtendedThenDiscarded() {
+    void aShadowPredictsBesideEveryPreflightAndIsPromotedWhenItAgreesElseExtendedThenDiscarded() throws Exception {
         await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofSeconds(2))
                 .until(() -> "READY".equals(models.status().status().name()) && "v1".equals(models.currentVersion()));
         TradeoffEngine engine = models.engine();
@@ -250,7 +252,7 @@ class ShadowTrialIntegrationTest {
         assertThat(Optional.of(sh.modelVersion())).isEqualTo(trial.progress().map(ShadowTrial.Progress::version));
     }
 
-    private JsonNode body(java.net.http.HttpResponse<String> r) {
+    private JsonNode body(java.net.http.HttpResponse<String> r) throws Exception {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return json.readTree(r.body());
     }

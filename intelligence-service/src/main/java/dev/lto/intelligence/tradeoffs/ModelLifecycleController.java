@@ -1,9 +1,13 @@
 package dev.lto.intelligence.tradeoffs;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.lto.engine.lifecycle.LifecycleConflict;
 import dev.lto.engine.lifecycle.ModelLifecycle;
 import dev.lto.engine.lifecycle.Retraining;
 import dev.lto.engine.lifecycle.UnknownModelVersion;
+import dev.lto.intelligence.models.ShadowTrial;
 import dev.lto.platform.web.ConflictException;
 import dev.lto.platform.web.Ids;
 import dev.lto.platform.web.NotFoundException;
@@ -16,10 +20,6 @@ import java.net.URI;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.annotation.JsonUnwrapped;
-import dev.lto.intelligence.models.ShadowTrial;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;

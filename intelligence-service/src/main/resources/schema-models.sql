@@ -113,7 +113,7 @@ CREATE TABLE IF NOT EXISTS model_retrain_runs (
     run             JSON NOT NULL
 );
 
--- Surrogate audits (docs/ml.md §13). The queue: completed surrogate jobs picked for an audit, written in
+-- Surrogate audits (docs/ml.md §14). The queue: completed surrogate jobs picked for an audit, written in
 -- the transaction that completes the job, so a restart neither loses nor repeats a pick; a row leaves
 -- the queue in the transaction that stores its audit.
 CREATE TABLE IF NOT EXISTS surrogate_audit_queue (
@@ -156,4 +156,27 @@ CREATE TABLE IF NOT EXISTS forced_physics_rules (
     cleared_at      TIMESTAMP,
     cleared_by      VARCHAR,
     clear_reason    VARCHAR
+);
+
+-- Shadow phase (docs/ml.md §13): the shadow candidate's answer at each preflight (its seed-shaped row is in
+-- tradeoff_predictions with prediction_type 'shadow'); here the six signals with intervals, so the
+-- evaluation can score it like production: accurate_pairs = signals with |actual − predicted| ≤ 0.05.
+CREATE TABLE IF NOT EXISTS shadow_predictions (
+    job_id          VARCHAR PRIMARY KEY,
+    model_version   VARCHAR NOT NULL,
+    predicted_at    TIMESTAMP NOT NULL,
+    predictions     JSON NOT NULL,
+    evaluated_at    TIMESTAMP,
+    accurate_pairs  INTEGER
+);
+
+-- One row per shadow candidate on trial: the evaluated jobs it needs before it is judged (min-jobs, twice
+-- that once extended), and its outcome (promoted, discarded) once judged.
+CREATE TABLE IF NOT EXISTS shadow_trials (
+    version         VARCHAR PRIMARY KEY,
+    started_at      TIMESTAMP NOT NULL,
+    needed          INTEGER NOT NULL,
+    extended        BOOLEAN NOT NULL,
+    outcome         VARCHAR,
+    reason          VARCHAR
 );

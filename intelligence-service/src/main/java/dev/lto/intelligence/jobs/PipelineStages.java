@@ -3,6 +3,7 @@ package dev.lto.intelligence.jobs;
 import dev.lto.contracts.JobState;
 import dev.lto.intelligence.audit.SurrogateAuditor;
 import dev.lto.intelligence.constraints.ConstraintEvaluator;
+import dev.lto.intelligence.models.ShadowTrial;
 import dev.lto.intelligence.preflight.PredictionStore;
 import dev.lto.intelligence.preflight.PreflightDecision;
 import dev.lto.intelligence.preflight.PreflightGate;
@@ -113,7 +114,7 @@ class PipelineStages {
 
     @Bean
     JobStage evaluation(PipelineRepository pipeline, PredictionStore predictions, ConstraintEvaluator constraints,
-                        PreflightGate gate, SurrogateAuditor auditor) {
+                        PreflightGate gate, SurrogateAuditor auditor, ShadowTrial shadowTrial) {
         return new JobStage() {
             @Override
             public JobState state() {
@@ -142,6 +143,9 @@ class PipelineStages {
                 return new Transition(to, reason, () -> {
                     pipeline.storeEvaluation(job.jobId(), e);
                     pipeline.addToTrainingBuffer(job.jobId(), result.result(), e.anomaly());
+                    // The shadow's answer is scored the same way; judging it runs after the commit, off this thread.
+                    predictions.evaluateShadow(job.jobId(), result.result().tradeoffSignals().toArray());
+                    JobLifecycle.afterCommit(shadowTrial::judgeLater);
                     // Picked for a surrogate audit in the same transaction (restart-safe); the audit itself runs later,
                     // on its own thread, and never touches this job (docs/ml.md §14). Ingested results came from
                     // another simulator: re-imaging them on ours would audit the wrong surrogate.

@@ -19,7 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The engine's stores on this service's data directory and DuckDB (the engine itself has no Spring wiring). */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({ModelProperties.class, LifecycleProperties.class, RetrainProperties.class})
+@EnableConfigurationProperties({ModelProperties.class, LifecycleProperties.class, RetrainProperties.class, ShadowProperties.class})
 class ModelConfiguration {
 
     @Bean
@@ -49,6 +49,13 @@ class ModelConfiguration {
                           RetrainProperties props, LifecycleAnnouncements announcements, ObjectProvider<Clock> clock) {
         return new Retraining(models.engine(), registry, jdbc, json, clock.getIfAvailable(Clock::systemUTC),
                 props.notWorseTolerance(), new RetrainData(models, campaigns, jdbc, json), announcements);
+    }
+
+    @Bean
+    ShadowTrial shadowTrial(ModelService models, ModelRegistry registry, ModelStore store, ModelLifecycle lifecycle, JdbcClient jdbc,
+                            ShadowProperties props, LifecycleAnnouncements announcements, ObjectProvider<Clock> clock) {
+        return new ShadowTrial(models.engine(), registry, store, lifecycle, jdbc, clock.getIfAvailable(Clock::systemUTC),
+                props.minJobs(), announcements);
     }
 
     @Bean

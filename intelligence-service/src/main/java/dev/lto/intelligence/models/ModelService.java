@@ -185,6 +185,11 @@ public class ModelService {
         return engine.predict(jobs, explain, () -> state + ": " + message);
     }
 
+    /** {@link #predict} plus the shadow candidate's answers when one is loaded (docs/ml.md §13, shadow). */
+    public TradeoffEngine.Beside predictBeside(List<JobParameters> jobs) {
+        return engine.predictBeside(jobs, false, () -> state + ": " + message);
+    }
+
     /** First-stage answers without the cascade's routing (a fast screen); empty before a first stage is trained. */
     public Optional<List<TradeoffEstimate>> screen(List<JobParameters> jobs) {
         return engine.screen(jobs, false);

@@ -1,21 +1,35 @@
 package dev.lto.intelligence.preflight;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lto.contracts.ConstraintViolation;
+import dev.lto.contracts.SignalPredictions;
 import dev.lto.contracts.TradeoffPrediction;
 import java.util.List;
 
 /**
  * The gate's verdict on one job: the engine's prediction (seed §3.4 shape), whether the job is
  * blocked, the violations that block it, predicted violations of blocking limits too uncertain to
- * block on, and alternatives that satisfy the profile (closest first).
+ * block on, and alternatives that satisfy the profile (closest first). {@code shadow}: the shadow
+ * candidate's answer for the same job when one was loaded (stored, never part of the decision; null otherwise).
  */
 public record PreflightDecision(
         TradeoffPrediction prediction,
         boolean blocked,
         @JsonProperty("blocking_violations") List<ConstraintViolation> blockingViolations,
         @JsonProperty("unconfirmed_violations") List<ConstraintViolation> unconfirmedViolations,
-        List<Alternative> alternatives) {
+        List<Alternative> alternatives,
+        @JsonIgnore ShadowPrediction shadow) {
+
+    /** The shadow candidate's answer: its version, the six signals with intervals, its flags and its time. */
+    public record ShadowPrediction(String modelVersion, SignalPredictions predictions, boolean highUncertainty,
+                                   boolean recommendPhysics, double inferenceTimeMs) {
+    }
+
+    public PreflightDecision(TradeoffPrediction prediction, boolean blocked, List<ConstraintViolation> blockingViolations,
+                             List<ConstraintViolation> unconfirmedViolations, List<Alternative> alternatives) {
+        this(prediction, blocked, blockingViolations, unconfirmedViolations, alternatives, null);
+    }
 
     public PreflightDecision {
         blockingViolations = List.copyOf(blockingViolations);

@@ -1,6 +1,7 @@
 package dev.lto.intelligence.preflight;
 
 import dev.lto.engine.models.ModelUnavailableException;
+import dev.lto.engine.serving.TradeoffEngine;
 import dev.lto.engine.serving.TradeoffEstimate;
 import dev.lto.contracts.AlertSeverity;
 import dev.lto.contracts.ConstraintViolation;
@@ -93,13 +94,20 @@ public class PreflightGate {
      */
     public Optional<PreflightDecision> decide(JobParameters job, SimulatorInterface adapter, boolean enforce) {
         long t0 = System.nanoTime();
-        TradeoffEstimate estimate;
+        TradeoffEngine.Beside beside;
         try {
-            estimate = models.predict(List.of(job), false).getFirst();
+            beside = models.predictBeside(List.of(job));
         } catch (ModelUnavailableException e) {
             return Optional.empty();
         }
-        TradeoffPrediction prediction = forcePhysicsIfRuled(job, answers.answer(job, estimate, (System.nanoTime() - t0) / 1e6));
+        TradeoffEstimate estimate = beside.production().getFirst();
+        double ms = (System.nanoTime() - t0) / 1e6 - beside.shadowMs();
+        // The shadow's answer rides along to be stored; nothing below reads it (it never decides).
+        PreflightDecision.ShadowPrediction shadow = beside.shadow().map(List::getFirst)
+                .map(s -> new PreflightDecision.ShadowPrediction(s.modelVersion(), s.predictions(),
+                        s.uncertainty().highUncertainty(), s.uncertainty().recommendPhysicsSimulation(), beside.shadowMs()))
+                .orElse(null);
+        TradeoffPrediction prediction = forcePhysicsIfRuled(job, answers.answer(job, estimate, ms));
         List<ConstraintViolation> broken = prediction.constraints().violations().stream()
                 .filter(v -> props.blockingSeverities().contains(v.severity())).toList();
         boolean uncertain = prediction.uncertainty().recommendPhysicsSimulation();
@@ -111,8 +119,9 @@ public class PreflightGate {
                 .toList();
         List<ConstraintViolation> unconfirmed = broken.stream().filter(v -> !blocking.contains(v)).toList();
         if (!enforce || blocking.isEmpty()) {
-            return Optional.of(new PreflightDecision(prediction, false, List.of(), enforce ? unconfirmed : List.of(), List.of()));
+            return Optional.of(new PreflightDecision(prediction, false, List.of(), enforce ? unconfirmed : List.of(), List.of(),
+                    shadow));
         }
-        return Optional.of(new PreflightDecision(prediction, true, blocking, unconfirmed, search.find(job, adapter)));
+        return Optional.of(new PreflightDecision(prediction, true, blocking, unconfirmed, search.find(job, adapter), shadow));
     }
 }

@@ -1,9 +1,13 @@
 package dev.lto.intelligence.tradeoffs;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.lto.engine.lifecycle.LifecycleConflict;
 import dev.lto.engine.lifecycle.ModelLifecycle;
 import dev.lto.engine.lifecycle.Retraining;
 import dev.lto.engine.lifecycle.UnknownModelVersion;
+import dev.lto.intelligence.models.ShadowTrial;
 import dev.lto.platform.web.ConflictException;
 import dev.lto.platform.web.Ids;
 import dev.lto.platform.web.NotFoundException;
@@ -45,9 +49,11 @@ class ModelLifecycleController {
     private final ModelLifecycle lifecycle;
     private final Retraining retraining;
     private final StrictRecordReader reader;
+    private final ShadowTrial shadowTrial;
 
-    ModelLifecycleController(ModelLifecycle lifecycle, Retraining retraining, StrictRecordReader reader) {
+    ModelLifecycleController(ModelLifecycle lifecycle, Retraining retraining, StrictRecordReader reader, ShadowTrial shadowTrial) {
         this.lifecycle = lifecycle;
+        this.shadowTrial = shadowTrial;
         this.retraining = retraining;
         this.reader = reader;
     }
@@ -70,9 +76,14 @@ class ModelLifecycleController {
         return retraining.find(runId).orElseThrow(() -> new NotFoundException("no retrain run " + runId));
     }
 
+    /** The registry view and, while a shadow candidate is on trial, its progress under {@code shadow}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ModelsView(@JsonUnwrapped ModelLifecycle.RegistryView registry, @JsonProperty("shadow") ShadowTrial.Progress shadow) {
+    }
+
     @GetMapping
-    ModelLifecycle.RegistryView registry() {
-        return lifecycle.view();
+    ModelsView registry() {
+        return new ModelsView(lifecycle.view(), shadowTrial.progress().orElse(null));
     }
 
     @PostMapping(path = "/{version}/promote", consumes = MediaType.APPLICATION_JSON_VALUE)

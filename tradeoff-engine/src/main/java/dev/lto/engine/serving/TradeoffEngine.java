@@ -75,6 +75,8 @@ public final class TradeoffEngine {
     private final Supplier<Optional<SimulatorInterface>> adapter;
     private final Consumer<String> onServe;
     private final AtomicReference<Serving> serving = new AtomicReference<>();
+    /** The shadow candidate (docs/ml.md §13): predicts beside production, never decides; null when none. */
+    private final AtomicReference<Serving> shadow = new AtomicReference<>();
 
     /**
      * @param adapter the adapter the engine learns from and asks for physics-lite estimates
@@ -245,6 +247,7 @@ public final class TradeoffEngine {
                 l.metadata(), l.metrics());
         registry.promote(version, event, reason, actor);
         swap(next);
+        shadow.updateAndGet(sh -> sh != null && sh.version().equals(version) ? null : sh); // it serves now
         log.info("Tradeoff engine: {} serves ({} by {}: {})", version, event, actor, reason);
         return next;
     }
@@ -321,6 +324,76 @@ public final class TradeoffEngine {
             throw new ModelUnavailableException("no tradeoff model is loaded (" + why.get() + ")");
         }
         return toContract(s, jobs, s.cascade().predict(jobs, this::lite), explain);
+    }
+
+    /**
+     * Production's answers and, when a shadow candidate is loaded and answered, its answers for the same
+     * jobs and the milliseconds they took (0 without a shadow).
+     */
+    public record Beside(List<TradeoffEstimate> production, Optional<List<TradeoffEstimate>> shadow, double shadowMs) {
+    }
+
+    /**
+     * Predicts like {@link #predict} and, while a shadow candidate is loaded, also with it: the shadow's
+     * cascade gets the physics-lite estimates production's routing already computed for these jobs and
+     * never runs physics-lite itself (a job it routes to physics-lite without one gets its first stage's
+     * answer, flagged), so it costs one first-stage prediction. Its failure is logged and leaves
+     * production's answer untouched (the shadow is then empty).
+     */
+    public Beside predictBeside(List<JobParameters> jobs, boolean explain, Supplier<String> why) {
+        Serving s = serving.get();
+        if (s == null || !s.cascade().canAnswer()) {
+            throw new ModelUnavailableException("no tradeoff model is loaded (" + why.get() + ")");
+        }
+        Map<JobParameters, LiteEstimate> computed = new java.util.IdentityHashMap<>();
+        List<TradeoffEstimate> prod = toContract(s, jobs, s.cascade().predict(jobs, routed -> {
+            List<Optional<LiteEstimate>> les = lite(routed);
+            for (int i = 0; i < routed.size(); i++) {
+                JobParameters p = routed.get(i);
+                les.get(i).ifPresent(le -> computed.put(p, le));
+            }
+            return les;
+        }), explain);
+        Serving sh = shadow.get();
+        if (sh == null) {
+            return new Beside(prod, Optional.empty(), 0);
+        }
+        long t0 = System.nanoTime();
+        try {
+            List<Estimate> est = sh.cascade().predict(jobs, routed -> routed.stream()
+                    .map(p -> Optional.ofNullable(computed.get(p))).toList());
+            List<TradeoffEstimate> out = toContract(sh, jobs, est, false);
+            return new Beside(prod, Optional.of(out), (System.nanoTime() - t0) / 1e6);
+        } catch (RuntimeException e) {
+            log.warn("Tradeoff engine: shadow {} failed to predict ({}); production's answer stands", sh.version(), e.toString());
+            return new Beside(prod, Optional.empty(), 0);
+        }
+    }
+
+    /** The loaded shadow candidate's version, if one is loaded. */
+    public Optional<String> shadowVersion() {
+        return Optional.ofNullable(shadow.get()).map(Serving::version);
+    }
+
+    /**
+     * Loads a registered version as the shadow candidate (one reference swap; the previous shadow, if
+     * any, is released). A version that cannot be loaded changes nothing and throws.
+     */
+    public synchronized void loadShadow(String version) {
+        ModelRegistry.Entry entry = registry.find(version)
+                .orElseThrow(() -> new IllegalArgumentException("no registered model " + version));
+        ModelStore.Loaded l = store.load(Path.of(entry.artifactPath()), unmodelled(), composer());
+        shadow.set(new Serving(new Cascade(l.model(), settings.cascade().lite() ? l.lite() : null, composer()),
+                l.metadata(), l.metrics()));
+        log.info("Tradeoff engine: {} predicts in shadow beside {}", version, currentVersion());
+    }
+
+    /** Releases the shadow candidate (a prediction in flight finishes with it). */
+    public void dropShadow() {
+        Serving old = shadow.getAndSet(null);
+        if (old != null) {
+            log.info("Tradeoff engine: shadow {} released", old.version());
+        }
     }
 
     /**

@@ -2,7 +2,7 @@ package dev.lto.action.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lto.action.MutableClock;
+import dev.lto.testsupport.MutableClock;
 import dev.lto.contracts.JobState;
 import dev.lto.contracts.MetricSnapshot;
 import dev.lto.contracts.events.JobStateChanged;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.lto.action.MutableClock;
+import dev.lto.testsupport.MutableClock;
 import dev.lto.contracts.JobState;
 import dev.lto.contracts.events.EventEnvelope;
 import dev.lto.contracts.events.EventTypes;

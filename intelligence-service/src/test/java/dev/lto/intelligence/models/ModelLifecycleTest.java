@@ -1,5 +1,6 @@
 package dev.lto.intelligence.models;
 
+import dev.lto.testsupport.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;

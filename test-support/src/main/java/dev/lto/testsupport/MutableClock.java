@@ -1,4 +1,4 @@
-package dev.lto.action;
+package dev.lto.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock a test moves by hand. */
+/** A clock a test moves by hand (rollback windows, cooldowns, staleness). */
 public final class MutableClock extends Clock {
 
     private volatile Instant now;

@@ -368,13 +368,7 @@ public class SurrogateAuditor {
     }
 
     private boolean publish(AlertRaised a) {
-        try {
-            publisher.publish(BINDING, EventEnvelope.of(EventTypes.ALERT_RAISED, a.effectiveFingerprint(), "intelligence-service", a));
-            return true;
-        } catch (RuntimeException e) {
-            log.warn("Surrogate audit: could not publish {} on lto.alerts ({}); retried on the next drain", a.effectiveFingerprint(),
-                    e.toString());
-            return false;
-        }
+        return publisher.tryPublish(BINDING, EventEnvelope.of(EventTypes.ALERT_RAISED, a.effectiveFingerprint(), "intelligence-service", a),
+                "retried on the next drain");
     }
 }

@@ -250,13 +250,8 @@ public class DriftMonitor {
 
     /** False when the stream did not take it; the next refresh tries again. */
     private boolean publish(AlertRaised a) {
-        try {
-            publisher.publish(BINDING, EventEnvelope.of(EventTypes.ALERT_RAISED, a.effectiveFingerprint(), "intelligence-service", a));
-            return true;
-        } catch (RuntimeException e) {
-            log.warn("Drift: could not publish {} on lto.alerts ({}); retried on the next refresh", a.effectiveFingerprint(), e.toString());
-            return false;
-        }
+        return publisher.tryPublish(BINDING, EventEnvelope.of(EventTypes.ALERT_RAISED, a.effectiveFingerprint(), "intelligence-service", a),
+                "retried on the next refresh");
     }
 
     private double[] gauge(String feature, String window) {

@@ -8,8 +8,6 @@ import dev.lto.engine.lifecycle.ModelLifecycle.Announcement;
 import dev.lto.platform.streams.EventPublisher;
 import java.time.Clock;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Lifecycle changes (promoted, rolled back, discarded) as INFO {@code model_lifecycle} alerts on
@@ -18,7 +16,6 @@ import org.slf4j.LoggerFactory;
  */
 final class LifecycleAnnouncements implements Consumer<Announcement> {
 
-    private static final Logger log = LoggerFactory.getLogger(LifecycleAnnouncements.class);
     static final String BINDING = "modelLifecycle-out-0";
     static final String ALERT_TYPE = "model_lifecycle";
 
@@ -34,10 +31,7 @@ final class LifecycleAnnouncements implements Consumer<Announcement> {
     public void accept(Announcement a) {
         String fingerprint = ALERT_TYPE + "/" + a.event() + "/" + a.version() + "/" + clock.millis();
         AlertRaised alert = new AlertRaised(ALERT_TYPE, AlertSeverity.INFO, null, a.message(), null, fingerprint, null);
-        try {
-            publisher.publish(BINDING, EventEnvelope.of(EventTypes.ALERT_RAISED, fingerprint, "intelligence-service", alert));
-        } catch (RuntimeException e) {
-            log.warn("Model lifecycle: could not publish '{}' on lto.alerts ({})", a.message(), e.toString());
-        }
+        publisher.tryPublish(BINDING, EventEnvelope.of(EventTypes.ALERT_RAISED, fingerprint, "intelligence-service", alert),
+                "not retried (the registry's history has the change)");
     }
 }

@@ -2,6 +2,8 @@ package dev.lto.platform.streams;
 
 import dev.lto.contracts.events.EventEnvelope;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.util.MimeTypeUtils;
@@ -13,6 +15,8 @@ import org.springframework.util.MimeTypeUtils;
  * envelope's {@code trace_context} ({@link StreamTracing}).
  */
 public final class EventPublisher {
+
+    private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
 
     public static final String EVENT_ID_HEADER = "lto_event_id";
     public static final String EVENT_TYPE_HEADER = "lto_event_type";
@@ -44,6 +48,21 @@ public final class EventPublisher {
             throw e;
         } finally {
             publish.end(failure);
+        }
+    }
+
+    /**
+     * Publishes like {@link #publish}, but a failure is logged (WARN, with {@code then}: what happens to
+     * the event now) and answered false instead of thrown: for notices whose caller retries later or
+     * can drop them, e.g. alerts raised by a monitor.
+     */
+    public boolean tryPublish(String binding, EventEnvelope<?> envelope, String then) {
+        try {
+            publish(binding, envelope);
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("Could not publish {} on {} ({}); {}", envelope.eventId(), binding, e.toString(), then);
+            return false;
         }
     }
 

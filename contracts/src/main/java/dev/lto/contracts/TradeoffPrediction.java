@@ -14,6 +14,8 @@ import java.util.Map;
  * simulation is recommended (empty when it is not), and {@code job_interval_factor} κ: the job as a
  * whole is inside its prediction when every signal lies within κ × its 95% half-width of the score
  * (a joint rule calibrated so that a sound job leaves it by chance 5% of the time).
+ * {@code physics_lite_skipped}, present only on an interactive answer given while physics-lite was
+ * busy, says why the first stage answered alone.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TradeoffPrediction(
@@ -27,7 +29,17 @@ public record TradeoffPrediction(
         @JsonProperty("inference_time_ms") double inferenceTimeMs,
         @JsonProperty("answered_by") String answeredBy,
         @JsonProperty("physics_reasons") List<String> physicsReasons,
-        @JsonProperty("job_interval_factor") Double jobIntervalFactor) {
+        @JsonProperty("job_interval_factor") Double jobIntervalFactor,
+        @JsonProperty("physics_lite_skipped") String physicsLiteSkipped) {
+
+    /** Without the interactive path's note (preflight, alternatives, stored answers). */
+    public TradeoffPrediction(String jobId, JobParameters parameters, SignalPredictions predictions,
+                              UncertaintyAssessment uncertainty, ConstraintEvaluation constraints,
+                              Map<String, Double> featureImportance, String modelVersion, double inferenceTimeMs,
+                              String answeredBy, List<String> physicsReasons, Double jobIntervalFactor) {
+        this(jobId, parameters, predictions, uncertainty, constraints, featureImportance, modelVersion, inferenceTimeMs,
+                answeredBy, physicsReasons, jobIntervalFactor, null);
+    }
 
     /** The seed's shape alone, without the cascade's additions. */
     public TradeoffPrediction(String jobId, JobParameters parameters, SignalPredictions predictions,

@@ -35,7 +35,8 @@ public record ModelProperties(
         @DefaultValue Bootstrap bootstrap,
         @DefaultValue("true") boolean fitWeights,
         @DefaultValue Cascade cascade,
-        @DefaultValue Live live) {
+        @DefaultValue Live live,
+        @DefaultValue PhysicsLite physicsLite) {
 
     public ModelProperties {
         // The engine checks its settings (the weights) when they are bound.
@@ -63,6 +64,28 @@ public record ModelProperties(
         }
     }
 
+    /**
+     * Physics-lite on the request path (docs/ml.md §11): estimates remembered per parameter set, and how
+     * many may run at once for {@code POST /predict} before it answers from the first stage alone.
+     *
+     * @param cacheSize              estimates remembered (0: none)
+     * @param interactiveConcurrency 0: half the cores, at least one
+     */
+    public record PhysicsLite(@DefaultValue("4096") int cacheSize, @DefaultValue("0") int interactiveConcurrency) {
+
+        public PhysicsLite {
+            if (cacheSize < 0 || interactiveConcurrency < 0) {
+                throw new IllegalArgumentException("lto.models.physics-lite.cache-size and .interactive-concurrency must be"
+                        + " ≥ 0, got " + cacheSize + " and " + interactiveConcurrency);
+            }
+        }
+
+        public dev.lto.engine.serving.PhysicsLiteEstimates.Settings settings() {
+            return new dev.lto.engine.serving.PhysicsLiteEstimates.Settings(cacheSize, interactiveConcurrency > 0
+                    ? interactiveConcurrency : Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        }
+    }
+
     /** The engine's settings (everything but the bootstrap, which is this service's start-up). */
     public ModelSettings settings() {
         return new ModelSettings(weights, xgboost, mlp, gp, uncertainty, fitWeights, cascade);
@@ -71,6 +94,6 @@ public record ModelProperties(
     /** The engine's settings with this service's bootstrap (tests build their settings this way). */
     static ModelProperties of(ModelSettings s, Bootstrap bootstrap) {
         return new ModelProperties(s.weights(), s.xgboost(), s.mlp(), s.gp(), s.uncertainty(), bootstrap, s.fitWeights(),
-                s.cascade(), new Live(200));
+                s.cascade(), new Live(200), new PhysicsLite(4096, 0));
     }
 }

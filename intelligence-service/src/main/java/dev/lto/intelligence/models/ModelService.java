@@ -59,7 +59,7 @@ public class ModelService {
         this.reference = reference;
         this.adapters = adapters;
         this.commandMode = !command.isBlank();
-        this.engine = new TradeoffEngine(props.settings(), store, registry, this::adapter, version -> {
+        this.engine = new TradeoffEngine(props.settings(), props.physicsLite().settings(), store, registry, this::adapter, version -> {
             state = ModelStatus.State.READY;
             message = "serving " + version;
         });
@@ -183,6 +183,11 @@ public class ModelService {
     /** Predicts every job with the cascade serving at the call's start (docs/ml.md §11). */
     public List<TradeoffEstimate> predict(List<JobParameters> jobs, boolean explain) {
         return engine.predict(jobs, explain, () -> state + ": " + message);
+    }
+
+    /** One interactive prediction: physics-lite only when remembered or a slot is free (docs/ml.md §11). */
+    public TradeoffEstimate predictInteractive(JobParameters job, boolean explain) {
+        return engine.predictInteractive(job, explain, () -> state + ": " + message);
     }
 
     /** {@link #predict} plus the shadow candidate's answers when one is loaded (docs/ml.md §13, shadow). */

@@ -45,6 +45,6 @@ public class TradeoffAnswers {
         return new TradeoffPrediction("pred_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()), p,
                 e.predictions(), e.uncertainty(), constraints.evaluate(p.constraintProfile(), e.predictions()),
                 e.featureImportance(), e.modelVersion(), Math.round(ms * 1000) / 1000.0, e.answeredBy(), e.physicsReasons(),
-                e.jobIntervalFactor());
+                e.jobIntervalFactor(), e.physicsLiteSkipped());
     }
 }

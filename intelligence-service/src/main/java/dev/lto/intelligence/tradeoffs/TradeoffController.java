@@ -56,7 +56,7 @@ class TradeoffController {
         long t0 = System.nanoTime();
         JobParameters p = reader.read(body, JobParameters.class);
         checkProfile(p, "constraint_profile");
-        TradeoffEstimate e = models.predict(List.of(p), explain).getFirst();
+        TradeoffEstimate e = models.predictInteractive(p, explain);
         return answers.answer(p, e, (System.nanoTime() - t0) / 1e6);
     }
 

@@ -34,14 +34,17 @@ import tools.jackson.databind.json.JsonMapper;
         "lto.models.mlp.max-epochs=60",
         "lto.models.mlp.patience=10",
         "lto.models.mlp.mc-passes=30",
-        "lto.models.gp.subset=100"})
+        "lto.models.gp.subset=100",
+        "lto.models.physics-lite.interactive-concurrency=1"})
 class TradeoffApiIntegrationTest {
+
+    static final FakePhysics FAKE = new FakePhysics();
 
     @TestConfiguration
     static class FakeAdapter {
         @Bean
         SimulatorInterface fakeSimulator() {
-            return new FakePhysics();
+            return FAKE;
         }
     }
 
@@ -112,5 +115,56 @@ class TradeoffApiIntegrationTest {
                 "coverage_95", "missed_critical", "physics_recommended", "held_out_jobs");
     }
 
+    /**
+     * Interactive predictions (docs/ml.md §11): a parameter set physics-lite has estimated is answered from
+     * memory (another job id, priority or profile included); while the one interactive slot is busy, a
+     * new parameter set gets the first stage's own answer at once, said so in {@code physics_lite_skipped}.
+     */
+    @Test
+    void interactivePredictionsRememberPhysicsLiteAndAnswerFromTheFirstStageWhileItIsBusy() throws Exception {
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> json.readTree(http.get("/api/v1/models/current").body()).path("status").asString().equals("READY"));
+        // Dose in the fake's cliff band: the first stage is never trusted there, so the cascade asks physics-lite.
+        String body = "{\"na\": 0.41, \"dose_mj_cm2\": 1.83, \"wavelength_nm\": 193.0, \"sigma\": 0.61}";
+        int before = FAKE.liteCalls.get();
+        JsonNode first = json.readTree(http.post("/api/v1/tradeoffs/predict", body).body());
+        assertThat(first.path("answered_by").asString()).isEqualTo("physics_lite");
+        assertThat(FAKE.liteCalls.get()).isEqualTo(before + 1);
+        JsonNode again = json.readTree(http.post("/api/v1/tradeoffs/predict",
+                body.replace("}", ", \"priority\": \"HIGH\", \"constraint_profile\": \"strict\"}")).body());
+        assertThat(FAKE.liteCalls.get()).as("remembered: no second physics-lite run").isEqualTo(before + 1);
+        assertThat(again.path("answered_by").asString()).isEqualTo("physics_lite");
+        assertThat(again.path("predictions")).isEqualTo(first.path("predictions"));
+        assertThat(again.has("physics_lite_skipped")).isFalse();
 
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        FAKE.liteGate = gate;
+        try {
+            var holder = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return http.post("/api/v1/tradeoffs/predict", "{\"na\": 0.42, \"dose_mj_cm2\": 1.9, \"wavelength_nm\": 193.0}");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            await().atMost(Duration.ofSeconds(20)).until(() -> FAKE.liteCalls.get() == before + 2);
+            HttpResponse<String> busy = http.post("/api/v1/tradeoffs/predict", "{\"na\": 0.43, \"dose_mj_cm2\": 1.7, \"wavelength_nm\": 193.0}");
+            assertThat(busy.statusCode()).isEqualTo(200);
+            JsonNode b = json.readTree(busy.body());
+            assertThat(b.path("answered_by").asString()).isEqualTo("first_stage");
+            assertThat(b.path("physics_lite_skipped").asString()).startsWith("physics-lite busy");
+            assertThat(FAKE.liteCalls.get()).as("the busy request ran no physics-lite").isEqualTo(before + 2);
+            // A remembered parameter set still gets physics-lite's answer while the slot is busy.
+            JsonNode remembered = json.readTree(http.post("/api/v1/tradeoffs/predict", body).body());
+            assertThat(remembered.path("answered_by").asString()).isEqualTo("physics_lite");
+            gate.countDown();
+            assertThat(json.readTree(holder.get(30, java.util.concurrent.TimeUnit.SECONDS).body()).path("answered_by").asString())
+                    .isEqualTo("physics_lite");
+        } finally {
+            FAKE.liteGate = null;
+            gate.countDown();
+        }
+        String metrics = http.get("/actuator/prometheus").body();
+        assertThat(metrics).containsPattern("lto_physics_lite_estimates_total\\{[^}]*outcome=\"busy\"[^}]*\\} [1-9]");
+    }
 }

@@ -74,6 +74,7 @@ public final class TradeoffEngine {
     private final ModelRegistry registry;
     private final Supplier<Optional<SimulatorInterface>> adapter;
     private final Consumer<String> onServe;
+    private final PhysicsLiteEstimates liteEstimates;
     private final AtomicReference<Serving> serving = new AtomicReference<>();
     /** The shadow candidate (docs/ml.md §13): predicts beside production, never decides; null when none. */
     private final AtomicReference<Serving> shadow = new AtomicReference<>();
@@ -84,11 +85,23 @@ public final class TradeoffEngine {
      */
     public TradeoffEngine(ModelSettings settings, ModelStore store, ModelRegistry registry,
                           Supplier<Optional<SimulatorInterface>> adapter, Consumer<String> onServe) {
+        this(settings, PhysicsLiteEstimates.Settings.defaults(), store, registry, adapter, onServe);
+    }
+
+    /** @param lite how physics-lite estimates are remembered and bounded on the interactive path */
+    public TradeoffEngine(ModelSettings settings, PhysicsLiteEstimates.Settings lite, ModelStore store, ModelRegistry registry,
+                          Supplier<Optional<SimulatorInterface>> adapter, Consumer<String> onServe) {
         this.settings = settings;
+        this.liteEstimates = new PhysicsLiteEstimates(lite);
         this.store = store;
         this.registry = registry;
         this.adapter = adapter;
         this.onServe = onServe;
+    }
+
+    /** Physics-lite estimates run, remembered and skipped as busy since start (metrics). */
+    public PhysicsLiteEstimates.Counts liteCounts() {
+        return liteEstimates.counts();
     }
 
     /** Serves the registry's production model; false when there is none or it cannot be loaded. */
@@ -327,6 +340,33 @@ public final class TradeoffEngine {
     }
 
     /**
+     * One interactive prediction ({@code POST /predict}): like {@link #predict}, but when the cascade routes
+     * the job to physics-lite, no estimate for its parameters is remembered and every interactive
+     * physics-lite slot is busy, the first stage answers alone at once, with its own standalone intervals
+     * and flags, and {@code physics_lite_skipped} says so. Without a first stage it waits for physics-lite.
+     */
+    public TradeoffEstimate predictInteractive(JobParameters job, boolean explain, Supplier<String> why) {
+        Serving s = serving.get();
+        if (s == null || !s.cascade().canAnswer()) {
+            throw new ModelUnavailableException("no tradeoff model is loaded (" + why.get() + ")");
+        }
+        Optional<SimulatorInterface> a = adapter.get();
+        if (s.model() == null || a.isEmpty() || !settings.cascade().lite()) {
+            return toContract(s, List.of(job), s.cascade().predict(List.of(job), this::lite), explain).getFirst();
+        }
+        boolean[] skipped = new boolean[1];
+        List<Estimate> est = s.cascade().predict(List.of(job), routed -> routed.stream().map(p -> {
+            Optional<Optional<LiteEstimate>> le = liteEstimates.estimateIfFree(a.get(), p);
+            skipped[0] |= le.isEmpty();
+            return le.orElse(Optional.empty());
+        }).toList());
+        TradeoffEstimate e = toContract(s, List.of(job), est, explain).getFirst();
+        return skipped[0] ? e.skippedLite("physics-lite busy: all " + liteEstimates.interactiveConcurrency()
+                + " interactive physics-lite slots were running estimates for other requests, so the first stage"
+                + " answered alone (its own 95% intervals and flags); ask again for the cascade's answer") : e;
+    }
+
+    /**
      * Production's answers and, when a shadow candidate is loaded and answered, its answers for the same
      * jobs and the milliseconds they took (0 without a shadow).
      */
@@ -489,8 +529,9 @@ public final class TradeoffEngine {
     }
 
     /**
-     * Physics-lite estimates of the jobs the cascade routed to it, in order; several jobs run in
-     * parallel on the common pool (each is independent; a single job runs on the caller's thread).
+     * Physics-lite estimates of the jobs the cascade routed to it, in order, remembered per parameter set;
+     * several jobs run in parallel on the common pool (each is independent; a single job runs on the
+     * caller's thread).
      */
     private List<Optional<LiteEstimate>> lite(List<JobParameters> jobs) {
         Optional<SimulatorInterface> a = adapter.get();
@@ -499,9 +540,9 @@ public final class TradeoffEngine {
         }
         SimulatorInterface sim = a.get();
         if (jobs.size() == 1) {
-            return List.of(sim.estimateSignals(jobs.getFirst()));
+            return List.of(liteEstimates.estimate(sim, jobs.getFirst()));
         }
-        return jobs.parallelStream().map(sim::estimateSignals).toList();
+        return jobs.parallelStream().map(j -> liteEstimates.estimate(sim, j)).toList();
     }
 
     /** Rounded to 4 decimals: more digits would claim a precision the model does not have. */

@@ -31,6 +31,8 @@ public final class FakePhysics implements SimulatorInterface {
 
     public final AtomicInteger calls = new AtomicInteger();
     public final AtomicInteger liteCalls = new AtomicInteger();
+    /** When set, physics-lite waits for it (up to 30 s): a test holds a physics-lite run in flight. */
+    public volatile java.util.concurrent.CountDownLatch liteGate;
 
     @Override
     public String adapterType() {
@@ -87,6 +89,14 @@ public final class FakePhysics implements SimulatorInterface {
     @Override
     public Optional<LiteEstimate> estimateSignals(JobParameters p) {
         liteCalls.incrementAndGet();
+        java.util.concurrent.CountDownLatch gate = liteGate;
+        if (gate != null) {
+            try {
+                gate.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         double[] u = intermediates(p).unitScores();
         boolean cliff = p.doseMjCm2() >= 1.6 && p.doseMjCm2() <= 2.0;
         u[0] = clamp(u[0] + 0.004 * Math.sin(p.na() * 97));       // small, smooth reduced-fidelity error

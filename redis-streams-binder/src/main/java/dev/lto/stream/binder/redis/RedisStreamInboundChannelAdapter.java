@@ -167,6 +167,7 @@ public class RedisStreamInboundChannelAdapter extends MessageProducerSupport {
             readers.add(reader);
             Thread thread = new Thread(reader, "redis-stream-" + stream + "-" + name);
             thread.setDaemon(false);
+            thread.setPriority(properties.getThreadPriority());
             threads.add(thread);
             thread.start();
         }

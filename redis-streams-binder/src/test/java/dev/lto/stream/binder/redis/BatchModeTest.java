@@ -37,6 +37,8 @@ class BatchModeTest {
     /** Payloads handled successfully, with the entry ids the batch headers named for them. */
     static final List<String> handled = new CopyOnWriteArrayList<>();
     static final List<String> handledIds = new CopyOnWriteArrayList<>();
+    /** Java priority of the threads the handler ran on ({@code thread-priority} 3 below). */
+    static final List<Integer> priorities = new CopyOnWriteArrayList<>();
 
     static ConfigurableApplicationContext app;
 
@@ -48,6 +50,7 @@ class BatchModeTest {
         Consumer<Message<List<byte[]>>> batch() {
             return m -> {
                 List<byte[]> payloads = m.getPayload();
+                priorities.add(Thread.currentThread().getPriority());
                 batchSizes.add(payloads.size());
                 @SuppressWarnings("unchecked")
                 List<Map<String, Object>> headers = (List<Map<String, Object>>) m.getHeaders().get(RedisStreamHeaders.BATCH_CONVERTED_HEADERS);
@@ -72,6 +75,7 @@ class BatchModeTest {
                 "spring.cloud.stream.bindings.batch-in-0.consumer.batch-mode=true",
                 "spring.cloud.stream.bindings.batch-in-0.consumer.max-attempts=1",
                 "spring.cloud.stream.redis.bindings.batch-in-0.consumer.batch-size=40",
+                "spring.cloud.stream.redis.bindings.batch-in-0.consumer.thread-priority=3",
                 "spring.cloud.stream.redis.bindings.batch-in-0.consumer.max-deliveries=2",
                 "spring.cloud.stream.redis.bindings.batch-in-0.consumer.min-idle-time=300ms",
                 "spring.cloud.stream.redis.bindings.batch-in-0.consumer.reclaim-interval=200ms");
@@ -103,5 +107,7 @@ class BatchModeTest {
         Map<String, String> dead = TestApps.xrange("bm.jobs.dlq").getFirst().getValue();
         assertThat(dead).containsEntry("payload", "poison-57").containsEntry("x-deliveries", "2")
                 .containsEntry("x-exception-message", "cannot handle [poison-57]");
+        assertThat(priorities).as("the handler runs on the binding's reader threads, at their configured priority")
+                .isNotEmpty().containsOnly(3);
     }
 }

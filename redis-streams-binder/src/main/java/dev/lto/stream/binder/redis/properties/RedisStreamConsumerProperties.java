@@ -38,6 +38,13 @@ public class RedisStreamConsumerProperties {
     /** {@code MAXLEN ~} for the dead-letter stream; {@code 0} (default) = never trim dead letters. */
     private long deadLetterMaxLength;
 
+    /**
+     * Java priority of the binding's reader threads (1–10; default 5, normal). The handler runs on them, so
+     * a lower one lets request threads go first when the handler's work is heavy (simulations); it changes
+     * the OS scheduling only where the JVM maps priorities to nice values ({@code -XX:ThreadPriorityPolicy=1}).
+     */
+    private int threadPriority = Thread.NORM_PRIORITY;
+
     public int getBatchSize() {
         return batchSize;
     }
@@ -95,6 +102,17 @@ public class RedisStreamConsumerProperties {
 
     public void setDeadLetterMaxLength(long deadLetterMaxLength) {
         this.deadLetterMaxLength = deadLetterMaxLength;
+    }
+
+    public int getThreadPriority() {
+        return threadPriority;
+    }
+
+    public void setThreadPriority(int threadPriority) {
+        if (threadPriority < Thread.MIN_PRIORITY || threadPriority > Thread.MAX_PRIORITY) {
+            throw new IllegalArgumentException("thread-priority must be 1-10, got " + threadPriority);
+        }
+        this.threadPriority = threadPriority;
     }
 
     /** The dead-letter stream of {@code stream}: the configured name or {@code <stream>.dlq}. */

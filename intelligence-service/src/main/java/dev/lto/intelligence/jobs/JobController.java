@@ -52,11 +52,13 @@ class JobController {
     private final WaferYields yields;
     private final MetricSnapshots snapshots;
     private final JobPictures pictures;
+    private final JobViews views;
 
     JobController(JobRepository jobs, PipelineRepository pipeline, PredictionStore predictions, JobLifecycle lifecycle,
                   StrictRecordReader reader, SimulatorAdapters adapters, WaferYields yields, MetricSnapshots snapshots,
-                  JobPictures pictures) {
+                  JobPictures pictures, JobViews views) {
         this.jobs = jobs;
+        this.views = views;
         this.pipeline = pipeline;
         this.predictions = predictions;
         this.lifecycle = lifecycle;
@@ -69,7 +71,8 @@ class JobController {
 
     @GetMapping("/{jobId}")
     JobView job(@PathVariable String jobId) {
-        return view(find(jobId));
+        Ids.require("job_id", jobId);
+        return views.view(jobId, () -> view(find(jobId)));
     }
 
     /** Cancels a job that has not started running; 409 problem (with its state) otherwise. */

@@ -33,11 +33,13 @@ class JobRepository {
     private final JsonMapper json;
     /** Each history row keeps the trace context of the work that wrote it (empty without the agent). */
     private final StreamTracing tracing;
+    private final JobViews views;
 
-    JobRepository(JdbcClient jdbc, JsonMapper json, StreamTracing tracing) {
+    JobRepository(JdbcClient jdbc, JsonMapper json, StreamTracing tracing, JobViews views) {
         this.jdbc = jdbc;
         this.json = json;
         this.tracing = tracing;
+        this.views = views;
     }
 
     /** Inserts the job in state SUBMITTED with its first history row; false when the id is already known. */
@@ -54,6 +56,7 @@ class JobRepository {
         if (inserted == 0) {
             return false;
         }
+        views.changed(p.jobId());
         jdbc.sql("INSERT INTO job_submissions (job_id, parameters, event_id, received_at) VALUES (?, ?, ?, ?)")
                 .params(p.jobId(), json.writeValueAsString(p), eventId, utc(Instant.now()))
                 .update();
@@ -83,6 +86,7 @@ class JobRepository {
         Set<String> known = new HashSet<>(jdbc.sql("SELECT job_id FROM simulation_jobs WHERE job_id IN (:ids)")
                 .param("ids", batch.stream().map(j -> j.parameters().jobId()).toList()).query(String.class).list());
         List<NewJob> fresh = batch.stream().filter(j -> !known.contains(j.parameters().jobId())).toList();
+        fresh.forEach(j -> views.changed(j.parameters().jobId()));
         Instant now = Instant.now();
         for (int from = 0; from < fresh.size(); from += 100) {
             List<NewJob> chunk = fresh.subList(from, Math.min(fresh.size(), from + 100));
@@ -130,6 +134,7 @@ class JobRepository {
      * writer got there first (the caller re-reads). Legality is the caller's check ({@link JobState#moveTo}).
      */
     boolean updateState(String jobId, JobState from, JobState to, Instant at, String reason, boolean terminal) {
+        views.changed(jobId);
         int updated = jdbc.sql("UPDATE simulation_jobs SET status = ?, completed_at = ? WHERE job_id = ? AND status = ?")
                 .params(to.name(), terminal ? utc(at) : null, jobId, from.name())
                 .update();
@@ -168,6 +173,7 @@ class JobRepository {
 
     /** Keeps a submission that reused {@code p.jobId()} with other parameters; idempotent on the event id. */
     void recordConflict(JobParameters p, String eventId) {
+        views.changed(p.jobId());
         jdbc.sql("INSERT INTO job_submission_conflicts (event_id, job_id, parameters, received_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
                 .params(eventId, p.jobId(), json.writeValueAsString(p), utc(Instant.now()))
                 .update();

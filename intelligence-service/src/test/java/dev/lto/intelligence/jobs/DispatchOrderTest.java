@@ -40,7 +40,7 @@ class DispatchOrderTest {
                 new ClassPathResource("schema-pipeline.sql")).execute(ds);
         jdbc = JdbcClient.create(ds);
         JsonMapper json = JsonMapper.builder().build();
-        jobs = new JobRepository(jdbc, json, new StreamTracing(OpenTelemetry.noop()));
+        jobs = new JobRepository(jdbc, json, new StreamTracing(OpenTelemetry.noop()), new JobViews(0));
         pipeline = new PipelineRepository(jdbc, json);
     }
 

@@ -55,7 +55,7 @@ class StateEventOutboxTest {
         new ResourceDatabasePopulator(new ClassPathResource("schema.sql"), new ClassPathResource("schema-models.sql"),
                 new ClassPathResource("schema-pipeline.sql")).execute(ds);
         StreamTracing tracing = new StreamTracing(OpenTelemetry.noop());
-        jobs = new JobRepository(JdbcClient.create(ds), json, tracing);
+        jobs = new JobRepository(JdbcClient.create(ds), json, tracing, new JobViews(0));
         StreamBridge bridge = mock(StreamBridge.class);
         when(bridge.send(eq(StateEventOutbox.BINDING), any(Message.class))).thenAnswer(call -> {
             String eventId = (String) call.<Message<?>>getArgument(1).getHeaders().get(EventPublisher.EVENT_ID_HEADER);

@@ -47,7 +47,7 @@ class StateEventTraceTest {
                 new ClassPathResource("schema-pipeline.sql")).execute(ds);
         sdk = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder().build())
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build();
-        jobs = new JobRepository(JdbcClient.create(ds), JsonMapper.builder().build(), new StreamTracing(sdk));
+        jobs = new JobRepository(JdbcClient.create(ds), JsonMapper.builder().build(), new StreamTracing(sdk), new JobViews(0));
     }
 
     @AfterEach

@@ -150,7 +150,8 @@ class Intake implements SmartLifecycle {
             return;
         }
         running = true;
-        thread = Thread.ofPlatform().name("job-intake").daemon(true).start(this::run);
+        // Validation and preflight (physics-lite) are pipeline work: behind API requests (docs/operations.md "CPU priorities").
+        thread = Thread.ofPlatform().name("job-intake").daemon(true).priority(3).start(this::run);
     }
 
     @Override

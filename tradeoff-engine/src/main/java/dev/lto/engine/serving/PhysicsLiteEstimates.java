@@ -62,6 +62,9 @@ public final class PhysicsLiteEstimates {
     private record Key(SimulatorInterface adapter, JobParameters physical) {
     }
 
+    /** Java priority of a request thread while it runs an interactive physics-lite estimate. */
+    static final int INTERACTIVE_LITE_PRIORITY = 4;
+
     private final int cacheSize;
     private final Semaphore interactive;
     private final int interactiveConcurrency;
@@ -122,9 +125,15 @@ public final class PhysicsLiteEstimates {
             busy.increment();
             return Optional.empty();
         }
+        // A request thread running physics-lite lowers itself (Java priority 4, nice 5 with the flags ./lto sets) for
+        // the run, so the other requests' short work goes first.
+        Thread self = Thread.currentThread();
+        int priority = self.getPriority();
+        self.setPriority(Math.min(priority, INTERACTIVE_LITE_PRIORITY));
         try {
             return Optional.of(estimate(adapter, job));
         } finally {
+            self.setPriority(priority);
             interactive.release();
         }
     }

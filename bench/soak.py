@@ -165,6 +165,10 @@ def report(results, elapsed, lag, label):
         errors += bad
         print(f"  {cls:8s} n={len(rs):6d} codes {dict(collections.Counter(str(c) for c, _ in rs))} errors {bad}  "
               f"ms p50 {pct(lat, .5):.1f} p90 {pct(lat, .9):.1f} p99 {pct(lat, .99):.1f} max {max(lat):.1f}")
+    every = [ms for rs in results.values() for _, ms in rs]
+    if every:
+        print(f"  {'all':8s} n={len(every):6d} errors {errors}  ms p50 {pct(every, .5):.1f} p90 {pct(every, .9):.1f} "
+              f"p99 {pct(every, .99):.1f} max {max(every):.1f}")
     return errors
 
 

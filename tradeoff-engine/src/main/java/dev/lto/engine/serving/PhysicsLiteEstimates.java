@@ -6,12 +6,16 @@ import dev.lto.engine.EngineApi;
 import dev.lto.simulator.spi.LiteEstimate;
 import dev.lto.simulator.spi.SimulatorInterface;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /**
  * Physics-lite estimates as the engine asks for them (docs/ml.md §11, "Physics-lite on the request
@@ -61,6 +65,15 @@ public final class PhysicsLiteEstimates {
     /** The estimate key: the adapter instance and the parameters with the fields physics never reads fixed. */
     private record Key(SimulatorInterface adapter, JobParameters physical) {
     }
+
+    /** Several estimates at once (see {@link #inParallel}). */
+    private static final ForkJoinPool PARALLEL = new ForkJoinPool(Runtime.getRuntime().availableProcessors(), pool -> {
+        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+        t.setName("physics-lite-" + t.getPoolIndex());
+        t.setPriority(3);
+        t.setDaemon(true);
+        return t;
+    }, null, false);
 
     /** Java priority of a request thread while it runs an interactive physics-lite estimate. */
     static final int INTERACTIVE_LITE_PRIORITY = 4;
@@ -136,6 +149,16 @@ public final class PhysicsLiteEstimates {
             self.setPriority(priority);
             interactive.release();
         }
+    }
+
+    /**
+     * {@code each} applied to every job in parallel, in order, on a pool of one thread per core whose threads run
+     * at Java priority 3 (nice 10 with the flags ./lto sets; docs/operations.md "CPU priorities"): several
+     * physics-lite runs at once are pipeline or batch work (the preflight's alternatives, a batch), never ahead of
+     * other requests. The common pool's threads would run them at the requests' priority.
+     */
+    <T> List<T> inParallel(List<JobParameters> jobs, Function<JobParameters, T> each) {
+        return PARALLEL.submit(() -> jobs.parallelStream().map(each).toList()).join();
     }
 
     public Counts counts() {

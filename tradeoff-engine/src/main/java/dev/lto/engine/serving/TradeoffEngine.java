@@ -530,8 +530,8 @@ public final class TradeoffEngine {
 
     /**
      * Physics-lite estimates of the jobs the cascade routed to it, in order, remembered per parameter set;
-     * several jobs run in parallel on the common pool (each is independent; a single job runs on the
-     * caller's thread).
+     * several jobs run in parallel on the engine's own pool, behind API requests (each is independent; a
+     * single job runs on the caller's thread).
      */
     private List<Optional<LiteEstimate>> lite(List<JobParameters> jobs) {
         Optional<SimulatorInterface> a = adapter.get();
@@ -542,7 +542,7 @@ public final class TradeoffEngine {
         if (jobs.size() == 1) {
             return List.of(liteEstimates.estimate(sim, jobs.getFirst()));
         }
-        return jobs.parallelStream().map(j -> liteEstimates.estimate(sim, j)).toList();
+        return liteEstimates.inParallel(jobs, j -> liteEstimates.estimate(sim, j));
     }
 
     /** Rounded to 4 decimals: more digits would claim a precision the model does not have. */

@@ -1,18 +1,14 @@
 package dev.lto.platform.ratelimit;
 
 import dev.lto.platform.ratelimit.RateLimitProperties.Limit;
-import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
-import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
-import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.codec.ByteArrayCodec;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -20,23 +16,64 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Token buckets kept in Redis by Bucket4j (compare-and-swap through Lua scripts, so concurrent replicas never both spend
- * the last token). One Lettuce connection of its own, opened lazily from the application's Lettuce client (same host,
- * credentials, TLS, sentinel or cluster settings as the rest of the service).
+ * Token buckets kept in Redis, each taken from by one Lua script run ({@link #TAKE}: refill by Redis's own clock, then
+ * spend one token, atomically), so concurrent replicas never both spend the last token and a flood on one bucket costs
+ * one round trip per request. (Bucket4j's Lettuce backend, used before, is compare-and-swap: under a flood on one
+ * bucket its retries ran past the check's timeout, and the flood then passed unchecked.) One Lettuce connection of its
+ * own, opened lazily from the application's Lettuce client (same host, credentials, TLS, sentinel or cluster settings
+ * as the rest of the service).
  *
  * <p><b>When Redis does not answer</b> within {@code redis-timeout}, the request is let through unchecked (fail open):
  * rate limits protect the services from a runaway client, and refusing every request because the limiter's store is
  * down would turn a Redis blip into a full outage of reads too (submissions already answer 503 when Redis is down, at
- * the edge). Each such request counts in {@code lto_rate_limit_unchecked_total}; the first one logs a WARN; for
+ * the edge). Each such request counts in {@code lto_rate_limit_unchecked_total}. One late answer on a live connection
+ * only lets its own request through (a busy moment, not an outage: the next request is checked again); when the
+ * connection is down, or {@value #FAILURES_BEFORE_FAIL_OPEN} checks in a row failed, a WARN is logged and for
  * {@code fail-open-for} afterwards Redis is not asked at all, so an outage does not add the timeout to every request.
  *
- * <p>Buckets expire from Redis once they would be full again (plus 10 s), so idle callers leave nothing behind. Bucket4j
- * computes refills with each replica's own clock: replicas need synchronised clocks (NTP), as for everything else.
+ * <p>Buckets expire from Redis once they would be full again (plus 10 s), so idle callers leave nothing behind. Refills
+ * are computed with Redis's clock ({@code TIME}), so replicas' clocks do not matter.
  */
 final class RedisTokenBuckets implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RedisTokenBuckets.class);
     private static final Duration KEEP_FULL_BUCKETS = Duration.ofSeconds(10);
+
+    /**
+     * KEYS[1] the bucket (a hash: tokens, at µs); ARGV capacity, tokens per period, period µs, keep µs. Greedy refill
+     * (tokens accrue continuously, as Bucket4j's refillGreedy), capped at capacity. Returns {1, 0} when a token was
+     * spent, else {0, µs until one is there}.
+     */
+    static final String TAKE = """
+            local capacity = tonumber(ARGV[1])
+            local refill = tonumber(ARGV[2])
+            local period = tonumber(ARGV[3])
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+            local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+            local tokens = tonumber(state[1])
+            local at = tonumber(state[2])
+            if tokens == nil or at == nil then
+              tokens = capacity
+              at = now
+            end
+            if now > at then
+              tokens = math.min(capacity, tokens + (now - at) * refill / period)
+            end
+            local allowed = 0
+            local wait = 0
+            if tokens >= 1 then
+              tokens = tokens - 1
+              allowed = 1
+            else
+              wait = math.ceil((1 - tokens) * period / refill)
+            end
+            redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens), 'at', string.format('%.0f', now))
+            redis.call('PEXPIRE', KEYS[1], math.ceil(((capacity - tokens) * period / refill + tonumber(ARGV[4])) / 1000))
+            return {allowed, wait}
+            """;
+    /** Late answers in a row (on a live connection) that make the limiter stop asking Redis for fail-open-for. */
+    static final int FAILURES_BEFORE_FAIL_OPEN = 3;
 
     /** What became of one request's token. {@code nanosToWait}: until a token is there again, when rejected. */
     record Verdict(Outcome outcome, long nanosToWait) {
@@ -51,10 +88,12 @@ final class RedisTokenBuckets implements AutoCloseable {
     private final Duration failOpenFor;
     private final Runnable onUnchecked;
 
-    private volatile StatefulConnection<byte[], byte[]> connection;
-    private volatile AsyncProxyManager<byte[]> buckets;
+    private volatile StatefulConnection<String, String> connection;
+    private volatile RedisScriptingAsyncCommands<String, String> scripting;
     /** {@link System#nanoTime()} before which Redis is not asked again after a failure; 0 when Redis answered last. */
     private volatile long failingOpenUntil;
+    /** Checks in a row that got no answer in time; reset by every answer. */
+    private final java.util.concurrent.atomic.AtomicInteger failuresInARow = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param client      the Lettuce client to open the connection from (looked up at first use: the application's
@@ -75,38 +114,48 @@ final class RedisTokenBuckets implements AutoCloseable {
             onUnchecked.run();
             return Verdict.UNCHECKED;
         }
-        CompletableFuture<ConsumptionProbe> answer = null;
+        CompletableFuture<List<Object>> answer = null;
         try {
-            AsyncProxyManager<byte[]> proxies = buckets();
-            StatefulConnection<byte[], byte[]> current = connection;
+            RedisScriptingAsyncCommands<String, String> redis = scripting();
+            StatefulConnection<String, String> current = connection;
             if (current == null || !current.isOpen()) {
                 // Lettuce knows Redis is away: a command now would be queued and replayed on reconnect, spending a
                 // token for a request that has long passed unchecked.
-                throw new IllegalStateException("the connection to Redis is down");
+                return failOpen(null, new IllegalStateException("the connection to Redis is down"), true);
             }
-            BucketConfiguration configuration = BucketConfiguration.builder()
-                    .addLimit(l -> l.capacity(limit.capacity()).refillGreedy(limit.tokens(), limit.period()))
-                    .build();
-            answer = proxies.builder().build(key.getBytes(StandardCharsets.UTF_8), configuration)
-                    .tryConsumeAndReturnRemaining(1);
-            ConsumptionProbe probe = answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            answer = redis.<List<Object>>eval(TAKE, ScriptOutputType.MULTI, new String[] {key},
+                    Long.toString(limit.capacity()), Long.toString(limit.tokens()),
+                    Long.toString(TimeUnit.NANOSECONDS.toMicros(limit.period().toNanos())),
+                    Long.toString(TimeUnit.NANOSECONDS.toMicros(KEEP_FULL_BUCKETS.toNanos()))).toCompletableFuture();
+            List<Object> probe = answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            failuresInARow.set(0);
             if (failingOpenUntil != 0) {
                 failingOpenUntil = 0;
                 log.info("Rate limits are checked again: Redis answers");
             }
-            return probe.isConsumed() ? Verdict.ALLOWED : new Verdict(Outcome.REJECTED, probe.getNanosToWaitForRefill());
+            return ((Long) probe.get(0)) == 1 ? Verdict.ALLOWED
+                    : new Verdict(Outcome.REJECTED, TimeUnit.MICROSECONDS.toNanos((Long) probe.get(1)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return failOpen(answer, e);
+            return failOpen(answer, e, false);
+        } catch (java.util.concurrent.TimeoutException e) {
+            return failOpen(answer, e, false);
         } catch (Exception e) {
-            return failOpen(answer, e);
+            // Not a late answer: Redis refused, the connection failed, the script errored. Treated as an outage.
+            return failOpen(answer, e, true);
         }
     }
 
-    private Verdict failOpen(CompletableFuture<?> answer, Exception e) {
+    private Verdict failOpen(CompletableFuture<?> answer, Exception e, boolean outage) {
         if (answer != null) {
             answer.cancel(false);
         }
+        if (!outage && failuresInARow.incrementAndGet() < FAILURES_BEFORE_FAIL_OPEN) {
+            // One late answer: this request passes unchecked, the next one asks Redis again.
+            onUnchecked.run();
+            return Verdict.UNCHECKED;
+        }
+        failuresInARow.set(0);
         // Dropping the connection cancels what Lettuce still holds for it: a command queued while Redis was away
         // would otherwise be replayed on reconnect and spend a token for a request that long passed unchecked.
         // The next check after fail-open-for opens a fresh one.
@@ -121,35 +170,34 @@ final class RedisTokenBuckets implements AutoCloseable {
         return Verdict.UNCHECKED;
     }
 
-    private AsyncProxyManager<byte[]> buckets() {
-        AsyncProxyManager<byte[]> ready = buckets;
+    private RedisScriptingAsyncCommands<String, String> scripting() {
+        RedisScriptingAsyncCommands<String, String> ready = scripting;
         if (ready != null) {
             return ready;
         }
         synchronized (this) {
-            if (buckets == null) {
-                ExpirationAfterWriteStrategy expiry = ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(KEEP_FULL_BUCKETS);
+            if (scripting == null) {
                 AbstractRedisClient redis = client.get();
                 if (redis instanceof RedisClusterClient cluster) {
-                    var clustered = cluster.connect(ByteArrayCodec.INSTANCE);
+                    var clustered = cluster.connect();
                     connection = clustered;
-                    buckets = Bucket4jLettuce.casBasedBuilder(clustered).expirationAfterWrite(expiry).build().asAsync();
+                    scripting = clustered.async();
                 } else if (redis instanceof RedisClient standalone) {
-                    var single = standalone.connect(ByteArrayCodec.INSTANCE);
+                    var single = standalone.connect();
                     connection = single;
-                    buckets = Bucket4jLettuce.casBasedBuilder(single).expirationAfterWrite(expiry).build().asAsync();
+                    scripting = single.async();
                 } else {
                     throw new IllegalStateException("no Lettuce client to keep rate limits in Redis: " + redis);
                 }
             }
-            return buckets;
+            return scripting;
         }
     }
 
     @Override
     public synchronized void close() {
-        StatefulConnection<byte[], byte[]> open = connection;
-        buckets = null;
+        StatefulConnection<String, String> open = connection;
+        scripting = null;
         connection = null;
         if (open != null) {
             open.closeAsync();

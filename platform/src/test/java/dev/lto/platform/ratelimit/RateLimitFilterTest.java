@@ -115,6 +115,65 @@ class RateLimitFilterTest {
         assertThat(a.passed.get() + b.passed.get()).isEqualTo(3);
     }
 
+    /**
+     * A flood on one bucket from two replicas, 16 threads each: every request gets an answer from Redis in time (none
+     * passes unchecked) and exactly the bucket's capacity passes. (Bucket4j's compare-and-swap retried under this
+     * contention until the check ran past its timeout, and the limiter then failed open for everyone.)
+     */
+    @Test
+    void aConcurrentFloodOnOneBucketIsCountedExactlyAndNeverPassesUnchecked() throws Exception {
+        Limit limit = new Limit(200, 1, Duration.ofHours(1));
+        Replica a = replica();
+        Replica b = replica();
+        String key = "lto:rate-limit:test:" + caller("flood");
+        AtomicInteger allowed = new AtomicInteger();
+        AtomicInteger rejected = new AtomicInteger();
+        AtomicInteger unchecked = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 32; t++) {
+            RedisTokenBuckets buckets = (t % 2 == 0 ? a : b).buckets;
+            threads.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 25; i++) {
+                    switch (buckets.take(key, limit).outcome()) {
+                        case ALLOWED -> allowed.incrementAndGet();
+                        case REJECTED -> rejected.incrementAndGet();
+                        case UNCHECKED -> unchecked.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(unchecked).hasValue(0);
+        assertThat(allowed).hasValue(200);
+        assertThat(rejected).hasValue(600);
+    }
+
+    /**
+     * Redis busy for a moment (a script that spins 0.8 s, past the check's 0.5 s timeout) on a live connection: that request passes unchecked,
+     * the next one after Redis answers again is checked (it used to open the fail-open window for everyone).
+     */
+    @Test
+    void oneLateAnswerLetsOnlyItsOwnRequestThroughUnchecked(TestRedis redis) throws Exception {
+        Replica replica = replica();
+        assertThat(replica.send(submit(caller("gina"), "SUBMITTER")).getStatus()).isEqualTo(200);
+        Thread sleeper = Thread.ofPlatform().start(() -> redis.command("EVAL", "local t = redis.call('TIME') "
+                + "local t0 = t[1] * 1000000 + t[2] while true do local n = redis.call('TIME') "
+                + "if n[1] * 1000000 + n[2] - t0 > 800000 then return 1 end end", "0"));
+        Thread.sleep(100);
+        assertThat(replica.send(submit(caller("gina"), "SUBMITTER")).getStatus()).isEqualTo(200);
+        assertThat(replica.unchecked.get()).isEqualTo(1);
+        sleeper.join();
+        // Redis answers again: the next requests are checked (3 at once; the late one's token may or may not have been spent).
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            statuses.add(replica.send(submit(caller("gina"), "SUBMITTER")).getStatus());
+        }
+        assertThat(replica.unchecked.get()).as("only the late request passed unchecked").isEqualTo(1);
+        assertThat(statuses).contains(429);
+    }
+
     @Test
     void withoutAPrincipalTheClientAddressIsTheCaller() throws Exception {
         Replica replica = replica();

@@ -26,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>When Redis does not answer</b> within {@code redis-timeout}, the request is let through unchecked (fail open):
  * rate limits protect the services from a runaway client, and refusing every request because the limiter's store is
  * down would turn a Redis blip into a full outage of reads too (submissions already answer 503 when Redis is down, at
- * the edge). Each such request counts in {@code lto_rate_limit_unchecked_total}. One late answer on a live connection
- * only lets its own request through (a busy moment, not an outage: the next request is checked again); when the
- * connection is down, or {@value #FAILURES_BEFORE_FAIL_OPEN} checks in a row failed, a WARN is logged and for
- * {@code fail-open-for} afterwards Redis is not asked at all, so an outage does not add the timeout to every request.
+ * the edge). Each such request counts in {@code lto_rate_limit_unchecked_total}. A late answer while Redis still answers
+ * (some answer arrived within the last {@value #SILENT_TIMEOUTS} timeouts: an overloaded moment, not an outage) only lets
+ * its own request through, and the next one is checked again: a flood is exactly when limits must hold. When the
+ * connection is down, or Redis has been silent that long, a WARN is logged and for {@code fail-open-for} afterwards
+ * Redis is not asked at all, so an outage does not add the timeout to every request.
  *
  * <p>Buckets expire from Redis once they would be full again (plus 10 s), so idle callers leave nothing behind. Refills
  * are computed with Redis's clock ({@code TIME}), so replicas' clocks do not matter.
@@ -72,8 +73,8 @@ final class RedisTokenBuckets implements AutoCloseable {
             redis.call('PEXPIRE', KEYS[1], math.ceil(((capacity - tokens) * period / refill + tonumber(ARGV[4])) / 1000))
             return {allowed, wait}
             """;
-    /** Late answers in a row (on a live connection) that make the limiter stop asking Redis for fail-open-for. */
-    static final int FAILURES_BEFORE_FAIL_OPEN = 3;
+    /** Redis silent for this many check timeouts (no answer to any check) counts as an outage. */
+    static final int SILENT_TIMEOUTS = 4;
 
     /** What became of one request's token. {@code nanosToWait}: until a token is there again, when rejected. */
     record Verdict(Outcome outcome, long nanosToWait) {
@@ -92,8 +93,8 @@ final class RedisTokenBuckets implements AutoCloseable {
     private volatile RedisScriptingAsyncCommands<String, String> scripting;
     /** {@link System#nanoTime()} before which Redis is not asked again after a failure; 0 when Redis answered last. */
     private volatile long failingOpenUntil;
-    /** Checks in a row that got no answer in time; reset by every answer. */
-    private final java.util.concurrent.atomic.AtomicInteger failuresInARow = new java.util.concurrent.atomic.AtomicInteger();
+    /** {@link System#nanoTime()} of the last answer Redis gave to any check (also one that came too late for its request). */
+    private volatile long lastAnswer = System.nanoTime();
 
     /**
      * @param client      the Lettuce client to open the connection from (looked up at first use: the application's
@@ -127,8 +128,8 @@ final class RedisTokenBuckets implements AutoCloseable {
                     Long.toString(limit.capacity()), Long.toString(limit.tokens()),
                     Long.toString(TimeUnit.NANOSECONDS.toMicros(limit.period().toNanos())),
                     Long.toString(TimeUnit.NANOSECONDS.toMicros(KEEP_FULL_BUCKETS.toNanos()))).toCompletableFuture();
+            answer.thenRun(() -> lastAnswer = System.nanoTime());
             List<Object> probe = answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            failuresInARow.set(0);
             if (failingOpenUntil != 0) {
                 failingOpenUntil = 0;
                 log.info("Rate limits are checked again: Redis answers");
@@ -150,12 +151,12 @@ final class RedisTokenBuckets implements AutoCloseable {
         if (answer != null) {
             answer.cancel(false);
         }
-        if (!outage && failuresInARow.incrementAndGet() < FAILURES_BEFORE_FAIL_OPEN) {
-            // One late answer: this request passes unchecked, the next one asks Redis again.
+        if (!outage && System.nanoTime() - lastAnswer < SILENT_TIMEOUTS * timeout.toNanos()) {
+            // Late, but Redis is answering: this request passes unchecked, the next one asks Redis again. The late
+            // command stays on the connection (it may still spend its token); the connection is kept.
             onUnchecked.run();
             return Verdict.UNCHECKED;
         }
-        failuresInARow.set(0);
         // Dropping the connection cancels what Lettuce still holds for it: a command queued while Redis was away
         // would otherwise be replayed on reconnect and spend a token for a request that long passed unchecked.
         // The next check after fail-open-for opens a fresh one.

@@ -65,6 +65,8 @@ public final class ShadowTrial {
     private final Clock clock;
     private final int minJobs;
     private final Consumer<ModelLifecycle.Announcement> announce;
+    /** The newest candidate whose artifact failed to load (guarded by this); not tried again by {@link #sync}. */
+    private String unloadable;
 
     public ShadowTrial(TradeoffEngine engine, ModelRegistry registry, ModelStore store, ModelLifecycle lifecycle, JdbcClient jdbc,
                        Clock clock, int minJobs, Consumer<ModelLifecycle.Announcement> announce) {
@@ -80,7 +82,8 @@ public final class ShadowTrial {
 
     /**
      * Loads the newest shadow candidate that passed its offline gates beside production (a newer one
-     * replaces it; none → released). A candidate whose artifact cannot be loaded is logged and not shadowed.
+     * replaces it; none → released). Loads only when that version differs from the loaded one. A candidate
+     * whose artifact cannot be loaded is logged once and not shadowed (nor tried again until a restart).
      */
     @Scheduled(fixedDelayString = "${lto.models.shadow.sync-interval:30s}", initialDelayString = "${lto.models.shadow.sync-interval:30s}")
     public synchronized void sync() {
@@ -93,13 +96,16 @@ public final class ShadowTrial {
             return;
         }
         String v = candidate.get().version();
-        if (engine.shadowVersion().filter(v::equals).isPresent()) {
+        // Load only when the version to serve changed: a registered artifact never changes, so neither a loaded
+        // candidate nor one that failed to load is read again every interval (a restart tries a failed one again).
+        if (engine.shadowVersion().filter(v::equals).isPresent() || v.equals(unloadable)) {
             return;
         }
         try {
             engine.loadShadow(v);
         } catch (RuntimeException e) {
             log.warn("Shadow trial: {} cannot be loaded ({}); it does not predict in shadow", v, e.toString());
+            unloadable = v;
             engine.dropShadow();
             return;
         }

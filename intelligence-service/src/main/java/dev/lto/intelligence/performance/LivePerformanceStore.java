@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +25,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * Live model performance kept in DuckDB ({@code model_live_performance_daily}): per UTC day, model
  * version and signal, the {@link LivePerformance} numbers of the jobs evaluated that day. Each
- * {@link #refresh()} recomputes the days from the last refreshed one up to today (by the clock) from
+ * {@link #refresh()} (the orchestrator's monitoring round; a read never writes) recomputes the days from the last refreshed one up to today (by the clock) from
  * {@code job_evaluations} and replaces their rows, so it is idempotent and survives a restart; the
  * first refresh after a start recomputes the newest stored day (it may have been partial) onwards, or
  * every day when the table is empty. The rolling window needs no table: it is read from the stored
@@ -66,9 +67,31 @@ public class LivePerformanceStore {
         this.clock = clock;
     }
 
-    /** Recomputes and replaces the rows of every day since the last refresh; returns how many rows were written. */
+    /**
+     * Recomputes and replaces the rows of every day since the last refresh; returns how many rows were
+     * written. Called where jobs are evaluated (the orchestrator's monitoring round), never by a read.
+     */
     public synchronized int refresh() {
-        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        LocalDate today = today();
+        LocalDate from = pendingFrom(today);
+        List<DailyRow> rows = computed(from, null);
+        Instant now = clock.instant();
+        for (DailyRow r : rows) {
+            upsert(r, now);
+        }
+        if (refreshedTo == null) {
+            log.info("Live performance: rebuilt the daily rows from {} ({} rows)", from, rows.size());
+        }
+        refreshedTo = from.isAfter(today) ? from : today;
+        return rows.size();
+    }
+
+    /**
+     * The first day whose stored rows may be behind the evaluations: the day the last refresh reached,
+     * or after a start the newest stored day (it may have been partial), or the first evaluation's day
+     * when nothing is stored yet.
+     */
+    private LocalDate pendingFrom(LocalDate today) {
         LocalDate from = refreshedTo;
         if (from == null) {
             from = jdbc.sql("SELECT max(day) AS d FROM model_live_performance_daily")
@@ -76,28 +99,27 @@ public class LivePerformanceStore {
                     .or(() -> observations.first().map(t -> LocalDate.ofInstant(t, ZoneOffset.UTC)))
                     .orElse(today);
         }
+        return from;
+    }
+
+    /** The rows of the jobs evaluated from day {@code from} on, of model {@code version} (null: every version), read only. */
+    private List<DailyRow> computed(LocalDate from, String version) {
         List<Observation> jobs = observations.since(from.atStartOfDay(ZoneOffset.UTC).toInstant());
         // Day → model version → jobs: one set of rows per (day, version).
         Map<LocalDate, Map<String, List<Observation>>> groups = new TreeMap<>();
         for (Observation o : jobs) {
-            groups.computeIfAbsent(LocalDate.ofInstant(o.evaluatedAt(), ZoneOffset.UTC), d -> new TreeMap<>())
-                    .computeIfAbsent(o.modelVersion(), v -> new ArrayList<>()).add(o);
-        }
-        int written = 0;
-        Instant now = clock.instant();
-        for (var day : groups.entrySet()) {
-            for (var version : day.getValue().entrySet()) {
-                for (DailyRow r : rows(day.getKey(), version.getKey(), LivePerformance.of(day.getKey().toString(), version.getValue()))) {
-                    upsert(r, now);
-                    written++;
-                }
+            if (version == null || version.equals(o.modelVersion())) {
+                groups.computeIfAbsent(LocalDate.ofInstant(o.evaluatedAt(), ZoneOffset.UTC), d -> new TreeMap<>())
+                        .computeIfAbsent(o.modelVersion(), v -> new ArrayList<>()).add(o);
             }
         }
-        if (refreshedTo == null) {
-            log.info("Live performance: rebuilt the daily rows from {} ({} evaluated jobs, {} rows)", from, jobs.size(), written);
+        List<DailyRow> out = new ArrayList<>();
+        for (var day : groups.entrySet()) {
+            for (var v : day.getValue().entrySet()) {
+                out.addAll(rows(day.getKey(), v.getKey(), LivePerformance.of(day.getKey().toString(), v.getValue())));
+            }
         }
-        refreshedTo = from.isAfter(today) ? from : today;
-        return written;
+        return out;
     }
 
     /** The {@code all} row and one per signal of one day's window. */
@@ -122,19 +144,32 @@ public class LivePerformanceStore {
                 .update();
     }
 
-    /** The stored rows of one model version from {@code since} on, oldest day first, {@code all} before the signals of a day. */
+    /**
+     * The rows of one model version from {@code since} on, oldest day first, {@code all} before the
+     * signals of a day (by name): the stored rows of the days the last refresh completed, and the days
+     * since computed from the evaluations as {@link #refresh()} will store them. Writes nothing, so a
+     * GET can ask as often as it likes.
+     */
     public List<DailyRow> daily(String version, LocalDate since) {
-        return jdbc.sql("""
-                        SELECT * FROM model_live_performance_daily WHERE model_version = ? AND day >= ?
+        LocalDate from;
+        synchronized (this) {
+            from = pendingFrom(today());
+        }
+        List<DailyRow> out = new ArrayList<>(jdbc.sql("""
+                        SELECT * FROM model_live_performance_daily WHERE model_version = ? AND day >= ? AND day < ?
                         ORDER BY day, signal <> 'all', signal""")
-                .params(version, since)
+                .params(version, since, from)
                 .query((rs, i) -> {
                     double crit = rs.getDouble("critical_accuracy");
                     Double critical = rs.wasNull() ? null : crit;
                     return new DailyRow(rs.getObject("day", LocalDate.class), rs.getString("model_version"), rs.getString("signal"),
                             rs.getInt("jobs"), rs.getInt("critical_jobs"), rs.getDouble("accuracy"), critical, rs.getDouble("coverage"),
                             rs.getDouble("mean_interval_width"), rs.getDouble("mae"));
-                }).list();
+                }).list());
+        computed(from.isBefore(since) ? since : from, version).stream()
+                .sorted(Comparator.comparing(DailyRow::day).thenComparing(r -> !ALL.equals(r.signal())).thenComparing(DailyRow::signal))
+                .forEach(out::add);
+        return out;
     }
 
     /** The last {@code n} evaluated jobs of model {@code version}, as window {@code last_<n>}. */

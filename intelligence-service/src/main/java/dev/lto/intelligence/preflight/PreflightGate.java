@@ -9,9 +9,6 @@ import dev.lto.contracts.JobParameters;
 import dev.lto.contracts.SignalEstimate;
 import dev.lto.contracts.TradeoffSignals;
 import dev.lto.contracts.TradeoffPrediction;
-import dev.lto.contracts.UncertaintyAssessment;
-import dev.lto.contracts.ConfidenceLevel;
-import dev.lto.intelligence.audit.SurrogateAuditor;
 import dev.lto.intelligence.constraints.BlockOn;
 import dev.lto.intelligence.constraints.ConstraintEvaluator;
 import dev.lto.intelligence.constraints.ConstraintProperties;
@@ -41,12 +38,9 @@ public class PreflightGate {
     private final PreflightProperties props;
     private final AlternativeSearch search;
     private final ConstraintEvaluator constraints;
-    private final SurrogateAuditor audits;
 
-    PreflightGate(ModelService models, TradeoffAnswers answers, PreflightProperties props, ConstraintEvaluator constraints,
-                  SurrogateAuditor audits) {
+    PreflightGate(ModelService models, TradeoffAnswers answers, PreflightProperties props, ConstraintEvaluator constraints) {
         this.models = models;
-        this.audits = audits;
         this.constraints = constraints;
         this.answers = answers;
         this.props = props;
@@ -57,28 +51,6 @@ public class PreflightGate {
     private static boolean certain(ConstraintViolation v, TradeoffPrediction p) {
         SignalEstimate e = p.predictions().toArray()[TradeoffSignals.NAMES.indexOf(v.signal())];
         return "min".equals(v.bound()) ? e.ciHigh() < v.limit() : e.ciLow() > v.limit();
-    }
-
-    /**
-     * A forced-physics rule on the job's class (the surrogate audit found its surrogate drifted,
-     * docs/ml.md §14): the prediction recommends physics with the rule as its reason, so a predicted
-     * violation blocks only when certain and the simulation decides the rest, as for any uncertain
-     * prediction. Applies to surrogate jobs only: an Abbe job already runs the physics the rule forces.
-     */
-    public TradeoffPrediction forcePhysicsIfRuled(JobParameters job, TradeoffPrediction p) {
-        if (!Boolean.TRUE.equals(job.useAiSurrogate())) {
-            return p;
-        }
-        return audits.forcedPhysics(job).map(rule -> forcedPhysics(p, rule.reason())).orElse(p);
-    }
-
-    static TradeoffPrediction forcedPhysics(TradeoffPrediction p, String reason) {
-        List<String> reasons = new java.util.ArrayList<>(p.physicsReasons() == null ? List.of() : p.physicsReasons());
-        reasons.add(reason);
-        return new TradeoffPrediction(p.jobId(), p.parameters(), p.predictions(),
-                new UncertaintyAssessment(p.uncertainty().highUncertainty(), true, ConfidenceLevel.LOW), p.constraints(),
-                p.featureImportance(), p.modelVersion(), p.inferenceTimeMs(), p.answeredBy(), List.copyOf(reasons),
-                p.jobIntervalFactor());
     }
 
     /** Severities of a violated limit that block a job (preflight) or flag it (evaluation). */
@@ -107,7 +79,8 @@ public class PreflightGate {
                 .map(s -> new PreflightDecision.ShadowPrediction(s.modelVersion(), s.predictions(),
                         s.uncertainty().highUncertainty(), s.uncertainty().recommendPhysicsSimulation(), beside.shadowMs()))
                 .orElse(null);
-        TradeoffPrediction prediction = forcePhysicsIfRuled(job, answers.answer(job, estimate, ms));
+        // A forced-physics rule on the job's class is applied in the answer (TradeoffAnswers).
+        TradeoffPrediction prediction = answers.answer(job, estimate, ms);
         List<ConstraintViolation> broken = prediction.constraints().violations().stream()
                 .filter(v -> props.blockingSeverities().contains(v.severity())).toList();
         boolean uncertain = prediction.uncertainty().recommendPhysicsSimulation();

@@ -33,7 +33,7 @@ class LivePerformanceView {
 
     /** Adds {@code live} and {@code signals} to the response of model {@code version} with offline metrics {@code offline}. */
     void addTo(Map<String, Object> out, String version, ModelMetrics offline) {
-        store.refresh();
+        // Read only: the store's daily rows include the days its scheduled refresh has not stored yet.
         Window w = store.window(version, window);
         Map<String, Object> live = new LinkedHashMap<>();
         live.put("window_size", window);

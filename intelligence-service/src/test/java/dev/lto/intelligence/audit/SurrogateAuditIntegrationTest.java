@@ -11,7 +11,7 @@ import dev.lto.contracts.PatternComplexity;
 import dev.lto.contracts.SimulationResult;
 import dev.lto.contracts.TradeoffPrediction;
 import dev.lto.contracts.UncertaintyAssessment;
-import dev.lto.intelligence.preflight.PreflightGate;
+import dev.lto.intelligence.tradeoffs.TradeoffAnswers;
 import dev.lto.simulator.spi.SimulatorInterface;
 import dev.lto.simulator.spi.SurrogateAudit;
 import dev.lto.testsupport.TestHttp;
@@ -104,7 +104,7 @@ class SurrogateAuditIntegrationTest {
     @Autowired
     SurrogateAuditor auditor;
     @Autowired
-    PreflightGate gate;
+    TradeoffAnswers answers;
     @Autowired
     JdbcClient jdbc;
     @Autowired
@@ -176,13 +176,13 @@ class SurrogateAuditIntegrationTest {
         assertThat(count("SELECT count(*) FROM forced_physics_rules WHERE audit_class = '7/annular' AND cleared_at IS NULL")).isEqualTo(1);
 
         // 4. The preflight forces physics for the class (surrogate jobs only), not for other classes.
-        TradeoffPrediction forced = gate.forcePhysicsIfRuled(job("job_new", 7, true, annular), calm("job_new"));
+        TradeoffPrediction forced = answers.forcePhysicsIfRuled(job("job_new", 7, true, annular), calm("job_new"));
         assertThat(forced.uncertainty().recommendPhysicsSimulation()).isTrue();
         assertThat(forced.uncertainty().confidenceLevel()).isEqualTo(ConfidenceLevel.LOW);
         assertThat(forced.physicsReasons()).anyMatch(r -> r.contains("surrogate drift on job class 7 (annular illumination)"));
-        assertThat(gate.forcePhysicsIfRuled(job("job_other", 7, true, Map.of()), calm("job_other")).uncertainty()
+        assertThat(answers.forcePhysicsIfRuled(job("job_other", 7, true, Map.of()), calm("job_other")).uncertainty()
                 .recommendPhysicsSimulation()).as("conventional illumination is another class").isFalse();
-        assertThat(gate.forcePhysicsIfRuled(job("job_abbe", 7, false, annular), calm("job_abbe")).uncertainty()
+        assertThat(answers.forcePhysicsIfRuled(job("job_abbe", 7, false, annular), calm("job_abbe")).uncertainty()
                 .recommendPhysicsSimulation()).isFalse();
 
         JsonNode report = json.readTree(http.get("/api/v1/models/surrogate-audit").body());
@@ -201,7 +201,7 @@ class SurrogateAuditIntegrationTest {
         assertThat(rule.path("cleared_by").asString()).isNotBlank();
         assertThat(rule.path("clear_reason").asString()).isEqualTo("kernels rebuilt with 48 terms");
         assertThat(alerts()).anyMatch(a -> a.contains("\"fingerprint\":\"surrogate_drift/7/annular\"") && a.contains("\"resolved\":true"));
-        assertThat(gate.forcePhysicsIfRuled(job("job_new2", 7, true, annular), calm("job_new2")).uncertainty()
+        assertThat(answers.forcePhysicsIfRuled(job("job_new2", 7, true, annular), calm("job_new2")).uncertainty()
                 .recommendPhysicsSimulation()).isFalse();
         assertThat(http.post("/api/v1/models/surrogate-audit/clear", "{\"job_class\": \"7/annular\", \"reason\": \"again\"}")
                 .statusCode()).isEqualTo(404);

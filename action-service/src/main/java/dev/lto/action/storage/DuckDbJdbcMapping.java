@@ -1,18 +1,10 @@
 package dev.lto.action.storage;
 
-import com.zaxxer.hikari.HikariDataSource;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.convert.converter.Converter;
@@ -27,27 +19,12 @@ import org.springframework.data.relational.core.dialect.PostgresDialect;
 import org.springframework.data.relational.core.sql.IdentifierProcessing;
 
 /**
- * Action-service's own DuckDB file, {@code ${lto.data-dir}/action.duckdb} (one writer per file,
- * ADR 0002: nothing else opens it). Built like intelligence-service's store (a Hikari pool over
- * the DuckDB driver, schema from {@code schema-action.sql}), plus what Spring Data JDBC needs to
- * speak DuckDB: a dialect and UTC timestamp conversions.
+ * What Spring Data JDBC needs to speak DuckDB in action-service's own file,
+ * {@code ${lto.data-dir}/action.duckdb} (the pool is platform's {@code DuckDbStorage}, the schema
+ * {@code schema-action.sql}): a dialect and UTC timestamp conversions.
  */
 @Configuration(proxyBeanMethods = false)
-class DuckDbStorage {
-
-    /** The file path is derived here, once, so a test's random data directory names one file. */
-    @Bean
-    @ConfigurationProperties("spring.datasource.hikari")
-    HikariDataSource dataSource(DataSourceProperties properties, @Value("${lto.data-dir}") Path dataDir) {
-        try {
-            Files.createDirectories(dataDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the data directory " + dataDir.toAbsolutePath(), e);
-        }
-        properties.setUrl("jdbc:duckdb:" + dataDir.resolve("action.duckdb").toAbsolutePath());
-        properties.setDriverClassName("org.duckdb.DuckDBDriver");
-        return properties.initializeDataSourceBuilder().type(HikariDataSource.class).build();
-    }
+class DuckDbJdbcMapping {
 
     /** Spring Data JDBC ships no DuckDB dialect; DuckDB speaks PostgreSQL's LIMIT/OFFSET and quoting. */
     @Bean

@@ -103,13 +103,16 @@ public class CampaignStore {
                 .update();
     }
 
-    /** The four intermediates in their physical units, {@link SignalIntermediates} order. */
-    static double[] physical(SignalIntermediates x) {
+    /**
+     * The four intermediates in their physical units, {@link SignalIntermediates} order (the storage form, here
+     * and in the training buffer).
+     */
+    public static double[] physical(SignalIntermediates x) {
         return new double[] {x.patternFidelity(), x.depthOfFocusNm(), x.failureProbability(), x.edgeLogSlope()};
     }
 
     /** A DuckDB list literal ({@code [1.0, 2.5]}) for a {@code ?::DOUBLE[]} parameter; null stays null. */
-    static String list(double[] v) {
+    public static String list(double[] v) {
         if (v == null) {
             return null;
         }
@@ -123,7 +126,8 @@ public class CampaignStore {
         return b.append(']').toString();
     }
 
-    private static double[] doubles(ResultSet rs, String column) throws SQLException {
+    /** A stored DOUBLE[] column; null stays null. */
+    public static double[] doubles(ResultSet rs, String column) throws SQLException {
         Array a = rs.getArray(column);
         if (a == null) {
             return null;
@@ -136,7 +140,8 @@ public class CampaignStore {
         return out;
     }
 
-    private static SignalIntermediates intermediates(double[] v) {
+    /** The inverse of {@link #physical}; null stays null. */
+    public static SignalIntermediates intermediates(double[] v) {
         return v == null ? null : new SignalIntermediates(v[0], v[1], v[2], v[3]);
     }
 

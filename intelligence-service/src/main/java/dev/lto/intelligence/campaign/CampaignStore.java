@@ -145,11 +145,22 @@ public class CampaignStore {
         return v == null ? null : new SignalIntermediates(v[0], v[1], v[2], v[3]);
     }
 
+    /** One statement for the whole campaign (one UPDATE per job took ≈ 10 ms each: 50 s for 5,000 jobs). */
     void assignSplits(String campaignId, List<CampaignSample> samples) {
-        for (CampaignSample s : samples) {
-            jdbc.sql("UPDATE training_samples SET split = ? WHERE campaign_id = ? AND sample_idx = ?")
-                    .params(s.split().name(), campaignId, s.index()).update();
+        if (samples.isEmpty()) {
+            return;
         }
+        StringBuilder idx = new StringBuilder("[");
+        StringBuilder split = new StringBuilder("[");
+        for (CampaignSample s : samples) {
+            idx.append(idx.length() == 1 ? "" : ", ").append(s.index());
+            split.append(split.length() == 1 ? "" : ", ").append(s.split().name()); // enum names: no quoting needed
+        }
+        jdbc.sql("""
+                        UPDATE training_samples SET split = v.split
+                        FROM (SELECT unnest(?::INTEGER[]) AS idx, unnest(?::VARCHAR[]) AS split) v
+                        WHERE campaign_id = ? AND sample_idx = v.idx""")
+                .params(idx.append(']').toString(), split.append(']').toString(), campaignId).update();
     }
 
     /** Every stored job of a campaign, in index order (split null until the campaign finished). */

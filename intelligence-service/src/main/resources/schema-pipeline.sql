@@ -71,6 +71,11 @@ CREATE TABLE IF NOT EXISTS training_buffer (
     k1              DOUBLE,
     anomaly         BOOLEAN NOT NULL
 );
+-- The physical intermediates the job's signals were composed from (SignalIntermediates, physical units),
+-- so that a retrain can train the structured learners on the job (docs/ml.md §13); null when the adapter
+-- does not compose its signals from them (ingested results of other simulators). Added after the table
+-- first shipped: a file created before gets the column on start, its older rows stay null (held out).
+ALTER TABLE training_buffer ADD COLUMN IF NOT EXISTS intermediates DOUBLE[];
 
 -- Live model performance per UTC day, model version and signal ('all': the six signals' pairs together):
 -- completed jobs' simulated signals against their preflight predictions (docs/ml.md §7, LivePerformance).

@@ -103,13 +103,16 @@ public class CampaignStore {
                 .update();
     }
 
-    /** The four intermediates in their physical units, {@link SignalIntermediates} order. */
-    static double[] physical(SignalIntermediates x) {
+    /**
+     * The four intermediates in their physical units, {@link SignalIntermediates} order (the storage form, here
+     * and in the training buffer).
+     */
+    public static double[] physical(SignalIntermediates x) {
         return new double[] {x.patternFidelity(), x.depthOfFocusNm(), x.failureProbability(), x.edgeLogSlope()};
     }
 
     /** A DuckDB list literal ({@code [1.0, 2.5]}) for a {@code ?::DOUBLE[]} parameter; null stays null. */
-    static String list(double[] v) {
+    public static String list(double[] v) {
         if (v == null) {
             return null;
         }
@@ -123,7 +126,8 @@ public class CampaignStore {
         return b.append(']').toString();
     }
 
-    private static double[] doubles(ResultSet rs, String column) throws SQLException {
+    /** A stored DOUBLE[] column; null stays null. */
+    public static double[] doubles(ResultSet rs, String column) throws SQLException {
         Array a = rs.getArray(column);
         if (a == null) {
             return null;
@@ -136,15 +140,27 @@ public class CampaignStore {
         return out;
     }
 
-    private static SignalIntermediates intermediates(double[] v) {
+    /** The inverse of {@link #physical}; null stays null. */
+    public static SignalIntermediates intermediates(double[] v) {
         return v == null ? null : new SignalIntermediates(v[0], v[1], v[2], v[3]);
     }
 
+    /** One statement for the whole campaign (one UPDATE per job took ≈ 10 ms each: 50 s for 5,000 jobs). */
     void assignSplits(String campaignId, List<CampaignSample> samples) {
-        for (CampaignSample s : samples) {
-            jdbc.sql("UPDATE training_samples SET split = ? WHERE campaign_id = ? AND sample_idx = ?")
-                    .params(s.split().name(), campaignId, s.index()).update();
+        if (samples.isEmpty()) {
+            return;
         }
+        StringBuilder idx = new StringBuilder("[");
+        StringBuilder split = new StringBuilder("[");
+        for (CampaignSample s : samples) {
+            idx.append(idx.length() == 1 ? "" : ", ").append(s.index());
+            split.append(split.length() == 1 ? "" : ", ").append(s.split().name()); // enum names: no quoting needed
+        }
+        jdbc.sql("""
+                        UPDATE training_samples SET split = v.split
+                        FROM (SELECT unnest(?::INTEGER[]) AS idx, unnest(?::VARCHAR[]) AS split) v
+                        WHERE campaign_id = ? AND sample_idx = v.idx""")
+                .params(idx.append(']').toString(), split.append(']').toString(), campaignId).update();
     }
 
     /** Every stored job of a campaign, in index order (split null until the campaign finished). */

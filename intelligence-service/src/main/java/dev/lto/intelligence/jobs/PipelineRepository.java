@@ -6,6 +6,8 @@ import static dev.lto.intelligence.storage.StoredTime.utc;
 import dev.lto.contracts.JobPriority;
 import dev.lto.contracts.SimulationResult;
 import dev.lto.contracts.TradeoffSignals;
+import dev.lto.intelligence.campaign.CampaignStore;
+import dev.lto.simulator.spi.SignalIntermediates;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -162,13 +164,23 @@ class PipelineRepository {
                 .query((rs, i) -> json.readValue(rs.getString("evaluation"), Evaluation.class)).optional();
     }
 
-    void addToTrainingBuffer(String jobId, SimulationResult r, boolean anomaly) {
+    /**
+     * A completed job for the next retraining: parameters, actual signals, k₁ and the intermediates its signals were
+     * composed from (null when its adapter does not compose them: the job can then only be held out).
+     */
+    void addToTrainingBuffer(String jobId, SimulationResult r, SignalIntermediates intermediates, boolean anomaly) {
         Double k1 = r.outputs().k1();
+        double[] stored = intermediates == null ? null : CampaignStore.physical(intermediates);
+        if (stored != null && !java.util.Arrays.stream(stored).allMatch(Double::isFinite)) {
+            stored = null; // nothing to learn from; the job is still held out on its signals
+        }
         jdbc.sql("""
-                        INSERT INTO training_buffer (job_id, added_at, adapter_type, simulator_version, parameters, signals, k1, anomaly)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")
+                        INSERT INTO training_buffer (job_id, added_at, adapter_type, simulator_version, parameters, signals, k1, anomaly,
+                            intermediates)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::DOUBLE[]) ON CONFLICT DO NOTHING""")
                 .params(jobId, utc(Instant.now()), r.adapterType(), r.simulatorVersion(), json.writeValueAsString(r.parameters()),
-                        json.writeValueAsString(r.tradeoffSignals()), k1, anomaly)
+                        json.writeValueAsString(r.tradeoffSignals()), k1, anomaly,
+                        CampaignStore.list(stored))
                 .update();
     }
 

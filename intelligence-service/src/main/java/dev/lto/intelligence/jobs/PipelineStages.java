@@ -114,7 +114,7 @@ class PipelineStages {
 
     @Bean
     JobStage evaluation(PipelineRepository pipeline, PredictionStore predictions, ConstraintEvaluator constraints,
-                        PreflightGate gate, SurrogateAuditor auditor, ShadowTrial shadowTrial) {
+                        PreflightGate gate, SurrogateAuditor auditor, ShadowTrial shadowTrial, SimulatorAdapters adapters) {
         return new JobStage() {
             @Override
             public JobState state() {
@@ -142,7 +142,10 @@ class PipelineStages {
                                 e.jobIntervalFactor(), e.signalsInside());
                 return new Transition(to, reason, () -> {
                     pipeline.storeEvaluation(job.jobId(), e);
-                    pipeline.addToTrainingBuffer(job.jobId(), result.result(), e.anomaly());
+                    // With the intermediates the next retrain can learn from the job, not only test on it (docs/ml.md §13).
+                    var intermediates = adapters.find(result.result().adapterType())
+                            .flatMap(a -> a.intermediatesOf(result.result())).orElse(null);
+                    pipeline.addToTrainingBuffer(job.jobId(), result.result(), intermediates, e.anomaly());
                     // The shadow's answer is scored the same way; judging it runs after the commit, off this thread.
                     predictions.evaluateShadow(job.jobId(), result.result().tradeoffSignals().toArray());
                     JobLifecycle.afterCommit(shadowTrial::judgeLater);

@@ -2,6 +2,7 @@ package dev.lto.intelligence.models;
 
 import dev.lto.engine.lifecycle.ModelLifecycle;
 import dev.lto.engine.lifecycle.Retraining;
+import dev.lto.intelligence.campaign.CampaignProperties;
 import dev.lto.intelligence.campaign.CampaignStore;
 import dev.lto.engine.registry.ModelRegistry;
 import dev.lto.engine.registry.ModelStore;
@@ -45,10 +46,11 @@ class ModelConfiguration {
     }
 
     @Bean
-    Retraining retraining(ModelService models, ModelRegistry registry, CampaignStore campaigns, JdbcClient jdbc, JsonMapper json,
-                          RetrainProperties props, LifecycleAnnouncements announcements, ObjectProvider<Clock> clock) {
+    Retraining retraining(ModelService models, ModelRegistry registry, CampaignStore campaigns, CampaignProperties campaign,
+                          JdbcClient jdbc, JsonMapper json, RetrainProperties props, LifecycleAnnouncements announcements,
+                          ObjectProvider<Clock> clock) {
         return new Retraining(models.engine(), registry, jdbc, json, clock.getIfAvailable(Clock::systemUTC),
-                props.notWorseTolerance(), new RetrainData(models, campaigns, jdbc, json), announcements);
+                props.notWorseTolerance(), new RetrainData(models, campaigns, jdbc, json, campaign.split()), announcements);
     }
 
     @Bean

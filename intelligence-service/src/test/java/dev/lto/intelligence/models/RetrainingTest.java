@@ -79,7 +79,7 @@ class RetrainingTest {
             }
             List<ModelLifecycle.Announcement> announced = new CopyOnWriteArrayList<>();
             Retraining retraining = new Retraining(service.engine(), registry, jdbc, json, clock, 0.005,
-                    new RetrainData(service, campaigns, jdbc, json), announced::add);
+                    new RetrainData(service, campaigns, jdbc, json, DuckDbTestSupport.spec(300, 1).split()), announced::add);
 
             Retraining.Run started = retraining.start("api", "alice", "new resist batch");
             assertThat(started.state()).isEqualTo(Retraining.State.RUNNING);
@@ -119,6 +119,99 @@ class RetrainingTest {
     }
 
     @Test
+    void bufferJobsWithIntermediatesAreSplitByJobIdAndTheCandidateLearnsTheShiftedJobs(@TempDir Path dir) {
+        SingleConnectionDataSource ds = DuckDbTestSupport.dataSource(dir);
+        try {
+            new ResourceDatabasePopulator(new ClassPathResource("schema-pipeline.sql")).execute(ds);
+            // Run twice, as a restart of the service does: the column is added once, rows survive.
+            new ResourceDatabasePopulator(new ClassPathResource("schema-pipeline.sql")).execute(ds);
+            MutableClock clock = new MutableClock(T0);
+            JdbcClient jdbc = JdbcClient.create(ds);
+            ModelRegistry registry = new ModelRegistry(jdbc, new TransactionTemplate(new DataSourceTransactionManager(ds)), clock);
+            SimulatorAdapters adapters = new SimulatorAdapters(List.of(fake));
+            CampaignStore campaigns = DuckDbTestSupport.store(jdbc);
+            ModelService service = new ModelService(ModelProperties.of(TestData.smallModels(),
+                    new ModelProperties.Bootstrap(true, 300, 1)), DuckDbTestSupport.spec(300, 1),
+                    DuckDbTestSupport.campaign(fake, campaigns), new ModelStore(dir, json), registry,
+                    DuckDbTestSupport.reference(jdbc, campaigns, adapters), adapters, "");
+            service.loadOrBootstrap();
+            String campaign = service.servingCampaigns().getFirst();
+            int campaignTrain = (int) campaigns.load(campaign).stream().filter(s -> s.split() == Split.TRAIN).count();
+            var fractions = DuckDbTestSupport.spec(300, 1).split();
+
+            // The fab moved: 400 completed jobs from a corner of the design (EUV, high NA, low dose near the yield
+            // cliff, fine grid), stored with their intermediates as the evaluation stage stores them, and 20 older
+            // rows without (held out only).
+            SplittableRandom r = new SplittableRandom(5);
+            int[] expected = new int[Split.values().length];
+            for (int i = 0; i < 420; i++) {
+                JobParameters p = shiftedJob(r, "shifted_" + i);
+                boolean withIntermediates = i >= 20;
+                jdbc.sql("INSERT INTO training_buffer (job_id, added_at, adapter_type, parameters, signals, k1, anomaly, intermediates)"
+                                + " VALUES (?, ?, 'fake', ?, ?, ?, false, ?::DOUBLE[])")
+                        .params(p.jobId(), Timestamp.from(T0.plusSeconds(i)), json.writeValueAsString(p),
+                                json.writeValueAsString(FakePhysics.signals(p)), FakePhysics.k1(p),
+                                withIntermediates ? CampaignStore.list(CampaignStore.physical(FakePhysics.intermediates(p))) : null)
+                        .update();
+                expected[(withIntermediates ? RetrainData.split(p.jobId(), fractions) : Split.TEST).ordinal()]++;
+            }
+            Retraining retraining = new Retraining(service.engine(), registry, jdbc, json, clock, 0.005,
+                    new RetrainData(service, campaigns, jdbc, json, fractions), a -> { });
+            Retraining.Run done = await(retraining, retraining.start("drift", ModelRegistry.SYSTEM, "drift").runId());
+            assertThat(done.state()).as("%s", done.reasons()).isNotEqualTo(Retraining.State.FAILED);
+
+            Retraining.Provenance p = done.provenance();
+            assertThat(p.bufferJobs()).isEqualTo(420);
+            assertThat(p.bufferJobsWithoutIntermediates()).isEqualTo(20);
+            assertThat(p.bufferSplits()).containsExactly(java.util.Map.entry("train", expected[0]),
+                    java.util.Map.entry("calibration", expected[1]), java.util.Map.entry("validation", expected[2]),
+                    java.util.Map.entry("test", expected[3]));
+            // The campaign's fractions, near enough for 400 draws (binomial sd ≈ 10 jobs for the train share).
+            assertThat(expected[0]).isBetween(180, 260);
+            assertThat(expected[3]).isGreaterThan(20);
+            // Deterministic: the same job id, the same split.
+            assertThat(RetrainData.split("shifted_77", fractions)).isEqualTo(RetrainData.split("shifted_77", fractions));
+
+            ModelStore store = new ModelStore(dir, json);
+            ModelStore.Loaded production = store.load(store.dir("v1"), java.util.Set.of(), service.engine().composer());
+            ModelStore.Loaded candidate = store.load(store.dir(done.candidateVersion()), java.util.Set.of(),
+                    service.engine().composer());
+            assertThat(candidate.metadata().trainingSamples()).isEqualTo(campaignTrain + expected[0]);
+            assertThat(candidate.model().targets()).as("still structured: every job it trained on has intermediates")
+                    .isEqualTo(production.model().targets());
+
+            // On fresh jobs from the shifted corner, the candidate's first stage errs less than production's.
+            List<JobParameters> fresh = java.util.stream.IntStream.range(0, 200)
+                    .mapToObj(i -> shiftedJob(r, "fresh_" + i)).toList();
+            double prodError = meanAbsoluteError(production.model(), fresh);
+            double candError = meanAbsoluteError(candidate.model(), fresh);
+            System.out.printf("shifted jobs: first-stage MAE production %.4f, candidate %.4f%n", prodError, candError);
+            assertThat(candError).isLessThan(0.8 * prodError);
+        } finally {
+            ds.destroy();
+        }
+    }
+
+    /** A corner of the design: EUV at high NA, dose on the yield cliff, fine grid, high sigma. */
+    static JobParameters shiftedJob(SplittableRandom r, String id) {
+        return new JobParameters(id, 0.45 + 0.1 * r.nextDouble(), 13.5, 1.2 + 1.8 * r.nextDouble(), 0.8 + 0.2 * r.nextDouble(),
+                20 + 40 * r.nextDouble(), 0.1 + 0.4 * r.nextDouble(), dev.lto.contracts.PatternComplexity.values()[r.nextInt(4)],
+                true, 1 + r.nextInt(20), null, null, "test", java.util.Map.of());
+    }
+
+    private static double meanAbsoluteError(dev.lto.engine.models.TradeoffModel model, List<JobParameters> jobs) {
+        var estimates = model.predict(jobs);
+        double sum = 0;
+        for (int i = 0; i < jobs.size(); i++) {
+            double[] truth = FakePhysics.signals(jobs.get(i)).toArray();
+            for (int j = 0; j < truth.length; j++) {
+                sum += Math.abs(estimates.get(i).score()[j] - truth[j]);
+            }
+        }
+        return sum / (6.0 * jobs.size());
+    }
+
+    @Test
     void aCandidatePassingItsGatesIsShadowAndOneWorseThanProductionIsDiscarded(@TempDir Path dir) {
         SingleConnectionDataSource ds = DuckDbTestSupport.dataSource(dir);
         try {
@@ -129,7 +222,7 @@ class RetrainingTest {
             List<CampaignSample> passing = ModelPromotionTest.passingCampaign();
             service.trainRegisterPromote(passing, "first");
             assertThat(service.currentVersion()).isEqualTo("v1");
-            Retraining.Provenance prov = new Retraining.Provenance(List.of("passing"), passing.size(), 0, 0, null, null, "none");
+            Retraining.Provenance prov = new Retraining.Provenance(List.of("passing"), passing.size(), 0, 0, null, null, null, null, "none");
             List<ModelLifecycle.Announcement> announced = new CopyOnWriteArrayList<>();
 
             Retraining retraining = new Retraining(service.engine(), registry, jdbc, json, clock, 0.005,

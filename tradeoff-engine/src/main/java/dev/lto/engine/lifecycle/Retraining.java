@@ -39,12 +39,20 @@ public final class Retraining {
 
     public enum State { RUNNING, SHADOW, DISCARDED, FAILED }
 
-    /** Where a run's jobs came from. */
+    /**
+     * Where a run's jobs came from.
+     *
+     * @param bufferSplits                   the used buffer jobs per split (train, calibration, validation, test): what
+     *                                       the candidate learned from and what only measured it
+     * @param bufferJobsWithoutIntermediates used buffer jobs stored without intermediates (only held out, in test)
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Provenance(@JsonProperty("campaigns") List<String> campaigns,
                              @JsonProperty("campaign_jobs") int campaignJobs,
                              @JsonProperty("buffer_jobs") int bufferJobs,
                              @JsonProperty("buffer_jobs_skipped") int bufferJobsSkipped,
+                             @JsonProperty("buffer_splits") java.util.Map<String, Integer> bufferSplits,
+                             @JsonProperty("buffer_jobs_without_intermediates") Integer bufferJobsWithoutIntermediates,
                              @JsonProperty("buffer_from") Instant bufferFrom,
                              @JsonProperty("buffer_to") Instant bufferTo,
                              @JsonProperty("buffer_use") String bufferUse) {

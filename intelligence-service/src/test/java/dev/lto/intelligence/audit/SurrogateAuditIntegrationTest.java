@@ -2,13 +2,9 @@ package dev.lto.intelligence.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lto.contracts.AdapterHealth;
 import dev.lto.contracts.ConfidenceLevel;
-import dev.lto.contracts.HealthStatus;
 import dev.lto.contracts.JobParameters;
-import dev.lto.contracts.MetricSnapshot;
 import dev.lto.contracts.PatternComplexity;
-import dev.lto.contracts.SimulationResult;
 import dev.lto.contracts.TradeoffPrediction;
 import dev.lto.contracts.UncertaintyAssessment;
 import dev.lto.intelligence.tradeoffs.TradeoffAnswers;
@@ -19,7 +15,6 @@ import dev.lto.testsupport.TestRedis;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +29,6 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -62,34 +56,9 @@ class SurrogateAuditIntegrationTest {
     static class Fakes {
         @Bean
         SimulatorInterface auditFake() {
-            return new SimulatorInterface() {
-                @Override
-                public String adapterType() {
-                    return ADAPTER;
-                }
-
-                @Override
-                public SimulationResult runJob(JobParameters params) {
-                    throw new UnsupportedOperationException("this adapter only audits");
-                }
-
-                @Override
-                public Flux<MetricSnapshot> streamMetrics() {
-                    return Flux.empty();
-                }
-
-                @Override
-                public AdapterHealth healthCheck() {
-                    return new AdapterHealth(ADAPTER, HealthStatus.UP, "1", "cpu", "fake", Instant.now());
-                }
-
-                @Override
-                public java.util.Optional<SurrogateAudit> auditSurrogate(JobParameters p) {
-                    return Boolean.TRUE.equals(p.useAiSurrogate())
-                            ? java.util.Optional.of(new SurrogateAudit(RMSE.getOrDefault(p.jobClass(), 0.002), 0.002, 0.01, 0.02, 64, "fake-1"))
-                            : java.util.Optional.empty();
-                }
-            };
+            return new AuditOnlyAdapter(ADAPTER, p -> Boolean.TRUE.equals(p.useAiSurrogate())
+                    ? java.util.Optional.of(new SurrogateAudit(RMSE.getOrDefault(p.jobClass(), 0.002), 0.002, 0.01, 0.02, 64, "fake-1"))
+                    : java.util.Optional.empty());
         }
     }
 

@@ -4,13 +4,10 @@ import dev.lto.engine.models.FakePhysics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.lto.contracts.AdapterHealth;
-import dev.lto.contracts.HealthStatus;
 import dev.lto.contracts.JobParameters;
-import dev.lto.contracts.MetricSnapshot;
 import dev.lto.contracts.PatternComplexity;
-import dev.lto.contracts.SimulationResult;
 import dev.lto.contracts.TradeoffSignals;
+import dev.lto.intelligence.audit.AuditOnlyAdapter;
 import dev.lto.intelligence.audit.SurrogateAuditor;
 import dev.lto.intelligence.performance.LivePerformanceStore;
 import dev.lto.simulator.spi.SurrogateAudit;
@@ -20,7 +17,6 @@ import dev.lto.testsupport.TestRedis;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -32,7 +28,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertySource;
-import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -67,32 +62,7 @@ class TradeoffApiIntegrationTest {
         /** Audits every surrogate job at 5% image error (above the 1.5% threshold): its class drifts. */
         @Bean
         SimulatorInterface driftingAudits() {
-            return new SimulatorInterface() {
-                @Override
-                public String adapterType() {
-                    return DRIFTING;
-                }
-
-                @Override
-                public SimulationResult runJob(JobParameters params) {
-                    throw new UnsupportedOperationException("this adapter only audits");
-                }
-
-                @Override
-                public Flux<MetricSnapshot> streamMetrics() {
-                    return Flux.empty();
-                }
-
-                @Override
-                public AdapterHealth healthCheck() {
-                    return new AdapterHealth(DRIFTING, HealthStatus.UP, "1", "cpu", "fake", Instant.now());
-                }
-
-                @Override
-                public Optional<SurrogateAudit> auditSurrogate(JobParameters p) {
-                    return Optional.of(new SurrogateAudit(0.05, 0.002, 0.01, 0.02, 64, "fake-1"));
-                }
-            };
+            return new AuditOnlyAdapter(DRIFTING, p -> Optional.of(new SurrogateAudit(0.05, 0.002, 0.01, 0.02, 64, "fake-1")));
         }
     }
 

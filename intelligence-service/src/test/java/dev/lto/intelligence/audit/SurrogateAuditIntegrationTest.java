@@ -24,7 +24,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
-import org.springframework.data.domain.Range;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -80,6 +79,13 @@ class SurrogateAuditIntegrationTest {
     MeterRegistry meters;
     @Autowired
     StringRedisTemplate redis;
+    /** This test's alerts only (the shared test Redis holds other tests' too). */
+    private dev.lto.intelligence.AlertStream alertStream;
+
+    @org.junit.jupiter.api.BeforeEach
+    void markAlerts() {
+        alertStream = dev.lto.intelligence.AlertStream.fromNow(redis);
+    }
 
     private final TestHttp http = TestHttp.localhost(() -> port);
     private final JsonMapper json = JsonMapper.builder().build();
@@ -209,7 +215,7 @@ class SurrogateAuditIntegrationTest {
     }
 
     private List<String> alerts() {
-        return redis.opsForStream().range("lto.alerts", Range.unbounded()).stream().map(r -> r.getValue().toString()).toList();
+        return alertStream.read();
     }
 
     private static TradeoffPrediction calm(String id) {

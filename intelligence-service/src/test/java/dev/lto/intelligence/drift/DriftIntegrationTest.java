@@ -34,7 +34,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
-import org.springframework.data.domain.Range;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -118,6 +117,12 @@ class DriftIntegrationTest {
     private final TestHttp http = TestHttp.localhost(() -> port);
     private final JsonMapper json = JsonMapper.builder().build();
     private int jobs;
+    private dev.lto.intelligence.AlertStream alertStream;
+
+    @org.junit.jupiter.api.BeforeEach
+    void markAlerts() {
+        alertStream = dev.lto.intelligence.AlertStream.fromNow(redis);
+    }
 
     @Test
     void aShiftedInputDriftsRaisesTheAlertAndClears() throws Exception {
@@ -215,7 +220,7 @@ class DriftIntegrationTest {
     }
 
     private List<String> alerts() {
-        return redis.opsForStream().range("lto.alerts", Range.unbounded()).stream().map(r -> r.getValue().toString()).toList();
+        return alertStream.read();
     }
 
     private List<JobParameters> resample(List<JobParameters> from, int n, SplittableRandom rng, UnaryOperator<JobParameters> change) {

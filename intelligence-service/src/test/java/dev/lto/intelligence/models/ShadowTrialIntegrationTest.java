@@ -28,7 +28,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
-import org.springframework.data.domain.Range;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -90,6 +89,13 @@ class ShadowTrialIntegrationTest {
     JdbcClient jdbc;
     @Autowired
     StringRedisTemplate redis;
+    /** This test's alerts only (the shared test Redis holds other tests' too). */
+    private dev.lto.intelligence.AlertStream alertStream;
+
+    @org.junit.jupiter.api.BeforeEach
+    void markAlerts() {
+        alertStream = dev.lto.intelligence.AlertStream.fromNow(redis);
+    }
     @Autowired
     @Qualifier("fakeSimulator")
     SimulatorInterface fake;
@@ -190,8 +196,7 @@ class ShadowTrialIntegrationTest {
         assertThat(discarded.actor()).isEqualTo(ShadowTrial.ACTOR);
         assertThat(discarded.reason()).contains("failed after its extension", "live accuracy 0.0000 over 40 evaluated jobs",
                 "excludes its offline TEST-split accuracy");
-        List<String> alerts = redis.opsForStream().range("lto.alerts", Range.unbounded()).stream()
-                .map(r -> r.getValue().toString()).toList();
+        List<String> alerts = alertStream.read();
         assertThat(alerts).anyMatch(a -> a.contains("model_lifecycle") && a.contains("INFO")
                 && a.contains("Shadow " + v3.version() + " extended by 20 jobs"));
         assertThat(alerts).anyMatch(a -> a.contains("model_lifecycle") && a.contains("INFO")

@@ -22,7 +22,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
-import org.springframework.data.domain.Range;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -68,6 +67,13 @@ class ModelLifecycleIntegrationTest {
     ModelRegistry registry;
     @Autowired
     StringRedisTemplate redis;
+    /** This test's alerts only (the shared test Redis holds other tests' too). */
+    private dev.lto.intelligence.AlertStream alertStream;
+
+    @org.junit.jupiter.api.BeforeEach
+    void markAlerts() {
+        alertStream = dev.lto.intelligence.AlertStream.fromNow(redis);
+    }
 
     private final TestHttp http = TestHttp.localhost(() -> port);
     private final JsonMapper json = JsonMapper.builder().build();
@@ -118,8 +124,7 @@ class ModelLifecycleIntegrationTest {
         assertThat(last.actor()).isEqualTo(TestKeys.ownerOf("admin"));
         assertThat(last.reason()).isEqualTo("v2 drifts on the new resist");
         assertThat(last.occurredAt()).isNotNull();
-        List<String> alerts = redis.opsForStream().range("lto.alerts", Range.unbounded()).stream()
-                .map(r -> r.getValue().toString()).toList();
+        List<String> alerts = alertStream.read();
         assertThat(alerts).anyMatch(a -> a.contains("model_lifecycle") && a.contains("INFO")
                 && a.contains("rolled back to v1 by " + TestKeys.ownerOf("admin")));
 
@@ -140,7 +145,7 @@ class ModelLifecycleIntegrationTest {
         assertThat(finished.get("reasons").toString()).contains("held_out_jobs");
         assertThat(finished.get("provenance").get("campaigns").toString()).contains("bootstrap_");
         assertThat(http.get("/api/v1/models/retrain/retrain_0_nope").statusCode()).isEqualTo(404);
-        assertThat(redis.opsForStream().range("lto.alerts", Range.unbounded()).stream().map(x -> x.getValue().toString()))
+        assertThat(alertStream.read())
                 .anyMatch(a -> a.contains("model_lifecycle") && a.contains("discarded"));
 
         // Admin only: a viewer cannot read the registry's audit, an engineer cannot roll back.

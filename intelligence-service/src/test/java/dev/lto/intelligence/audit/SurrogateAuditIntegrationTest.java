@@ -80,12 +80,7 @@ class SurrogateAuditIntegrationTest {
     @Autowired
     StringRedisTemplate redis;
     /** This test's alerts only (the shared test Redis holds other tests' too). */
-    private dev.lto.intelligence.AlertStream alertStream;
-
-    @org.junit.jupiter.api.BeforeEach
-    void markAlerts() {
-        alertStream = dev.lto.intelligence.AlertStream.fromNow(redis);
-    }
+    private final dev.lto.intelligence.AlertStream alertStream = dev.lto.intelligence.AlertStream.markNow();
 
     private final TestHttp http = TestHttp.localhost(() -> port);
     private final JsonMapper json = JsonMapper.builder().build();
@@ -215,7 +210,7 @@ class SurrogateAuditIntegrationTest {
     }
 
     private List<String> alerts() {
-        return alertStream.read();
+        return alertStream.read(redis);
     }
 
     private static TradeoffPrediction calm(String id) {

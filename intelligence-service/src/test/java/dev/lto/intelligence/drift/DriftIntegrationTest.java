@@ -117,12 +117,8 @@ class DriftIntegrationTest {
     private final TestHttp http = TestHttp.localhost(() -> port);
     private final JsonMapper json = JsonMapper.builder().build();
     private int jobs;
-    private dev.lto.intelligence.AlertStream alertStream;
-
-    @org.junit.jupiter.api.BeforeEach
-    void markAlerts() {
-        alertStream = dev.lto.intelligence.AlertStream.fromNow(redis);
-    }
+    /** This test's alerts only (the shared test Redis holds other tests' too). */
+    private final dev.lto.intelligence.AlertStream alertStream = dev.lto.intelligence.AlertStream.markNow();
 
     @Test
     void aShiftedInputDriftsRaisesTheAlertAndClears() throws Exception {
@@ -220,7 +216,7 @@ class DriftIntegrationTest {
     }
 
     private List<String> alerts() {
-        return alertStream.read();
+        return alertStream.read(redis);
     }
 
     private List<JobParameters> resample(List<JobParameters> from, int n, SplittableRandom rng, UnaryOperator<JobParameters> change) {

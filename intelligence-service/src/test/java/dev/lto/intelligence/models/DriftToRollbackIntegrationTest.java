@@ -111,12 +111,7 @@ class DriftToRollbackIntegrationTest {
     @Autowired
     StringRedisTemplate redis;
     /** This test's alerts only (the shared test Redis holds other tests' too). */
-    private dev.lto.intelligence.AlertStream alertStream;
-
-    @org.junit.jupiter.api.BeforeEach
-    void markAlerts() {
-        alertStream = dev.lto.intelligence.AlertStream.fromNow(redis);
-    }
+    private final dev.lto.intelligence.AlertStream alertStream = dev.lto.intelligence.AlertStream.markNow();
 
     private final TestHttp http = TestHttp.localhost(() -> port);
     private final JsonMapper json = JsonMapper.builder().build();
@@ -235,7 +230,7 @@ class DriftToRollbackIntegrationTest {
     }
 
     private List<String> alerts() {
-        return alertStream.read();
+        return alertStream.read(redis);
     }
 
     private static String status(JsonNode view, String version) {

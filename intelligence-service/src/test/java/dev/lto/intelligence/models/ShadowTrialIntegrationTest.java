@@ -90,12 +90,7 @@ class ShadowTrialIntegrationTest {
     @Autowired
     StringRedisTemplate redis;
     /** This test's alerts only (the shared test Redis holds other tests' too). */
-    private dev.lto.intelligence.AlertStream alertStream;
-
-    @org.junit.jupiter.api.BeforeEach
-    void markAlerts() {
-        alertStream = dev.lto.intelligence.AlertStream.fromNow(redis);
-    }
+    private final dev.lto.intelligence.AlertStream alertStream = dev.lto.intelligence.AlertStream.markNow();
     @Autowired
     @Qualifier("fakeSimulator")
     SimulatorInterface fake;
@@ -196,7 +191,7 @@ class ShadowTrialIntegrationTest {
         assertThat(discarded.actor()).isEqualTo(ShadowTrial.ACTOR);
         assertThat(discarded.reason()).contains("failed after its extension", "live accuracy 0.0000 over 40 evaluated jobs",
                 "excludes its offline TEST-split accuracy");
-        List<String> alerts = alertStream.read();
+        List<String> alerts = alertStream.read(redis);
         assertThat(alerts).anyMatch(a -> a.contains("model_lifecycle") && a.contains("INFO")
                 && a.contains("Shadow " + v3.version() + " extended by 20 jobs"));
         assertThat(alerts).anyMatch(a -> a.contains("model_lifecycle") && a.contains("INFO")

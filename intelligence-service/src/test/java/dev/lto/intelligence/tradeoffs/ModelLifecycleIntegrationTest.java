@@ -68,12 +68,7 @@ class ModelLifecycleIntegrationTest {
     @Autowired
     StringRedisTemplate redis;
     /** This test's alerts only (the shared test Redis holds other tests' too). */
-    private dev.lto.intelligence.AlertStream alertStream;
-
-    @org.junit.jupiter.api.BeforeEach
-    void markAlerts() {
-        alertStream = dev.lto.intelligence.AlertStream.fromNow(redis);
-    }
+    private final dev.lto.intelligence.AlertStream alertStream = dev.lto.intelligence.AlertStream.markNow();
 
     private final TestHttp http = TestHttp.localhost(() -> port);
     private final JsonMapper json = JsonMapper.builder().build();
@@ -124,7 +119,7 @@ class ModelLifecycleIntegrationTest {
         assertThat(last.actor()).isEqualTo(TestKeys.ownerOf("admin"));
         assertThat(last.reason()).isEqualTo("v2 drifts on the new resist");
         assertThat(last.occurredAt()).isNotNull();
-        List<String> alerts = alertStream.read();
+        List<String> alerts = alertStream.read(redis);
         assertThat(alerts).anyMatch(a -> a.contains("model_lifecycle") && a.contains("INFO")
                 && a.contains("rolled back to v1 by " + TestKeys.ownerOf("admin")));
 
@@ -145,7 +140,7 @@ class ModelLifecycleIntegrationTest {
         assertThat(finished.get("reasons").toString()).contains("held_out_jobs");
         assertThat(finished.get("provenance").get("campaigns").toString()).contains("bootstrap_");
         assertThat(http.get("/api/v1/models/retrain/retrain_0_nope").statusCode()).isEqualTo(404);
-        assertThat(alertStream.read())
+        assertThat(alertStream.read(redis))
                 .anyMatch(a -> a.contains("model_lifecycle") && a.contains("discarded"));
 
         // Admin only: a viewer cannot read the registry's audit, an engineer cannot roll back.

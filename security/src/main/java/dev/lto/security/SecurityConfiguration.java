@@ -18,6 +18,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
@@ -62,12 +63,15 @@ public class SecurityConfiguration {
     }
 
     /**
-     * Spring Security's own observations name counters after filter classes (spring_security_filterchains_ApiKeyFilter_before),
-     * which promtool rejects (camelCase) and which add nothing to lto_api_request_duration_seconds: off.
+     * Spring Security's own observations off, filter chain included: they name counters after filter classes
+     * (spring_security_filterchains_ApiKeyFilter_before), which promtool rejects (camelCase), add nothing to
+     * lto_api_request_duration_seconds, and wrapping each of the chain's filters in an observation was the largest
+     * part of a refused request's CPU (a flood of 429s, docs/benchmarks.md "Flood"). Settings rather than an
+     * observation predicate: with a predicate the wrappers stay and only their observations become no-ops.
      */
     @Bean
-    io.micrometer.observation.ObservationPredicate noSpringSecurityObservations() {
-        return (name, context) -> !name.startsWith("spring.security.");
+    SecurityObservationSettings noSpringSecurityObservations() {
+        return SecurityObservationSettings.noObservations();
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package dev.lto.platform.ratelimit;
 
+import dev.lto.platform.metrics.MetersByKey;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
@@ -35,12 +36,14 @@ public class RateLimitConfiguration {
     @Bean(destroyMethod = "close")
     RedisTokenBuckets rateLimitBuckets(LettuceConnectionFactory redis, RateLimitProperties properties,
             ObjectProvider<MeterRegistry> meters) {
+        MetersByKey<Counter> counters = new MetersByKey<>(meters);
         return new RedisTokenBuckets(redis::getRequiredNativeClient, properties.redisTimeout(), properties.failOpenFor(),
                 () -> {
-                    MeterRegistry registry = meters.getIfAvailable();
-                    if (registry != null) {
-                        Counter.builder(UNCHECKED).description("Requests let through without a rate-limit check because "
-                                + "Redis did not answer in time (fail open)").register(registry).increment();
+                    Counter unchecked = counters.get(UNCHECKED, registry -> Counter.builder(UNCHECKED).description(
+                            "Requests let through without a rate-limit check because Redis did not answer in time (fail open)")
+                            .register(registry));
+                    if (unchecked != null) {
+                        unchecked.increment();
                     }
                 });
     }
@@ -48,11 +51,13 @@ public class RateLimitConfiguration {
     @Bean
     FilterRegistrationBean<RateLimitFilter> rateLimitFilter(RateLimitProperties properties, RedisTokenBuckets buckets,
             JsonMapper json, ObjectProvider<MeterRegistry> meters) {
+        MetersByKey<Counter> counters = new MetersByKey<>(meters);
         var filter = new RateLimitFilter(properties, buckets, json, (endpointClass, role) -> {
-            MeterRegistry registry = meters.getIfAvailable();
-            if (registry != null) {
-                Counter.builder(REJECTED).description("Requests answered 429 because the caller's budget was spent")
-                        .tag("endpoint_class", endpointClass.label()).tag("role", role.label()).register(registry).increment();
+            Counter rejected = counters.get(endpointClass.label() + "/" + role.label(), registry -> Counter.builder(REJECTED)
+                    .description("Requests answered 429 because the caller's budget was spent")
+                    .tag("endpoint_class", endpointClass.label()).tag("role", role.label()).register(registry));
+            if (rejected != null) {
+                rejected.increment();
             }
         });
         var registration = new FilterRegistrationBean<>(filter);

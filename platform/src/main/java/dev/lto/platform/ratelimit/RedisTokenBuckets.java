@@ -9,6 +9,8 @@ import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -18,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Token buckets kept in Redis, each taken from by one Lua script run ({@link #TAKE}: refill by Redis's own clock, then
  * spend one token, atomically), so concurrent replicas never both spend the last token and a flood on one bucket costs
- * one round trip per request. (Bucket4j's Lettuce backend, used before, is compare-and-swap: under a flood on one
+ * at most one round trip per request (see below). (Bucket4j's Lettuce backend, used before, is compare-and-swap: under a flood on one
  * bucket its retries ran past the check's timeout, and the flood then passed unchecked.) One Lettuce connection of its
  * own, opened lazily from the application's Lettuce client (same host, credentials, TLS, sentinel or cluster settings
  * as the rest of the service).
@@ -34,6 +36,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Buckets expire from Redis once they would be full again (plus 10 s), so idle callers leave nothing behind. Refills
  * are computed with Redis's clock ({@code TIME}), so replicas' clocks do not matter.
+ *
+ * <p><b>Empty buckets are remembered here</b> until the moment Redis said a token would be back: a flood from one key
+ * is then answered without a round trip to Redis (one per token instead of one per request), which keeps the flood's
+ * cost off other callers. This is exact, not an approximation: tokens only arrive by the refill, which Redis computed,
+ * and other replicas can only take tokens, never add them, so no request refused from this memory would have found a
+ * token in Redis. The moment is counted from when the check was sent, before Redis ran it, so it is never late.
  */
 final class RedisTokenBuckets implements AutoCloseable {
 
@@ -73,6 +81,8 @@ final class RedisTokenBuckets implements AutoCloseable {
             redis.call('PEXPIRE', KEYS[1], math.ceil(((capacity - tokens) * period / refill + tonumber(ARGV[4])) / 1000))
             return {allowed, wait}
             """;
+    /** At most this many empty buckets are remembered (a flood of made-up callers must not grow the heap). */
+    static final int EMPTY_BUCKETS_REMEMBERED = 10_000;
     /** Redis silent for this many check timeouts (no answer to any check) counts as an outage. */
     static final int SILENT_TIMEOUTS = 4;
 
@@ -95,6 +105,8 @@ final class RedisTokenBuckets implements AutoCloseable {
     private volatile long failingOpenUntil;
     /** {@link System#nanoTime()} of the last answer Redis gave to any check (also one that came too late for its request). */
     private volatile long lastAnswer = System.nanoTime();
+    /** Bucket key to the {@link System#nanoTime()} before which Redis said it holds no token. */
+    private final Map<String, Long> emptyUntil = new ConcurrentHashMap<>();
 
     /**
      * @param client      the Lettuce client to open the connection from (looked up at first use: the application's
@@ -110,6 +122,14 @@ final class RedisTokenBuckets implements AutoCloseable {
 
     /** Takes one token from the bucket {@code key}, created with {@code limit} if Redis has none under that key. */
     Verdict take(String key, Limit limit) {
+        Long empty = emptyUntil.get(key);
+        if (empty != null) {
+            long left = empty - System.nanoTime();
+            if (left > 0) {
+                return new Verdict(Outcome.REJECTED, left);
+            }
+            emptyUntil.remove(key, empty);
+        }
         long until = failingOpenUntil;
         if (until != 0 && System.nanoTime() - until < 0) {
             onUnchecked.run();
@@ -124,6 +144,7 @@ final class RedisTokenBuckets implements AutoCloseable {
                 // token for a request that has long passed unchecked.
                 return failOpen(null, new IllegalStateException("the connection to Redis is down"), true);
             }
+            long sent = System.nanoTime();
             answer = redis.<List<Object>>eval(TAKE, ScriptOutputType.MULTI, new String[] {key},
                     Long.toString(limit.capacity()), Long.toString(limit.tokens()),
                     Long.toString(TimeUnit.NANOSECONDS.toMicros(limit.period().toNanos())),
@@ -134,8 +155,15 @@ final class RedisTokenBuckets implements AutoCloseable {
                 failingOpenUntil = 0;
                 log.info("Rate limits are checked again: Redis answers");
             }
-            return ((Long) probe.get(0)) == 1 ? Verdict.ALLOWED
-                    : new Verdict(Outcome.REJECTED, TimeUnit.MICROSECONDS.toNanos((Long) probe.get(1)));
+            if (((Long) probe.get(0)) == 1) {
+                return Verdict.ALLOWED;
+            }
+            long wait = TimeUnit.MICROSECONDS.toNanos((Long) probe.get(1));
+            if (emptyUntil.size() >= EMPTY_BUCKETS_REMEMBERED) {
+                emptyUntil.clear(); // forgetting only costs round trips to Redis
+            }
+            emptyUntil.put(key, sent + wait);
+            return new Verdict(Outcome.REJECTED, wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return failOpen(answer, e, false);

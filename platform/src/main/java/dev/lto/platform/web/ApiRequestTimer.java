@@ -1,5 +1,6 @@
 package dev.lto.platform.web;
 
+import dev.lto.platform.metrics.MetersByKey;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.servlet.FilterChain;
@@ -35,11 +36,10 @@ class ApiRequestTimer extends OncePerRequestFilter {
             Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
             Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
-    /** Looked up per request: the registry is created by the actuator's auto-configuration, after this one. */
-    private final ObjectProvider<MeterRegistry> meters;
+    private final MetersByKey<Timer> timers;
 
     ApiRequestTimer(ObjectProvider<MeterRegistry> meters) {
-        this.meters = meters;
+        this.timers = new MetersByKey<>(meters);
     }
 
     @Override
@@ -49,14 +49,14 @@ class ApiRequestTimer extends OncePerRequestFilter {
         try {
             chain.doFilter(request, response);
         } finally {
-            MeterRegistry registry = meters.getIfAvailable();
-            if (registry != null) {
-                Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
-                String method = METHODS.contains(request.getMethod()) ? request.getMethod() : OTHER;
-                Timer.builder(NAME).description("Time to answer an API request, by route template and method")
-                        .tag("endpoint", pattern instanceof String p && !CATCH_ALL.equals(p) ? p : UNMATCHED).tag("method", method)
-                        .serviceLevelObjectives(BUCKETS).register(registry)
-                        .record(Duration.ofNanos(System.nanoTime() - start));
+            Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+            String endpoint = pattern instanceof String p && !CATCH_ALL.equals(p) ? p : UNMATCHED;
+            String method = METHODS.contains(request.getMethod()) ? request.getMethod() : OTHER;
+            Timer timer = timers.get(method + " " + endpoint, registry -> Timer.builder(NAME)
+                    .description("Time to answer an API request, by route template and method")
+                    .tag("endpoint", endpoint).tag("method", method).serviceLevelObjectives(BUCKETS).register(registry));
+            if (timer != null) {
+                timer.record(Duration.ofNanos(System.nanoTime() - start));
             }
         }
     }

@@ -6,9 +6,11 @@
       job-status reads of known ids (GET /api/v1/jobs/{id}), predictions (POST /api/v1/tradeoffs/predict)
       and submissions (POST /api/v1/jobs/submit); prints per class the status codes and latency
       p50/p90/p99/max, and heap after GC of each service and Redis used_memory at the start and the end.
-  soak.py --flood [--rate 20] [--seconds 60] [--flood-class predict] [--flood-rate 400]
-      key B runs the mix at a steady modest rate twice: alone, then while key A floods one endpoint class
-      far over its rate limit; prints B's p50/p99 in both phases, their ratio, and A's status codes (429s).
+  soak.py --flood [--rate 20] [--seconds 60] [--flood-class predict] [--flood-rate 400] [--flooder wrk]
+      key B runs the mix at a steady modest rate three times: alone, while key A floods one endpoint class
+      far over its rate limit, and alone again; prints B's p50/p99 in each phase, the change during the flood,
+      and A's status codes (429s). --flooder wrk sends A's flood with wrk (apt-get install wrk) instead of
+      this script's threads, which share the interpreter lock with B's and so slow B's client itself.
       Keys A and B are created through the admin API (role engineer, owners soak-a/soak-b) and revoked at
       the end, unless given with --key-a/--key-b. Run it against an LTO with limits low enough for A to
       exceed (docs/benchmarks.md, "Soak and flood").

@@ -244,14 +244,18 @@ public final class PhysicsSimulator implements SimulatorInterface {
         return f > 0 && Math.floorMod(jobId.hashCode() * 0x9E3779B1, 10_000) < f * 10_000;
     }
 
+    /**
+     * The largest even 2·3·5-smooth size ≤ max (2 when there is none). Searched downward from max: called for every
+     * job and every physics-lite estimate, and the upward scan over every even size it replaced was 16 % of the
+     * request threads' CPU under the soak's predictions (docs/benchmarks.md "Soak and flood").
+     */
     static int largestNiceAtMost(int max) {
-        int best = 2;
-        for (int n = 2; n <= max; n += 2) {
+        for (int n = max - (max & 1); n > 2; n -= 2) {
             if (ImagingGrid.niceSize(n) == n) {
-                best = n;
+                return n;
             }
         }
-        return best;
+        return 2;
     }
 
     static double number(Object o, double dflt) {

@@ -30,6 +30,26 @@ class PhysicsSimulatorTest {
         audited = sim.runJob(TestJobs.euv("job_audit", true, Map.of("audit", true)));
     }
 
+    /** The mask raster cap: the largest even size ≤ max with no prime factor above 5, checked by factoring every size. */
+    @Test
+    void theMaskCapIsTheLargestEvenFftFriendlySizeAtMost() {
+        for (int max = 0; max <= 5000; max++) {
+            int expected = 2;
+            for (int n = 2; n <= max; n += 2) {
+                int m = n;
+                for (int p : new int[] {2, 3, 5}) {
+                    while (m % p == 0) {
+                        m /= p;
+                    }
+                }
+                if (m == 1) {
+                    expected = n;
+                }
+            }
+            assertThat(PhysicsSimulator.largestNiceAtMost(max)).as("max %d", max).isEqualTo(expected);
+        }
+    }
+
     @Test
     void auditedSurrogateJobReportsEverything() {
         SimulationOutputs o = audited.outputs();

@@ -28,11 +28,13 @@ public record ImagingGrid(double tileNm, int maskPx, int imagePx) {
         return new ImagingGrid(tileNm, maskPx, requiredImagePx(tileNm, na, wavelengthNm, sourceMaxRadius));
     }
 
+    private static final int[] SMALL_PRIMES = {2, 3, 5};
+
     /** Smallest even integer ≥ min whose only prime factors are 2, 3 and 5 (fast FFT sizes). */
     public static int niceSize(int min) {
         for (int n = Math.max(2, min + (min & 1)); ; n += 2) {
             int m = n;
-            for (int p : new int[] {2, 3, 5}) {
+            for (int p : SMALL_PRIMES) {
                 while (m % p == 0) {
                     m /= p;
                 }

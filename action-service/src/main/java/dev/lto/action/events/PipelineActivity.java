@@ -16,17 +16,20 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * What the action layer has seen on {@code lto.events}: distinct events per type, the latest
- * state of each job, and when the last event arrived. Deduplicates on event id (delivery is at
- * least once) within a bounded window.
+ * What the action layer has seen on {@code lto.events}: distinct events per type, the latest state of
+ * each job in flight, how many jobs reached each end state, and when the last event arrived.
+ * Deduplicates on event id (delivery is at least once) within a bounded window.
  */
 @Component
 public class PipelineActivity {
 
     private static final int DEDUP_WINDOW = 200_000;
+    private static final int ENDED_WINDOW = 50_000;
     /** The window of {@link #jobsPerMinute()}: the orchestrator's {@code lto_pipeline_jobs_per_minute} uses 5 minutes too. */
     static final Duration THROUGHPUT_WINDOW = Duration.ofMinutes(5);
     /** How long a reported GPU utilization counts in {@link #gpuUtilization()}. */
@@ -45,8 +48,14 @@ public class PipelineActivity {
                     return size() > DEDUP_WINDOW;
                 }
             });
-    private final Map<String, JobState> latestState = new ConcurrentHashMap<>();
-    private final Map<String, Integer> latestSequence = new ConcurrentHashMap<>();
+    /**
+     * Jobs not at an end state, with their latest state and sequence. A job that reaches an end state leaves this
+     * map for a count per end state and a bounded memory of its id (nothing follows an end state, so only a late,
+     * older event could still come for it): the view holds the jobs in flight, not every job ever seen.
+     */
+    private final Map<String, Latest> inFlight = new ConcurrentHashMap<>();
+    private final Map<JobState, LongAdder> ended = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> recentlyEnded;
     private final Map<String, Long> eventsByType = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
     private final Clock clock;
@@ -64,10 +73,25 @@ public class PipelineActivity {
     private record GpuReport(double utilization, Instant at) {
     }
 
+    private record Latest(JobState state, int sequence) {
+    }
+
+    @Autowired
     PipelineActivity(MeterRegistry meters, Clock clock) {
+        this(meters, clock, ENDED_WINDOW);
+    }
+
+    /** endedWindow: ended job ids remembered, so that a late older event for one does not count it as in flight again. */
+    PipelineActivity(MeterRegistry meters, Clock clock, int endedWindow) {
         this.meters = meters;
         this.clock = clock;
         this.startedAt = clock.instant();
+        this.recentlyEnded = java.util.Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > endedWindow;
+            }
+        });
     }
 
     /** Records an event once; returns false for a duplicate delivery. */
@@ -83,12 +107,16 @@ public class PipelineActivity {
     }
 
     void jobStateChanged(JobStateChanged change) {
-        latestSequence.compute(change.jobId(), (id, seq) -> {
-            if (seq == null || change.sequence() > seq) {
-                latestState.put(id, change.to());
-                return change.sequence();
+        inFlight.compute(change.jobId(), (id, latest) -> {
+            if (latest != null ? change.sequence() <= latest.sequence() : recentlyEnded.containsKey(id)) {
+                return latest; // an older or repeated event: the job moved on (or ended) already
             }
-            return seq;
+            if (change.to().isTerminal()) {
+                ended.computeIfAbsent(change.to(), s -> new LongAdder()).increment();
+                recentlyEnded.put(id, Boolean.TRUE);
+                return null;
+            }
+            return new Latest(change.to(), change.sequence());
         });
         if (END_STATES.contains(change.to())) {
             synchronized (endedAt) {
@@ -169,12 +197,18 @@ public class PipelineActivity {
     /** Jobs per latest known state. */
     public Map<JobState, Long> jobsByState() {
         Map<JobState, Long> counts = new EnumMap<>(JobState.class);
-        latestState.values().forEach(s -> counts.merge(s, 1L, Long::sum));
+        inFlight.values().forEach(l -> counts.merge(l.state(), 1L, Long::sum));
+        ended.forEach((state, n) -> counts.put(state, n.sum()));
         return counts;
     }
 
     /** Jobs whose latest known state is not an end state. */
     public long activeJobs() {
-        return latestState.values().stream().filter(s -> !s.isTerminal()).count();
+        return inFlight.size();
+    }
+
+    /** Job ids this view holds (in flight, and ended ones remembered): bounded by the jobs in flight plus the window. */
+    int jobIdsHeld() {
+        return inFlight.size() + recentlyEnded.size();
     }
 }

@@ -57,6 +57,34 @@ class PipelineActivityTest {
                 .extracting(PipelineActivity.NotableJob::jobId).isEqualTo("job_x59");
     }
 
+    @Test
+    void jobsThatEndedAreCountedNotHeld() {
+        PipelineActivity small = new PipelineActivity(new SimpleMeterRegistry(), clock, 100);
+        for (int i = 0; i < 1_000; i++) {
+            small.jobStateChanged(new JobStateChanged("job_" + i, JobState.QUEUED, JobState.RUNNING, 6, T0, "r"));
+            small.jobStateChanged(new JobStateChanged("job_" + i, JobState.EVALUATING, i % 4 == 0
+                    ? JobState.FAILED : JobState.COMPLETED, 8, T0, "r"));
+        }
+        small.jobStateChanged(new JobStateChanged("job_live", JobState.QUEUED, JobState.RUNNING, 6, T0, "r"));
+        assertThat(small.jobsByState()).containsExactlyInAnyOrderEntriesOf(
+                Map.of(JobState.COMPLETED, 750L, JobState.FAILED, 250L, JobState.RUNNING, 1L));
+        assertThat(small.activeJobs()).isEqualTo(1);
+        // 1,001 jobs seen; held: the one in flight and the last 100 that ended
+        assertThat(small.jobIdsHeld()).isEqualTo(101);
+    }
+
+    @Test
+    void aLateOlderEventNeverMovesAJobBack() {
+        activity.jobStateChanged(new JobStateChanged("job_a", JobState.QUEUED, JobState.RUNNING, 6, T0, "r"));
+        activity.jobStateChanged(new JobStateChanged("job_a", JobState.PREFLIGHT, JobState.QUEUED, 5, T0, "late"));
+        assertThat(activity.jobsByState()).containsExactlyEntriesOf(Map.of(JobState.RUNNING, 1L));
+        activity.jobStateChanged(new JobStateChanged("job_a", JobState.EVALUATING, JobState.COMPLETED, 8, T0, "r"));
+        activity.jobStateChanged(new JobStateChanged("job_a", JobState.RUNNING, JobState.EVALUATING, 7, T0, "late"));
+        activity.jobStateChanged(new JobStateChanged("job_a", JobState.EVALUATING, JobState.COMPLETED, 8, T0, "again"));
+        assertThat(activity.jobsByState()).containsExactlyEntriesOf(Map.of(JobState.COMPLETED, 1L));
+        assertThat(activity.activeJobs()).isZero();
+    }
+
     private void change(String job, JobState from, JobState to, Instant at) {
         activity.jobStateChanged(new JobStateChanged(job, from, to, 5, at, "because"));
     }

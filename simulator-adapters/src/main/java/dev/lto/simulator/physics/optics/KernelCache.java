@@ -77,6 +77,10 @@ public final class KernelCache {
         return out;
     }
 
+    public long maxBytes() {
+        return maxBytes;
+    }
+
     public synchronized long bytes() {
         return bytes;
     }

@@ -16,7 +16,8 @@
       this script's threads, which share the interpreter lock with B's and so slow B's client itself.
       Keys A and B are created through the admin API (role engineer, owners soak-a/soak-b) and revoked at
       the end, unless given with --key-a/--key-b. Run it against an LTO with limits low enough for A to
-      exceed (docs/benchmarks.md, "Soak and flood").
+      exceed (docs/benchmarks.md, "Soak and flood"). Give --ids (jobs that have ended) so that the seed jobs'
+      simulations do not run during the first phases and weigh on them.
 
 The key (an admin key, or one of role engineer for the plain soak) comes from --key, LTO_API_KEY or
 data/cli-key. Heap after GC needs jcmd (the JDK's) and the services' pids (--pid-dir, default run/ as
